@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test` (plus their helpers).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-dev translations system-deps migrate sync clean
+
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask directory sync
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install-dev translations system-deps
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+translations: install
+	$(BIN)/pybabel -q compile -d translations
+
+# The tests start a real OpenLDAP slapd and drive the distribution's Chromium.
+SYSTEM_PACKAGES := slapd ldap-utils chromium
+system-deps:
+	@missing=""; \
+	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing from the distribution:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "The tests need these Debian/Ubuntu packages: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+sync: install
+	$(BIN)/flask directory sync
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

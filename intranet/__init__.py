@@ -1,0 +1,149 @@
+"""The VNeID compliance intranet: create_app() builds the Flask app from small named steps."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import settings_from_env
+
+from .extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the app cannot start without is missing or wrong."""
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(settings_from_env())
+    if test_config:
+        app.config.update(test_config)
+    configure(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def configure(app: Flask) -> None:
+    """Fill in what the environment left empty, and refuse to start production half-set."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    production = app.config["INTRANET_ENV"] == "production"
+    if production:
+        missing = [name for name in ("SECRET_KEY", "LDAP_URL") if not app.config[name]]
+        if missing:
+            raise ConfigurationError(
+                "Thiếu cấu hình bắt buộc khi chạy production / missing required settings: "
+                + ", ".join(missing)
+            )
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'intranet.db'}"
+        )
+    if not app.config["LDAP_URL"]:
+        from .directory.demo import DEMO_SETTINGS
+
+        for name, value in DEMO_SETTINGS.items():
+            if not app.config.get(name):
+                app.config[name] = value
+    app.config["DEMO_DIRECTORY"] = not app.config["LDAP_URL"]
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A development key kept in the instance folder, so every worker and restart shares it."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers work during a write; the busy timeout makes writers wait, not fail.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def select_locale() -> str:
+    lang = session.get("lang")
+    return lang if lang in ("vi", "en") else "vi"
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    from .auth.session import configure_login
+
+    configure_login(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .main.views import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .directory.cli import directory_cli
+
+    app.cli.add_command(directory_cli)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from . import formatting
+
+    formatting.register(app)
+
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        headers = response.headers
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["INTRANET_ENV"] == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static":
+            # Pages show personal data: never kept in a shared browser's cache.
+            headers["Cache-Control"] = "no-store"
+        return response

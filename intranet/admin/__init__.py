@@ -1,0 +1,1 @@
+"""The organisation department's pages: staff and units from the directory, and the sync."""

@@ -1,0 +1,31 @@
+"""How a session cookie maps back to an employee, and how a session ends."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+
+from ..extensions import db
+from ..models import Employee
+
+
+def load_employee(session_id: str) -> Employee | None:
+    """The employee behind "id:version"; a cookie from before the last sign-out is refused."""
+    employee_id, _, version = session_id.partition(":")
+    if not (employee_id.isdigit() and version.isdigit()):
+        return None
+    employee = db.session.get(Employee, int(employee_id))
+    if employee is None or employee.session_version != int(version) or not employee.active:
+        return None
+    return employee
+
+
+def end_all_sessions(employee: Employee) -> None:
+    employee.session_version += 1
+
+
+def configure_login(manager: LoginManager) -> None:
+    manager.user_loader(load_employee)
+    manager.login_view = "auth.login"
+    manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"

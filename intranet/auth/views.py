@@ -1,0 +1,70 @@
+"""/login and /logout."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from .. import audit
+from ..directory import InvalidCredentials
+from ..directory.demo import demo_accounts
+from ..extensions import db
+from .forms import LoginForm
+from .service import sign_in
+from .session import end_all_sessions
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """A same-site path to go to after sign-in; anything else goes home."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            employee = sign_in(form.username.data, form.password.data)
+        except InvalidCredentials:
+            db.session.commit()  # keep the audit row of the failed attempt
+            form.form_errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+            status = 401
+        else:
+            db.session.commit()
+            next_url = safe_next(request.args.get("next"))
+            lang = session.get("lang")
+            session.clear()  # a fresh session at sign-in: no fixation
+            if lang:
+                session["lang"] = lang
+            session.permanent = True
+            login_user(employee)
+            return redirect(next_url)
+    elif request.method == "POST":
+        status = 400
+    accounts = demo_accounts() if current_app.config["DEMO_DIRECTORY"] else []
+    return render_template("auth/login.html", form=form, demo_accounts=accounts), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Response:
+    employee = current_user._get_current_object()
+    end_all_sessions(employee)
+    audit.record("auth.sign_out", actor=employee)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("auth.login"))

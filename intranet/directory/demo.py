@@ -1,0 +1,51 @@
+"""The demo directory: ldap3's in-process mock server loaded from demo.ldif.
+
+Only the default for trying the app; the sign-in code that uses it is the
+production code, unchanged.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from ldap3 import OFFLINE_SLAPD_2_4, Connection, Server
+from ldif import LDIFParser
+
+DEMO_LDIF = Path(__file__).with_name("demo.ldif")
+DEMO_SUFFIX = "dc=kiemlam,dc=gov,dc=vn"
+
+# Applied to the settings only where the operator left them empty.
+DEMO_SETTINGS = {
+    "LDAP_USER_BASE": f"ou=people,{DEMO_SUFFIX}",
+    "LDAP_BIND_DN": f"cn=intranet,ou=system,{DEMO_SUFFIX}",
+    "LDAP_BIND_PASSWORD": "demo-service",
+    "LDAP_HEAD_GROUP": f"cn=heads,ou=groups,{DEMO_SUFFIX}",
+    "LDAP_ADMIN_GROUP": f"cn=admins,ou=groups,{DEMO_SUFFIX}",
+}
+
+
+@functools.cache
+def demo_server() -> Server:
+    """One mock server per process; every connection to it shares its entries."""
+    server = Server("demo-directory", get_info=OFFLINE_SLAPD_2_4)
+    loader = Connection(server, client_strategy="MOCK_SYNC")
+    with DEMO_LDIF.open("rb") as ldif:
+        for dn, entry in LDIFParser(ldif).parse():
+            loader.strategy.add_entry(dn, entry)
+    return server
+
+
+@functools.cache
+def demo_accounts() -> list[tuple[str, str]]:
+    """(username, description) pairs listed in the LDIF's header for the login page."""
+    accounts = []
+    for line in DEMO_LDIF.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = re.match(r"#\s*demo:\s*(\S+)\s+(.+)", line)
+        if match:
+            accounts.append((match.group(1), match.group(2).strip()))
+    return accounts

@@ -1,0 +1,24 @@
+"""The home page (what each role does first) and the language choice."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from ..auth.views import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@login_required
+def home() -> str:
+    return render_template("main/home.html", employee=current_user)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> Response:
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    return redirect(safe_next(request.form.get("next")))

@@ -1,0 +1,117 @@
+"""The staff directory sync, from the command line and from the admin page (demo directory)."""
+from __future__ import annotations
+
+import dataclasses
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from intranet.directory import Directory, directory_from_config
+from intranet.extensions import db
+from intranet.models import AuditEvent, Employee, Unit
+
+from .conftest import DEMO_EMPLOYEE, csrf_token
+
+
+def count(model: type, *criteria) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*criteria))
+
+
+class ShrunkDirectory(Directory):
+    """The demo directory with some people gone and one renamed, as after staff changes."""
+
+    gone: set[str] = set()
+    renamed: dict[str, str] = {}
+
+    def people(self):
+        for person in super().people():
+            if person.username in self.gone:
+                continue
+            if person.username in self.renamed:
+                person = dataclasses.replace(person, full_name=self.renamed[person.username])
+            yield person
+
+
+def use_shrunk_directory(app: Flask, gone: set[str], renamed: dict[str, str]) -> None:
+    def factory(config):
+        real = directory_from_config(config)
+        directory = ShrunkDirectory(real.settings, real.server, real.client_strategy)
+        directory.gone, directory.renamed = gone, renamed
+        return directory
+
+    app.config["DIRECTORY_FACTORY"] = factory
+
+
+def test_cli_sync_adds_every_staff_member_and_unit(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["directory", "sync"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        staff = count(Employee)
+        assert staff >= 35
+        assert count(Unit) == 8
+        assert count(Employee, Employee.is_admin.is_(True)) == 1
+        assert count(Employee, Employee.is_head.is_(True)) == 8
+    assert f"{staff} cán bộ; thêm {staff}" in result.output
+
+
+def test_second_sync_changes_nothing(synced_app: Flask) -> None:
+    result = synced_app.test_cli_runner().invoke(args=["directory", "sync"])
+    assert "thêm 0, cập nhật 0" in result.output
+    assert "ngừng hoạt động 0" in result.output
+
+
+def test_sync_updates_and_deactivates_but_never_deletes(synced_app: Flask) -> None:
+    with synced_app.app_context():
+        before = count(Employee)
+        someone = db.session.scalar(
+            select(Employee.username).where(Employee.username != DEMO_EMPLOYEE).limit(1)
+        )
+    use_shrunk_directory(synced_app, gone={someone}, renamed={DEMO_EMPLOYEE: "Nguyễn Văn Anh"})
+    result = synced_app.test_cli_runner().invoke(args=["directory", "sync"])
+    assert "cập nhật 1" in result.output and "ngừng hoạt động 1" in result.output
+    with synced_app.app_context():
+        assert count(Employee) == before
+        gone = db.session.scalar(select(Employee).filter_by(username=someone))
+        assert not gone.active and gone.left_at is not None
+        renamed = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        assert renamed.full_name == "Nguyễn Văn Anh"
+
+    use_shrunk_directory(synced_app, gone=set(), renamed={})
+    result = synced_app.test_cli_runner().invoke(args=["directory", "sync"])
+    assert "kích hoạt lại 1" in result.output
+    with synced_app.app_context():
+        back = db.session.scalar(select(Employee).filter_by(username=someone))
+        assert back.active and back.left_at is None
+
+
+def test_staff_member_who_left_cannot_sign_in_with_an_old_session(
+    synced_app: Flask, employee_client: FlaskClient
+) -> None:
+    assert employee_client.get("/").status_code == 200
+    use_shrunk_directory(synced_app, gone={DEMO_EMPLOYEE}, renamed={})
+    synced_app.test_cli_runner().invoke(args=["directory", "sync"])
+    assert employee_client.get("/").status_code == 302
+
+
+def test_admin_runs_the_sync_from_the_web(admin_client: FlaskClient, synced_app: Flask) -> None:
+    page = admin_client.get("/admin/").get_data(as_text=True)
+    assert "Hạt Kiểm lâm An Lão" in page
+    response = admin_client.post(
+        "/admin/directory/sync", data={"csrf_token": csrf_token(admin_client, "/admin/")},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Đã đồng bộ danh bạ" in response.get_data(as_text=True)
+    with synced_app.app_context():
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "directory.sync")
+            .order_by(AuditEvent.id.desc()).limit(1)
+        )
+        assert event.actor is not None and event.actor.is_admin
+
+
+def test_employee_cannot_run_the_sync(employee_client: FlaskClient) -> None:
+    token = csrf_token(employee_client, "/")
+    response = employee_client.post("/admin/directory/sync", data={"csrf_token": token})
+    assert response.status_code == 403
