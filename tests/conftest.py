@@ -19,9 +19,9 @@ TESTS = Path(__file__).parent
 
 # Demo directory accounts (intranet/directory/demo.ldif); every password is "demo123".
 DEMO_PASSWORD = "demo123"
-DEMO_EMPLOYEE = "annv"
-DEMO_HEAD = "binhtt"
-DEMO_ADMIN = "cuonglq"
+DEMO_EMPLOYEE = "hungdv"  # Đinh Văn Hùng, Hạt Kiểm lâm An Lão
+DEMO_HEAD = "annv"  # Nguyễn Văn An, head of Hạt Kiểm lâm An Lão
+DEMO_ADMIN = "huonglt"  # Lê Thị Hương, head of Phòng Tổ chức – Hành chính and admin
 
 
 def base_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from .. import audit
 from ..directory import InvalidCredentials
-from ..directory.demo import demo_accounts
+from ..directory.demo import ROLE_LABELS, demo_accounts
 from ..extensions import db
 from .forms import LoginForm
 from .service import sign_in
@@ -54,7 +54,12 @@ def login() -> Response | str | tuple[str, int]:
     elif request.method == "POST":
         status = 400
     accounts = demo_accounts() if current_app.config["DEMO_DIRECTORY"] else []
-    return render_template("auth/login.html", form=form, demo_accounts=accounts), status
+    return (
+        render_template(
+            "auth/login.html", form=form, demo_accounts=accounts, role_labels=ROLE_LABELS
+        ),
+        status,
+    )
 
 
 @bp.route("/logout", methods=["POST"])

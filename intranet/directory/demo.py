@@ -9,6 +9,7 @@ import functools
 import re
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from ldap3 import OFFLINE_SLAPD_2_4, Connection, Server
 from ldif import LDIFParser
 
@@ -36,16 +37,25 @@ def demo_server() -> Server:
     return server
 
 
+ROLE_LABELS = {"admin": _l("Quản trị"), "head": _l("Thủ trưởng đơn vị"), "employee": _l("Cán bộ")}
+
+
 @functools.cache
-def demo_accounts() -> list[tuple[str, str]]:
-    """(username, description) pairs listed in the LDIF's header for the login page."""
+def demo_accounts() -> list[tuple[str, str, str, str]]:
+    """(username, role, name, unit) from the "Demo accounts" table in the LDIF's header."""
     accounts = []
+    in_table = False
     for line in DEMO_LDIF.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
-            if line.strip():
-                break
+            break
+        text = line.lstrip("#").strip()
+        if text.startswith("Demo accounts"):
+            in_table = True
             continue
-        match = re.match(r"#\s*demo:\s*(\S+)\s+(.+)", line)
-        if match:
-            accounts.append((match.group(1), match.group(2).strip()))
+        if in_table and not text:
+            break
+        columns = re.split(r"\s{2,}", text)
+        if in_table and len(columns) == 4 and columns[0] in ROLE_LABELS:
+            role, username, name, unit = columns
+            accounts.append((username, role, name, unit))
     return accounts
