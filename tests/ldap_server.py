@@ -10,6 +10,9 @@ forces paged searches.
         app.config["LDAP_URL"] = server.url
         server.modify(group_dn, {"member": [(MODIFY_DELETE, [user_dn])]})
 
+``add``, ``modify`` and ``delete`` act as the root DN and raise ldap3's
+``LDAPOperationResult`` subclasses (``LDAPNoSuchObjectResult``, ...) on failure.
+
 Needs only the Debian packages ``slapd`` and ``ldap-utils``.  After ``stop()``
 a second ``start()`` restarts the same server on the same port with the data as
 it was left (an outage and a recovery); a fresh directory needs a fresh work
