@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
+from .extensions import db
 from .models import Employee, Unit
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,6 +25,16 @@ def is_head(user: Employee) -> bool:
 def can_view_unit(user: Employee, unit: Unit) -> bool:
     """Admins see every unit; a head sees their own."""
     return is_admin(user) or (is_head(user) and user.unit_id == unit.id)
+
+
+def load_unit_for(user: Employee, unit_id: int) -> Unit:
+    """The unit, if `user` may see it: 404 when there is none, 403 when it is not theirs."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    if not can_view_unit(user, unit):
+        abort(403)
+    return unit
 
 
 def role_required(check: Callable[[Employee], bool]) -> Callable[[F], F]:

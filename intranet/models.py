@@ -1,7 +1,8 @@
 """Typed SQLAlchemy models: the staff and units the directory gives, and the audit log."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import enum
+from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
@@ -79,6 +80,39 @@ class Employee(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Employee {self.username!r}>"
+
+
+class VneidStatus(enum.StrEnum):
+    """The four self-declared states of a VNeID account (DOMAIN.md)."""
+
+    LEVEL2_ACTIVE = "level2_active"
+    LEVEL2_PENDING = "level2_pending"
+    LEVEL1 = "level1"
+    NONE = "none"
+
+
+class Declaration(db.Model):
+    """An employee's statement of their VNeID status. Append-only: a change is a new row.
+
+    No citizen ID number, VNeID password or code is ever asked for or stored.
+    """
+
+    __tablename__ = "declaration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    activated_on: Mapped[date | None] = mapped_column()
+    committed: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(String(500))
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    declared_from: Mapped[str | None] = mapped_column(String(64))
+
+    employee: Mapped[Employee] = relationship()
+
+    @property
+    def is_level2(self) -> bool:
+        return self.status == VneidStatus.LEVEL2_ACTIVE
 
 
 class AuditEvent(db.Model):

@@ -74,7 +74,7 @@ def test_blank_fields_are_refused_before_any_bind(
     client: FlaskClient, app: Flask, username: str, password: str, message: str
 ) -> None:
     response = sign_in(client, username, password)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert audit_actions(app) == []  # the directory was never asked
 

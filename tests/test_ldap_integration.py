@@ -105,7 +105,7 @@ def test_wrong_password_and_unknown_user_look_the_same(
 
 def test_empty_password_is_refused_before_any_bind(ldap_app: Flask) -> None:
     response = sign_in(ldap_app.test_client(), "nguyenvana", "")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert employee(ldap_app, "nguyenvana") is None
 
 

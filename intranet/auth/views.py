@@ -52,7 +52,7 @@ def login() -> Response | str | tuple[str, int]:
             login_user(employee)
             return redirect(next_url)
     elif request.method == "POST":
-        status = 400
+        status = 422
     accounts = demo_accounts() if current_app.config["DEMO_DIRECTORY"] else []
     return (
         render_template(

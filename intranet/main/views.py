@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..auth.views import safe_next
+from ..declarations import service as declarations
 
 bp = Blueprint("main", __name__)
 
@@ -13,7 +14,9 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home() -> str:
-    return render_template("main/home.html", employee=current_user)
+    return render_template(
+        "main/home.html", employee=current_user, declaration=declarations.current(current_user)
+    )
 
 
 @bp.route("/language", methods=["POST"])

@@ -1,0 +1,1 @@
+"""Employees' self-declarations of their VNeID level-2 status."""

@@ -1,0 +1,59 @@
+"""Recording declarations (append-only) and reading an employee's own."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..models import Declaration, Employee
+from ..vietnamese import normalize
+from . import rules
+
+
+def declare(
+    employee: Employee,
+    *,
+    status: str,
+    activated_on: date | None,
+    committed: bool,
+    note: str | None,
+    today: date,
+    address: str | None,
+) -> Declaration:
+    """A new declaration by `employee` about themself; raises rules.DeclarationError."""
+    note = normalize(note) if note else None
+    rules.check(status, activated_on, committed, note, today)
+    declaration = Declaration(
+        employee=employee,
+        status=status,
+        activated_on=activated_on,
+        committed=committed,
+        note=note,
+        declared_from=address,
+    )
+    db.session.add(declaration)
+    db.session.flush()
+    audit.record("declaration.create", actor=employee, obj=declaration, status=status)
+    return declaration
+
+
+def history(employee: Employee) -> list[Declaration]:
+    """The employee's declarations, newest first."""
+    return list(
+        db.session.scalars(
+            select(Declaration)
+            .where(Declaration.employee_id == employee.id)
+            .order_by(Declaration.id.desc())
+        )
+    )
+
+
+def current(employee: Employee) -> Declaration | None:
+    return db.session.scalar(
+        select(Declaration)
+        .where(Declaration.employee_id == employee.id)
+        .order_by(Declaration.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,59 @@
+"""/declaration: the employee declares their own VNeID status and sees their history."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from ..audit import client_address
+from ..clock import local_today
+from ..extensions import db
+from . import service
+from .forms import DeclarationForm
+from .rules import NOT_DECLARED, SHORT_LABELS, STATUS_LABELS, DeclarationError
+
+bp = Blueprint("declarations", __name__)
+
+
+@bp.route("/declaration", methods=["GET", "POST"])
+@login_required
+def declare() -> Response | tuple[str, int]:
+    # Always the signed-in employee: no id in the URL or the form can point elsewhere.
+    employee = current_user._get_current_object()
+    form = DeclarationForm()
+    status = 200
+    if request.method == "POST":
+        if form.status_is_malformed():
+            form.validate()
+            form.status.errors = [_("Tình trạng tài khoản không nằm trong danh sách.")]
+            status = 400
+        elif form.validate():
+            try:
+                service.declare(
+                    employee,
+                    status=form.status.data,
+                    activated_on=form.activated_on.data,
+                    committed=form.committed.data,
+                    note=form.note.data,
+                    today=local_today(),
+                    address=client_address(),
+                )
+            except DeclarationError as error:
+                getattr(form, error.field).errors.append(error.message)
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Đã ghi nhận kê khai của bạn."), "success")
+                return redirect(url_for("main.home"))
+        else:
+            status = 422
+    return (
+        render_template("declarations/form.html", form=form, history=service.history(employee)),
+        status,
+    )
+
+
+@bp.app_context_processor
+def status_labels() -> dict[str, object]:
+    return {"STATUS_LABELS": STATUS_LABELS, "SHORT_LABELS": SHORT_LABELS, "NOT_DECLARED": NOT_DECLARED}
