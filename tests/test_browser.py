@@ -8,7 +8,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from .browser import chromium, live_server, sign_in
-from .conftest import DEMO_EMPLOYEE, DEMO_PASSWORD
+from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, DEMO_PASSWORD
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +47,26 @@ def test_wrong_password_shows_the_message_on_a_phone(browser: Browser, base_url:
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
+
+
+def test_employee_declares_level2_and_the_head_sees_it(browser: Browser, base_url: str) -> None:
+    employee = browser.new_context(locale="vi-VN").new_page()
+    sign_in(employee, base_url, DEMO_EMPLOYEE, DEMO_PASSWORD)
+    expect(employee.locator(".status-card")).to_contain_text("Chưa kê khai")
+    employee.get_by_role("link", name="Kê khai ngay").click()
+    employee.get_by_label("Đã kích hoạt tài khoản định danh điện tử mức độ 2").check()
+    employee.get_by_label("Ngày kích hoạt mức độ 2").fill("15/03/2024")
+    employee.get_by_label("Tôi cam kết sử dụng").check()
+    employee.get_by_role("button", name="Gửi kê khai").click()
+    expect(employee.get_by_role("status")).to_contain_text("Đã ghi nhận kê khai")
+    expect(employee.locator(".status-card")).to_contain_text("15/03/2024")
+    name = employee.locator(".who-name").inner_text()
+
+    head = browser.new_context(locale="vi-VN").new_page()
+    sign_in(head, base_url, DEMO_HEAD, DEMO_PASSWORD)
+    head.get_by_role("navigation").get_by_role("link", name="Đơn vị của tôi").click()
+    row = head.get_by_role("row").filter(has_text=name)
+    expect(row).to_contain_text("Mức độ 2")
+    expect(row).to_contain_text("15/03/2024")
+    head.get_by_role("link", name="Chưa đạt mức độ 2").click()
+    expect(head.get_by_role("row").filter(has_text=name)).to_have_count(0)
