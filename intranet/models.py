@@ -6,10 +6,11 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .append_only import install_on as install_append_only
 from .vietnamese import name_sort_key, text_sort_key
 
 
@@ -24,7 +25,7 @@ class Unit(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    sort_key: Mapped[str] = mapped_column(String(600), index=True)
+    sort_key: Mapped[str] = mapped_column(Text, index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -51,7 +52,7 @@ class Employee(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(150), unique=True)
     directory_dn: Mapped[str] = mapped_column(String(1000))
     full_name: Mapped[str] = mapped_column(String(200))
-    sort_key: Mapped[str] = mapped_column(String(600), index=True)
+    sort_key: Mapped[str] = mapped_column(Text, index=True)
     email: Mapped[str | None] = mapped_column(String(254))
     title: Mapped[str | None] = mapped_column(String(200))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -115,6 +116,132 @@ class Declaration(db.Model):
         return self.status == VneidStatus.LEVEL2_ACTIVE
 
 
+class IssuingBody(db.Model):
+    """Who sends one-stop-shop notices: the provincial centre, district and commune one-stop shops.
+
+    Data an admin edits, since administrative geography changes; retired bodies stay
+    for the notices that name them.
+    """
+
+    __tablename__ = "issuing_body"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    sort_key: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        super().__init__(name=name, sort_key=text_sort_key(name), **kwargs)
+
+
+class Notice(db.Model):
+    """A one-stop-shop notice that a staff member filed a paper dossier for an online procedure.
+
+    Never edited: a correction is a new notice whose `corrects_id` names the one it replaces.
+    """
+
+    __tablename__ = "notice"
+    __table_args__ = (Index("ix_notice_unit_date", "unit_id", "notice_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    # The unit the person was in when the notice was recorded: whose head acts on it.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    issuing_body_id: Mapped[int] = mapped_column(ForeignKey("issuing_body.id"))
+    reference_number: Mapped[str] = mapped_column(String(100))
+    notice_date: Mapped[date] = mapped_column(index=True)
+    note: Mapped[str | None] = mapped_column(String(1000))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id"), unique=True)
+    correction_reason: Mapped[str | None] = mapped_column(String(1000))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_from: Mapped[str | None] = mapped_column(String(64))
+
+    employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
+    unit: Mapped[Unit] = relationship()
+    issuing_body: Mapped[IssuingBody] = relationship()
+    recorded_by: Mapped[Employee] = relationship(foreign_keys=[recorded_by_id])
+    cases: Mapped[list[NoticeCase]] = relationship(
+        back_populates="notice", order_by="NoticeCase.position", cascade="save-update, merge"
+    )
+    corrects: Mapped[Notice | None] = relationship(remote_side=[id], foreign_keys=[corrects_id])
+
+
+class NoticeCase(db.Model):
+    """One dossier a notice names: the procedure, the dossier code, when and by whom received."""
+
+    __tablename__ = "notice_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    procedure_name: Mapped[str] = mapped_column(String(500))
+    procedure_code: Mapped[str | None] = mapped_column(String(50))
+    dossier_code: Mapped[str] = mapped_column(String(100), index=True)
+    filed_on: Mapped[date] = mapped_column()
+    receiving_officer: Mapped[str] = mapped_column(String(200))
+
+    notice: Mapped[Notice] = relationship(back_populates="cases")
+
+
+class AppraisalOutcome(db.Model):
+    """A possible outcome of a head's decision; data, because the rating rules change."""
+
+    __tablename__ = "appraisal_outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    label: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column()
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+appraisal_notice = Table(
+    "appraisal_notice",
+    db.metadata,
+    Column("appraisal_id", ForeignKey("appraisal.id"), primary_key=True),
+    Column("notice_id", ForeignKey("notice.id"), primary_key=True, index=True),
+)
+
+
+class PeriodKind(enum.StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class Appraisal(db.Model):
+    """A head's appraisal decision about a staff member for a period, with its rationale.
+
+    Never edited: a correction is a new decision whose `corrects_id` names the one it replaces.
+    """
+
+    __tablename__ = "appraisal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    period_kind: Mapped[str] = mapped_column(String(10))
+    period_year: Mapped[int] = mapped_column()
+    # Month 1-12 or quarter 1-4; none for a year.
+    period_number: Mapped[int | None] = mapped_column()
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("appraisal_outcome.id"))
+    rationale: Mapped[str] = mapped_column(Text)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("appraisal.id"), unique=True)
+    correction_reason: Mapped[str | None] = mapped_column(String(1000))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    recorded_from: Mapped[str | None] = mapped_column(String(64))
+
+    employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
+    unit: Mapped[Unit] = relationship()
+    outcome: Mapped[AppraisalOutcome] = relationship()
+    recorded_by: Mapped[Employee] = relationship(foreign_keys=[recorded_by_id])
+    notices: Mapped[list[Notice]] = relationship(secondary=appraisal_notice, order_by="Notice.id")
+    corrects: Mapped[Appraisal | None] = relationship(remote_side=[id], foreign_keys=[corrects_id])
+
+
 class AuditEvent(db.Model):
     """One line of the audit log: who did what, when, from where. Only ever added to."""
 
@@ -132,3 +259,6 @@ class AuditEvent(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     actor: Mapped[Employee | None] = relationship()
+
+
+install_append_only(db.metadata)

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from intranet import create_app
+from intranet import create_app, reference_data
 from intranet.directory import current_directory
 from intranet.directory.sync import sync_people
 from intranet.extensions import db
@@ -39,6 +39,8 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
     app = create_app(base_config(tmp_path, **overrides))
     with app.app_context():
         db.create_all()
+        reference_data.seed()
+        db.session.commit()
     return app
 
 

@@ -1,0 +1,52 @@
+"""Database triggers that refuse UPDATE and DELETE on records with legal weight.
+
+The application never edits these rows (a correction is a new row); the triggers make
+that true for any other client of the database too. Used by the models (create_all)
+and by the migrations, so both build the same guard.
+"""
+from __future__ import annotations
+
+from sqlalchemy import DDL, MetaData, event
+
+APPEND_ONLY_TABLES = (
+    "declaration",
+    "notice",
+    "notice_case",
+    "appraisal",
+    "appraisal_notice",
+    "audit_event",
+)
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION refuse_change_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END
+$$
+"""
+
+
+def trigger_statements(table: str, dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            for verb in ("UPDATE", "DELETE")
+        ]
+    if dialect == "postgresql":
+        return [
+            PG_FUNCTION,
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_change_append_only()",
+        ]
+    return []
+
+
+def install_on(metadata: MetaData) -> None:
+    """Add the triggers whenever these tables are created from the models."""
+    for name in APPEND_ONLY_TABLES:
+        table = metadata.tables[name]
+        for dialect in ("sqlite", "postgresql"):
+            for statement in trigger_statements(name, dialect):
+                event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))

@@ -1,0 +1,33 @@
+"""Reference data the product starts with; admins extend it (see DOMAIN.md)."""
+from __future__ import annotations
+
+from .extensions import db
+from .models import AppraisalOutcome, IssuingBody
+
+# Decree 90/2020/NĐ-CP (amended by 48/2023) rating levels, then the adjustments a head proposes.
+APPRAISAL_OUTCOMES = [
+    ("rating_excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+    ("rating_good", "Hoàn thành tốt nhiệm vụ"),
+    ("rating_completed", "Hoàn thành nhiệm vụ"),
+    ("rating_not_completed", "Không hoàn thành nhiệm vụ"),
+    ("one_level_lower", "Hạ một mức xếp loại"),
+    ("not_eligible_top", "Không xét mức Hoàn thành xuất sắc nhiệm vụ"),
+    ("no_effect", "Không ảnh hưởng đến xếp loại"),
+]
+
+ISSUING_BODIES = [
+    "Trung tâm Phục vụ hành chính công tỉnh",
+    "Bộ phận Một cửa UBND huyện An Lão",
+    "Bộ phận Một cửa UBND thị xã Hoài Nhơn",
+    "Bộ phận Một cửa UBND huyện Tây Sơn",
+    "Bộ phận Một cửa UBND huyện Vĩnh Thạnh",
+    "Bộ phận Một cửa UBND thành phố Quy Nhơn",
+]
+
+
+def seed() -> None:
+    """The same rows migration 0003 inserts, for databases built with create_all (tests)."""
+    for position, (code, label) in enumerate(APPRAISAL_OUTCOMES, start=1):
+        db.session.add(AppraisalOutcome(code=code, label=label, position=position))
+    for name in ISSUING_BODIES:
+        db.session.add(IssuingBody(name))
