@@ -108,9 +108,10 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .declarations.views import bp as declarations_bp
     from .main.views import bp as main_bp
+    from .notices import bp as notices_bp
     from .units.views import bp as units_bp
 
-    for blueprint in (auth_bp, main_bp, declarations_bp, units_bp, admin_bp):
+    for blueprint in (auth_bp, main_bp, declarations_bp, units_bp, notices_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

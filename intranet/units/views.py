@@ -5,6 +5,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ..access import head_required, load_unit_for
+from ..notices.queries import open_counts
 from .queries import unit_roster
 
 bp = Blueprint("units", __name__)
@@ -25,4 +26,10 @@ def show(unit_id: int) -> str:
     roster = unit_roster(unit)
     only_missing = request.args.get("filter") == "not_compliant"
     shown = [s for s in roster.staff if not s.compliant] if only_missing else roster.staff
-    return render_template("units/show.html", roster=roster, shown=shown, only_missing=only_missing)
+    return render_template(
+        "units/show.html",
+        roster=roster,
+        shown=shown,
+        only_missing=only_missing,
+        notice_counts=open_counts(unit.id),
+    )
