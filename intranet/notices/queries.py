@@ -47,6 +47,10 @@ def unit_notices(unit_id: int, *, month: date | None = None, status: str | None 
     return _notice_rows(query.order_by(Notice.notice_date.desc(), Notice.id.desc()))
 
 
+def notice_row(notice: Notice) -> NoticeRow:
+    return _notice_rows(select(Notice).where(Notice.id == notice.id))[0]
+
+
 def notices_about(employee: Employee) -> list[NoticeRow]:
     """Every notice about the person, corrected ones included, newest first."""
     return _notice_rows(

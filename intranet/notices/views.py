@@ -150,6 +150,7 @@ def show(notice_id: int) -> str:
     return render_template(
         "notices/show.html",
         notice=notice,
+        row=queries.notice_row(notice),
         correction=queries.corrections_of(Notice, notice.id),
         decisions=queries.decisions_on(notice),
     )
