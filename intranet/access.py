@@ -48,6 +48,16 @@ def load_staff_member_for(user: Employee, employee_id: int) -> Employee:
     return employee
 
 
+def load_staff_member_to_act_on(user: Employee, employee_id: int | None) -> Employee:
+    """A staff member `user` may record notices and decisions about: their head only."""
+    employee = db.session.get(Employee, employee_id) if employee_id is not None else None
+    if employee is None:
+        abort(404)
+    if not can_act_for_unit(user, employee.unit_id):
+        abort(403)
+    return employee
+
+
 def load_record_for(user: Employee, model: type[T], record_id: int, *, write: bool = False) -> T:
     """A notice or decision `user` may read (or, with write, correct): 404 if none, else 403."""
     record = db.session.get(model, record_id)

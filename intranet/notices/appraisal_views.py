@@ -1,14 +1,14 @@
 """Appraisal decision pages: recording a decision on a person's notices, reading and correcting it."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..access import can_act_for_unit, load_record_for, load_staff_member_for, unit_head_required
+from ..access import load_record_for, load_staff_member_to_act_on, unit_head_required
 from ..audit import client_address
 from ..clock import local_today
 from ..extensions import db
@@ -19,15 +19,6 @@ from .forms import AppraisalCorrectionForm, AppraisalForm
 from .periods import Period, offered_periods, period_of
 from .service import AppraisalDraft, open_notices, record_appraisal
 from .views import FORGED, INVALID
-
-
-def staff_to_decide_on(employee_id: int | None) -> Employee:
-    if employee_id is None:
-        abort(404)
-    employee = load_staff_member_for(current_user, employee_id)
-    if not can_act_for_unit(current_user, employee.unit_id):
-        abort(403)
-    return employee
 
 
 def prepare_appraisal_form(form: AppraisalForm, employee: Employee, corrects: Appraisal | None) -> dict:
@@ -81,7 +72,7 @@ def save_appraisal(
 @bp.route("/appraisals/new", methods=["GET", "POST"])
 @unit_head_required
 def new_appraisal() -> Response | tuple[str, int]:
-    employee = staff_to_decide_on(request.args.get("employee", type=int))
+    employee = load_staff_member_to_act_on(current_user, request.args.get("employee", type=int))
     form = AppraisalForm()
     notices = prepare_appraisal_form(form, employee, None)
     status = 200

@@ -8,7 +8,14 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..access import head_required, load_record_for, load_staff_member_for, load_unit_for, unit_head_required
+from ..access import (
+    head_required,
+    load_record_for,
+    load_staff_member_for,
+    load_staff_member_to_act_on,
+    load_unit_for,
+    unit_head_required,
+)
 from ..audit import client_address
 from ..clock import local_today
 from ..extensions import db
@@ -128,8 +135,9 @@ def new() -> Response | tuple[str, int]:
     guard_posted_staff(form)
     staff = prepare_notice_form(form)
     status = 200
-    if request.method == "GET" and request.args.get("employee", type=int):
-        form.employee_id.data = load_staff_member_for(current_user, request.args.get("employee", type=int)).id
+    if request.method == "GET" and "employee" in request.args:
+        chosen = request.args.get("employee", type=int)
+        form.employee_id.data = load_staff_member_to_act_on(current_user, chosen).id
     if request.method == "POST":
         if form.add_case.data:
             form.cases.append_entry()
