@@ -110,6 +110,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .ids import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .declarations.views import bp as declarations_bp

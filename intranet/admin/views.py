@@ -70,7 +70,7 @@ def bodies() -> Response | tuple[str, int]:
     return render_template("admin/issuing_bodies.html", form=form, bodies=issuing_bodies()), status
 
 
-@bp.route("/issuing-bodies/<int:body_id>/active", methods=["POST"])
+@bp.route("/issuing-bodies/<id:body_id>/active", methods=["POST"])
 @admin_required
 def set_body_active(body_id: int) -> Response:
     body = db.session.get(IssuingBody, body_id) or abort(404)
@@ -86,7 +86,7 @@ def set_body_active(body_id: int) -> Response:
 def audit_log() -> tuple[str, int]:
     form = AuditFilterForm(request.args)
     valid = form.validate()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     events, more = audit_events(
         action=form.action.data if valid else None,
         actor=form.actor.data if valid else None,

@@ -12,6 +12,7 @@ from ..access import load_record_for, load_staff_member_to_act_on, unit_head_req
 from ..audit import client_address
 from ..clock import local_today
 from ..extensions import db
+from ..ids import id_arg, id_args
 from ..models import Appraisal, AppraisalOutcome, Employee
 from ..validation import RuleViolation, forged_choices, show_violation
 from . import bp, queries
@@ -72,12 +73,12 @@ def save_appraisal(
 @bp.route("/appraisals/new", methods=["GET", "POST"])
 @unit_head_required
 def new_appraisal() -> Response | tuple[str, int]:
-    employee = load_staff_member_to_act_on(current_user, request.args.get("employee", type=int))
+    employee = load_staff_member_to_act_on(current_user, id_arg("employee"))
     form = AppraisalForm()
     notices = prepare_appraisal_form(form, employee, None)
     status = 200
     if request.method == "GET":
-        chosen = request.args.getlist("notice", type=int)
+        chosen = id_args("notice")
         form.notice_ids.data = [i for i in chosen if i in notices]
     else:
         result = save_appraisal(form, employee, notices)
@@ -89,7 +90,7 @@ def new_appraisal() -> Response | tuple[str, int]:
     return render_template("notices/appraisal_form.html", form=form, employee=employee), status
 
 
-@bp.route("/appraisals/<int:appraisal_id>")
+@bp.route("/appraisals/<id:appraisal_id>")
 @login_required
 def show_appraisal(appraisal_id: int) -> str:
     appraisal = load_record_for(current_user, Appraisal, appraisal_id)
@@ -101,7 +102,7 @@ def show_appraisal(appraisal_id: int) -> str:
     )
 
 
-@bp.route("/appraisals/<int:appraisal_id>/correct", methods=["GET", "POST"])
+@bp.route("/appraisals/<id:appraisal_id>/correct", methods=["GET", "POST"])
 @unit_head_required
 def correct_appraisal(appraisal_id: int) -> Response | tuple[str, int]:
     original = load_record_for(current_user, Appraisal, appraisal_id, write=True)

@@ -19,6 +19,7 @@ from ..access import (
 from ..audit import client_address
 from ..clock import local_today
 from ..extensions import db
+from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import parse_month
 from ..validation import RuleViolation, forged_choices, show_violation
@@ -43,7 +44,7 @@ def unit_staff(unit_id: int) -> list[Employee]:
 def guard_posted_staff(form: NoticeForm) -> None:
     """An id typed into the form body gets the same answer as one typed into a URL."""
     for raw in form.employee_id.raw_data or []:
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
             abort(FORGED)
         employee = db.session.get(Employee, int(raw))
         if employee is not None and employee.unit_id != current_user.unit_id:
@@ -118,7 +119,7 @@ def notice_form_page(form: NoticeForm, template: str, status: int, **context) ->
 @bp.route("/notices")
 @head_required
 def index() -> str:
-    unit_id = request.args.get("unit", type=int) or current_user.unit_id
+    unit_id = id_arg("unit") if "unit" in request.args else current_user.unit_id
     if unit_id is None:
         abort(404)
     unit = load_unit_for(current_user, unit_id)
@@ -136,7 +137,7 @@ def new() -> Response | tuple[str, int]:
     staff = prepare_notice_form(form)
     status = 200
     if request.method == "GET" and "employee" in request.args:
-        chosen = request.args.get("employee", type=int)
+        chosen = id_arg("employee")
         form.employee_id.data = load_staff_member_to_act_on(current_user, chosen).id
     if request.method == "POST":
         if form.add_case.data:
@@ -151,7 +152,7 @@ def new() -> Response | tuple[str, int]:
     return notice_form_page(form, "notices/form.html", status)
 
 
-@bp.route("/notices/<int:notice_id>")
+@bp.route("/notices/<id:notice_id>")
 @login_required
 def show(notice_id: int) -> str:
     notice = load_record_for(current_user, Notice, notice_id)
@@ -164,7 +165,7 @@ def show(notice_id: int) -> str:
     )
 
 
-@bp.route("/notices/<int:notice_id>/correct", methods=["GET", "POST"])
+@bp.route("/notices/<id:notice_id>/correct", methods=["GET", "POST"])
 @unit_head_required
 def correct(notice_id: int) -> Response | tuple[str, int]:
     original = load_record_for(current_user, Notice, notice_id, write=True)
@@ -188,7 +189,7 @@ def correct(notice_id: int) -> Response | tuple[str, int]:
     return notice_form_page(form, "notices/form.html", status, original=original)
 
 
-@bp.route("/staff/<int:employee_id>")
+@bp.route("/staff/<id:employee_id>")
 @login_required
 def person(employee_id: int) -> str:
     """Everything recorded about one person: for them, their unit's head and admins."""

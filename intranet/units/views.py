@@ -19,7 +19,7 @@ def own_unit() -> str:
     return show(current_user.unit_id)
 
 
-@bp.route("/unit/<int:unit_id>")
+@bp.route("/unit/<id:unit_id>")
 @head_required
 def show(unit_id: int) -> str:
     unit = load_unit_for(current_user, unit_id)
