@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 
 
 class RuleViolation(ValueError):
@@ -43,7 +44,7 @@ def forged_choices(form: FlaskForm) -> list[Field]:
     for field in form:
         if not isinstance(field, (SelectField, RadioField, SelectMultipleField)) or not field.raw_data:
             continue
-        offered = {str(getattr(choice, "value", None) or choice[0]) for choice in field.choices}
+        offered = {str(c.value if isinstance(c, SelectChoice) else c[0]) for c in field.choices}
         if any(value not in offered for value in field.raw_data):
             forged.append(field)
     return forged

@@ -261,3 +261,12 @@ def test_head_of_another_unit_cannot_read_or_correct(synced_app: Flask, head_cli
     assert other.get(f"/notices?unit={own_unit}").status_code == 403
     assert other.get("/notices/99999").status_code == 404
     assert count(synced_app, Notice) == 1
+
+
+def test_nothing_is_preselected_where_a_slip_would_matter(head_client: FlaskClient, synced_app: Flask) -> None:
+    page = head_client.get("/notices/new").get_data(as_text=True)
+    assert '<option selected value="">— Chọn —</option>' in page
+    response = post_notice(head_client, notice_form(synced_app, issuing_body_id="", employee_id=""))
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Vui lòng chọn cơ quan thông báo." in body and "Vui lòng chọn cán bộ." in body

@@ -16,7 +16,7 @@ from ..ids import id_arg, id_args
 from ..models import Appraisal, AppraisalOutcome, Employee
 from ..validation import RuleViolation, forged_choices, show_violation
 from . import bp, queries
-from .forms import AppraisalCorrectionForm, AppraisalForm
+from .forms import CHOOSE, AppraisalCorrectionForm, AppraisalForm
 from .periods import Period, offered_periods, period_of
 from .service import AppraisalDraft, open_notices, record_appraisal
 from .views import FORGED, INVALID
@@ -37,7 +37,7 @@ def prepare_appraisal_form(form: AppraisalForm, employee: Employee, corrects: Ap
     outcomes = db.session.scalars(
         select(AppraisalOutcome).where(AppraisalOutcome.active.is_(True)).order_by(AppraisalOutcome.position)
     ).all()
-    form.outcome_id.choices = [SelectChoice(o.id, o.label) for o in outcomes]
+    form.outcome_id.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(o.id, o.label) for o in outcomes]
     return {n.id: n for n in notices}
 
 

@@ -21,6 +21,16 @@ def _required(message: str) -> InputRequired:
     return InputRequired(message)
 
 
+def optional_int(value: object) -> int | None:
+    """Coerce a choice to an id; the blank "choose" option stays None for InputRequired."""
+    if value in (None, ""):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+CHOOSE = _l("— Chọn —")
+
+
 class CaseForm(Form):
     """One dossier of a notice. A row left entirely blank is ignored."""
 
@@ -36,8 +46,16 @@ class CaseForm(Form):
 
 
 class NoticeForm(FlaskForm):
-    employee_id = SelectField(_l("Cán bộ được thông báo"), coerce=int, validate_choice=True)
-    issuing_body_id = SelectField(_l("Cơ quan thông báo"), coerce=int)
+    employee_id = SelectField(
+        _l("Cán bộ được thông báo"),
+        [InputRequired(_l("Vui lòng chọn cán bộ."))],
+        coerce=optional_int,
+    )
+    issuing_body_id = SelectField(
+        _l("Cơ quan thông báo"),
+        [InputRequired(_l("Vui lòng chọn cơ quan thông báo."))],
+        coerce=optional_int,
+    )
     reference_number = StringField(
         _l("Số, ký hiệu văn bản thông báo"),
         [_required(_l("Vui lòng nhập số, ký hiệu văn bản.")), _length(100)],
@@ -68,7 +86,9 @@ class MultiCheckboxField(SelectMultipleField):
 class AppraisalForm(FlaskForm):
     notice_ids = MultiCheckboxField(_l("Các thông báo được xem xét"), coerce=int)
     period = SelectField(_l("Kỳ đánh giá"), [_required(_l("Vui lòng chọn kỳ đánh giá."))])
-    outcome_id = SelectField(_l("Kết quả đề xuất"), coerce=int)
+    outcome_id = SelectField(
+        _l("Kết quả đề xuất"), [InputRequired(_l("Vui lòng chọn kết quả."))], coerce=optional_int
+    )
     rationale = TextAreaField(
         _l("Căn cứ, lý do"),
         [_required(_l("Vui lòng nêu căn cứ, lý do của quyết định.")), _length(2000)],

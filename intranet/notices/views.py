@@ -24,7 +24,7 @@ from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import parse_month
 from ..validation import RuleViolation, forged_choices, show_violation
 from . import bp, queries
-from .forms import NoticeCorrectionForm, NoticeForm
+from .forms import CHOOSE, NoticeCorrectionForm, NoticeForm
 from .service import CaseDraft, NoticeDraft, record_notice
 
 FORGED = 400
@@ -44,6 +44,8 @@ def unit_staff(unit_id: int) -> list[Employee]:
 def guard_posted_staff(form: NoticeForm) -> None:
     """An id typed into the form body gets the same answer as one typed into a URL."""
     for raw in form.employee_id.raw_data or []:
+        if raw == "":
+            continue  # "choose": the form will ask for a choice
         if not (raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
             abort(FORGED)
         employee = db.session.get(Employee, int(raw))
@@ -53,11 +55,11 @@ def guard_posted_staff(form: NoticeForm) -> None:
 
 def prepare_notice_form(form: NoticeForm) -> dict[int, Employee]:
     staff = unit_staff(current_user.unit_id)
-    form.employee_id.choices = [SelectChoice(e.id, e.full_name) for e in staff]
+    form.employee_id.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(e.id, e.full_name) for e in staff]
     bodies = db.session.scalars(
         select(IssuingBody).where(IssuingBody.active.is_(True)).order_by(IssuingBody.sort_key)
     ).all()
-    form.issuing_body_id.choices = [SelectChoice(b.id, b.name) for b in bodies]
+    form.issuing_body_id.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(b.id, b.name) for b in bodies]
     return {e.id: e for e in staff}
 
 
