@@ -1,7 +1,7 @@
 """The home page (what each role does first) and the language choice."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 

@@ -9,17 +9,15 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..access import load_record_for, load_staff_member_to_act_on, unit_head_required
-from ..audit import client_address
 from ..clock import local_today
 from ..extensions import db
 from ..ids import id_arg, id_args
 from ..models import Appraisal, AppraisalOutcome, Employee
-from ..validation import RuleViolation, forged_choices, show_violation
 from . import bp, queries
 from .forms import CHOOSE, AppraisalCorrectionForm, AppraisalForm
 from .periods import Period, offered_periods, period_of
 from .service import AppraisalDraft, open_notices, record_appraisal
-from .views import FORGED, INVALID
+from .views import form_problem, run_recorder
 
 
 def prepare_appraisal_form(form: AppraisalForm, employee: Employee, corrects: Appraisal | None) -> dict:
@@ -44,11 +42,9 @@ def prepare_appraisal_form(form: AppraisalForm, employee: Employee, corrects: Ap
 def save_appraisal(
     form: AppraisalForm, employee: Employee, notices: dict, corrects: Appraisal | None = None
 ) -> Appraisal | int:
-    if forged_choices(form):
-        form.validate()
-        return FORGED
-    if not form.validate():
-        return INVALID
+    problem = form_problem(form)
+    if problem:
+        return problem
     draft = AppraisalDraft(
         employee=employee,
         notices=[notices[i] for i in form.notice_ids.data or []],
@@ -56,18 +52,7 @@ def save_appraisal(
         outcome=db.session.get(AppraisalOutcome, form.outcome_id.data),
         rationale=form.rationale.data or "",
     )
-    try:
-        return record_appraisal(
-            current_user,
-            draft,
-            today=local_today(),
-            address=client_address(),
-            corrects=corrects,
-            reason=getattr(form, "correction_reason", None) and form.correction_reason.data,
-        )
-    except RuleViolation as violation:
-        show_violation(form, violation)
-        return INVALID
+    return run_recorder(form, record_appraisal, draft, corrects)
 
 
 @bp.route("/appraisals/new", methods=["GET", "POST"])

@@ -1,9 +1,12 @@
 """Notice pages: the unit's list, recording a notice, reading it, correcting it; a person's records."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -87,29 +90,45 @@ def notice_draft(form: NoticeForm, staff: dict[int, Employee]) -> tuple[NoticeDr
     return draft, rows
 
 
-def save_notice(form: NoticeForm, staff: dict[int, Employee], corrects: Notice | None = None) -> Notice | int:
-    """Validate and record; the saved notice, or the HTTP status to re-show the form with."""
+def form_problem(form: FlaskForm) -> int | None:
+    """The status to re-show a form with, or None when it is well-formed and valid."""
     if forged_choices(form):
         form.validate()
         return FORGED
-    if not form.validate():
-        return INVALID
-    draft, rows = notice_draft(form, staff)
+    return None if form.validate() else INVALID
+
+
+def run_recorder(form: FlaskForm, recorder: Callable, draft: object, corrects, field_of=lambda f: f):
+    """Call a service recorder as the signed-in head; its rule violations go beside their fields."""
     try:
-        return record_notice(
+        return recorder(
             current_user,
             draft,
             today=local_today(),
             address=client_address(),
             corrects=corrects,
-            reason=getattr(form, "correction_reason", None) and form.correction_reason.data,
+            reason=form.correction_reason.data if "correction_reason" in form else None,
         )
     except RuleViolation as violation:
-        if violation.field.startswith("cases."):
-            _, index, name = violation.field.split(".")
-            violation.field = f"cases.{rows[int(index)]}.{name}"
+        violation.field = field_of(violation.field)
         show_violation(form, violation)
         return INVALID
+
+
+def save_notice(form: NoticeForm, staff: dict[int, Employee], corrects: Notice | None = None) -> Notice | int:
+    """Validate and record; the saved notice, or the HTTP status to re-show the form with."""
+    problem = form_problem(form)
+    if problem:
+        return problem
+    draft, rows = notice_draft(form, staff)
+
+    def form_row(field: str) -> str:
+        if not field.startswith("cases."):
+            return field
+        _, index, name = field.split(".")
+        return f"cases.{rows[int(index)]}.{name}"
+
+    return run_recorder(form, record_notice, draft, corrects, form_row)
 
 
 def notice_form_page(form: NoticeForm, template: str, status: int, **context) -> tuple[str, int]:
