@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, request, session
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from config import settings_from_env
 
@@ -76,15 +76,38 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _is_pysqlite(dbapi_connection: Any) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers work during a write; the busy timeout makes writers wait, not fail.
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    if _is_pysqlite(dbapi_connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # sqlite3 would BEGIN (deferred) only at the first write; _sqlite_begin does it instead.
+        dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Connection) -> None:
+    """Start every SQLite transaction with BEGIN IMMEDIATE (SQLAlchemy's pysqlite recipe).
+
+    A deferred transaction that reads, then writes after another worker's commit fails
+    at once with "database is locked" (the busy timeout cannot help it); IMMEDIATE takes
+    the write lock up front, so a second writer waits its turn instead.
+    """
+    if connection.dialect.name != "sqlite" or connection.dialect.driver != "pysqlite":
+        return
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return  # a caller that asked for no transaction (e.g. /healthz) gets none
+    # After an AUTOCOMMIT use the pool restores sqlite3's own BEGIN; take it away again.
+    connection.connection.dbapi_connection.isolation_level = None
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def select_locale() -> str:
