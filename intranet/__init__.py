@@ -130,11 +130,13 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .declarations.views import bp as declarations_bp
+    from .health import bp as health_bp
     from .main.views import bp as main_bp
     from .units.views import bp as units_bp
 
     for blueprint in (auth_bp, main_bp, declarations_bp, units_bp, admin_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in
 
 
 def register_errorhandlers(app: Flask) -> None:
