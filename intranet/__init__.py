@@ -147,8 +147,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .directory.cli import directory_cli
+    from .maintenance.cli import backup_command
 
     app.cli.add_command(directory_cli)
+    app.cli.add_command(backup_command)
 
 
 def register_template_helpers(app: Flask) -> None:
