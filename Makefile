@@ -11,8 +11,11 @@ run: install translations
 	$(BIN)/flask directory sync
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Two passes: the whole suite on SQLite, then again (browser journeys aside) on a
+# PostgreSQL server the tests start themselves on a loopback port (tests/pg_server.py).
 test: install-dev translations system-deps
 	$(BIN)/python -m pytest
+	TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser"
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -32,12 +35,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 translations: install
 	$(BIN)/pybabel -q compile -d translations
 
-# The tests start a real OpenLDAP slapd and drive the distribution's Chromium.
-SYSTEM_PACKAGES := slapd ldap-utils chromium
+# The tests start a real OpenLDAP slapd and a PostgreSQL server, and drive the
+# distribution's Chromium.
+SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \
