@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev translations system-deps migrate sync clean
+.PHONY: run test load install install-dev translations system-deps migrate sync clean
 
 run: install translations
 	$(BIN)/flask db upgrade
@@ -16,6 +16,12 @@ run: install translations
 test: install-dev translations system-deps
 	$(BIN)/python -m pytest
 	TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser"
+
+# Not part of `make test`: gunicorn with 4 workers, a generated directory of ~200 staff,
+# many concurrent clients for LOAD_SECONDS; fails on any error or lost write.
+LOAD_SECONDS ?= 30
+load: install-dev translations system-deps
+	$(BIN)/python scripts/load.py --seconds $(LOAD_SECONDS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
