@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 
-from intranet import create_app
+from intranet import audit, create_app
+from intranet.extensions import db
+from intranet.models import AuditEvent
 
 from .conftest import base_config, make_app
 
@@ -122,3 +125,20 @@ def test_probe_does_not_wait_for_a_sqlite_writer(tmp_path: Path) -> None:
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_after_a_probe_the_pooled_connection_still_starts_with_begin_immediate(tmp_path: Path) -> None:
+    path = tmp_path / "pooled.db"
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    assert app.test_client().get("/healthz").status_code == 200  # AUTOCOMMIT, then back to the pool
+    with app.app_context():
+        db.session.scalar(select(func.count(AuditEvent.id)))
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+        audit.record("test.after_probe", actor_name="probe")
+        db.session.commit()
+        db.engine.dispose()
