@@ -54,7 +54,9 @@ UNITS = (
 )
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi")
 MIDDLE = ("Văn", "Thị", "Minh", "Đức", "Thanh", "Quang", "Ngọc", "Hữu")
-GIVEN = ("An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Mai", "Nam", "Phúc", "Sơn", "Tâm", "Yến")
+GIVEN = (
+    "An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Mai", "Nam", "Phúc", "Sơn", "Tâm", "Yến",
+)
 DECLARATIONS = (
     {"status": "level2_active", "activated_on": "15/03/2024", "committed": "y"},
     {"status": "level2_pending"},
@@ -100,7 +102,8 @@ def accounts(count: int) -> list[Account]:
     people = []
     for n in range(count):
         unit = UNITS[n % len(UNITS)]
-        people.append(Account(f"cb{n:03d}", f"Mk-{n:03d}-{secrets.token_hex(3)}", unit, n < len(UNITS)))
+        password = f"Mk-{n:03d}-{secrets.token_hex(3)}"
+        people.append(Account(f"cb{n:03d}", password, unit, is_head=n < len(UNITS)))
     return people
 
 
@@ -255,7 +258,9 @@ class Client:
         self.session = requests.Session()
         self.session.trust_env = False  # loopback only: no proxy from the environment
 
-    def call(self, name: str, method: str, path: str, expect: int, **kwargs: object) -> requests.Response:
+    def call(
+        self, name: str, method: str, path: str, expect: int, **kwargs: object
+    ) -> requests.Response:
         started = time.monotonic()
         try:
             response = self.session.request(
@@ -296,7 +301,8 @@ class Client:
                 break
             home = self.call("GET /", "GET", "/", 200)
             form = self.call("GET /declaration", "GET", "/declaration", 200)
-            data = {**DECLARATIONS[round_number % len(DECLARATIONS)], "csrf_token": self.token(form)}
+            choice = DECLARATIONS[round_number % len(DECLARATIONS)]
+            data = {**choice, "csrf_token": self.token(form)}
             self.call("POST /declaration", "POST", "/declaration", 302, data=data)
             with self.tally.lock:
                 self.tally.declarations_accepted += 1
@@ -312,8 +318,8 @@ def run_clients(base_url: str, people: list[Account], clients: int, seconds: flo
     # Every head is among the clients, so /unit is read too; the rest are employees.
     chosen = [a for a in people if a.is_head] + [a for a in people if not a.is_head]
     threads = [
-        threading.Thread(target=Client(base_url, chosen[i % len(chosen)], tally, deadline).run, daemon=True)
-        for i in range(clients)
+        threading.Thread(target=Client(base_url, account, tally, deadline).run, daemon=True)
+        for account in chosen[:clients]
     ]
     for thread in threads:
         thread.start()
@@ -325,9 +331,10 @@ def run_clients(base_url: str, people: list[Account], clients: int, seconds: flo
 # -- the report ----------------------------------------------------------------
 
 
-def percentile(values: list[float], fraction: float) -> float:
+def milliseconds(values: list[float], fraction: float) -> float:
+    """The `fraction` percentile of `values` (seconds), in milliseconds."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+    return 1000 * ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
 
 
 def database_counts(database: Path) -> tuple[int, int, str]:
@@ -347,16 +354,19 @@ def report(tally: Tally, seconds: float, declarations: int, audited: int, integr
     print(f"\n{'request':<20}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}")
     for name in sorted(tally.latencies):
         values = tally.latencies[name]
-        print(f"{name:<20}{len(values):>8}{percentile(values, .5) * 1000:>9.0f}{percentile(values, .95) * 1000:>9.0f}")
+        p50, p95 = milliseconds(values, .5), milliseconds(values, .95)
+        print(f"{name:<20}{len(values):>8}{p50:>9.0f}{p95:>9.0f}")
     print(f"\nrequests: {len(everything)} in {seconds:.0f} s ({len(everything) / seconds:.0f}/s)")
     print(f"errors: {errors}")
     for detail, count in tally.errors.most_common(10):
         print(f"  {count} x {detail}")
     print(f"records written: {declarations} declarations ({audited} audit rows); "
           f"expected {tally.declarations_accepted} (accepted POSTs)")
-    print(f"latency: p50 {percentile(everything, .5) * 1000:.0f} ms, p95 {percentile(everything, .95) * 1000:.0f} ms")
+    print(f"latency: p50 {milliseconds(everything, .5):.0f} ms, "
+          f"p95 {milliseconds(everything, .95):.0f} ms")
     print(f"integrity_check: {integrity}")
-    return errors == 0 and declarations == audited == tally.declarations_accepted and integrity == "ok"
+    written_as_expected = declarations == audited == tally.declarations_accepted
+    return errors == 0 and written_as_expected and integrity == "ok"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -156,7 +156,8 @@ class Postgres:
     def drop_database(self, name: str) -> None:
         """Drop `name`, ending any session still connected to it (an engine nobody disposed)."""
         with self.connect() as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            conn.execute(statement.format(sql.Identifier(name)))
 
     # -- internals -----------------------------------------------------------
 
@@ -214,9 +215,8 @@ class Postgres:
             raise PostgresError(f"initdb failed ({result.returncode}):\n{_output(result)}")
 
     def _launch(self, port: int) -> bool:
-        options = " ".join(
-            [f"-p {port}", f"-k {self.socket_dir}", *(f"-c {setting}" for setting in _SERVER_SETTINGS)]
-        )
+        settings = (f"-c {setting}" for setting in _SERVER_SETTINGS)
+        options = " ".join([f"-p {port}", f"-k {self.socket_dir}", *settings])
         result = self._run(
             [
                 str(self.bin_dir / "pg_ctl"),
@@ -274,8 +274,9 @@ def _shutdown(prefix: list[str], bin_dir: Path, workdir: Path) -> None:
     for mode in ("fast", "immediate"):
         if not (data_dir / "postmaster.pid").exists():
             break
+        pg_ctl = str(bin_dir / "pg_ctl")
         subprocess.run(
-            [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", mode, "-w", "-t", "30", "stop"],
+            [*prefix, pg_ctl, "-D", str(data_dir), "-m", mode, "-w", "-t", "30", "stop"],
             cwd=workdir,
             stdin=subprocess.DEVNULL,
             capture_output=True,

@@ -84,7 +84,8 @@ def records(app: Flask) -> tuple[set[str], dict[int, str | None], set[str]]:
     """(usernames, declaration id -> note, ids named by declaration audit rows)."""
     with app.app_context():
         usernames = set(db.session.scalars(select(Employee.username)))
-        notes = {row.id: row.note for row in db.session.execute(select(Declaration.id, Declaration.note))}
+        rows = db.session.execute(select(Declaration.id, Declaration.note))
+        notes = {row.id: row.note for row in rows}
         audited = set(
             db.session.scalars(
                 select(AuditEvent.object_id).where(AuditEvent.action == "declaration.create")
@@ -196,7 +197,8 @@ def test_a_corrupt_database_gives_no_backup(tmp_path: Path) -> None:
         connection.execute("CREATE TABLE t (x TEXT)")
         connection.execute("CREATE INDEX ix_t_x ON t (x)")
         connection.executemany("INSERT INTO t VALUES (?)", [(f"hàng {i:05}",) for i in range(2000)])
-        root = connection.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'ix_t_x'").fetchone()[0]
+        query = "SELECT rootpage FROM sqlite_schema WHERE name = 'ix_t_x'"
+        root = connection.execute(query).fetchone()[0]
         page_size = connection.execute("PRAGMA page_size").fetchone()[0]
     with path.open("r+b") as file:  # scribble over the index's root page, past its header
         file.seek((root - 1) * page_size + 100)

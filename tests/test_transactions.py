@@ -104,7 +104,9 @@ def counts(app: Flask) -> tuple[int, int]:
     with app.app_context():
         return (
             db.session.scalar(select(func.count(Declaration.id))),
-            db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "declaration.create")),
+            db.session.scalar(
+                select(func.count(AuditEvent.id)).where(AuditEvent.action == "declaration.create")
+            ),
         )
 
 

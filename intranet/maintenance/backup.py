@@ -46,8 +46,9 @@ class BackupReport:
         )
         detail = f"{self.tables} bảng" + (f" ({counts})" if counts else "")
         return (
-            f"Đã sao lưu cơ sở dữ liệu vào {self.path}: {_decimal(self.size_bytes / 1_000_000)} MB, "
-            f"{detail}; kiểm tra toàn vẹn: ok; {_decimal(self.seconds)} giây."
+            f"Đã sao lưu cơ sở dữ liệu vào {self.path}: "
+            f"{_decimal(self.size_bytes / 1_000_000)} MB, {detail}; "
+            f"kiểm tra toàn vẹn: ok; {_decimal(self.seconds)} giây."
         )
 
 
@@ -61,11 +62,14 @@ def sqlite_path(url: URL) -> Path:
     if backend != "sqlite":
         raise BackupError(
             f"Lệnh này chỉ sao lưu SQLite; cơ sở dữ liệu đang dùng là {backend}. "
-            "Với PostgreSQL hãy sao lưu bằng pg_dump (ví dụ: pg_dump -Fc -f intranet.dump TÊN_CSDL)."
+            "Với PostgreSQL hãy sao lưu bằng pg_dump "
+            "(ví dụ: pg_dump -Fc -f intranet.dump TÊN_CSDL)."
         )
     database = url.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
-        raise BackupError("Cơ sở dữ liệu SQLite này không nằm trong một tệp nên không sao lưu được.")
+        raise BackupError(
+            "Cơ sở dữ liệu SQLite này không nằm trong một tệp nên không sao lưu được."
+        )
     return Path(database)
 
 
@@ -74,7 +78,9 @@ def backup_sqlite(source: Path, target: Path, *, force: bool = False) -> BackupR
     started = time.monotonic()
     target = target.expanduser().absolute()
     _check_paths(source, target, force)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+    )
     os.close(handle)  # mkstemp made it 0600: the copy holds personal data
     partial = Path(temporary)
     try:
@@ -101,7 +107,9 @@ def _check_paths(source: Path, target: Path, force: bool) -> None:
         raise BackupError(f"Không tìm thấy tệp cơ sở dữ liệu {source}.")
     if target.exists() or target.is_symlink():
         if target.resolve() == source.resolve():
-            raise BackupError(f"{target} là chính tệp cơ sở dữ liệu đang chạy; hãy chọn đường dẫn khác.")
+            raise BackupError(
+                f"{target} là chính tệp cơ sở dữ liệu đang chạy; hãy chọn đường dẫn khác."
+            )
         if target.is_dir():
             raise BackupError(f"{target} là một thư mục; hãy cho tên tệp sao lưu.")
         if not force:
@@ -119,7 +127,8 @@ def _copy(source: Path, partial: Path) -> None:
     def give_up_when_busy_too_long(status: int, _remaining: int, _total: int) -> None:
         if status in _BUSY_CODES and time.monotonic() > deadline:
             raise BackupError(
-                f"Cơ sở dữ liệu bận quá {BUSY_LIMIT_SECONDS:.0f} giây; chưa sao lưu được, hãy thử lại."
+                f"Cơ sở dữ liệu bận quá {BUSY_LIMIT_SECONDS:.0f} giây; "
+                "chưa sao lưu được, hãy thử lại."
             )
 
     try:
@@ -144,7 +153,9 @@ def _check_copy(partial: Path) -> tuple[int, int | None, int | None]:
             problems = [str(error)]
         if problems != ["ok"]:
             shown = "; ".join(problems[:3])
-            raise BackupError(f"Bản sao không qua kiểm tra toàn vẹn (PRAGMA integrity_check): {shown}.")
+            raise BackupError(
+                f"Bản sao không qua kiểm tra toàn vẹn (PRAGMA integrity_check): {shown}."
+            )
         names = {
             row[0]
             for row in copy.execute(
