@@ -149,7 +149,11 @@ class Postgres:
     def create_database(self, name: str, template: str | None = None) -> None:
         statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template is not None:
-            statement = sql.SQL("{} TEMPLATE {}").format(statement, sql.Identifier(template))
+            # FILE_COPY copies the files whole; its checkpoint costs nothing with fsync off,
+            # and it is quicker than WAL_LOG's page-by-page copy for a small template.
+            statement = sql.SQL("{} TEMPLATE {} STRATEGY FILE_COPY").format(
+                statement, sql.Identifier(template)
+            )
         with self.connect() as conn:
             conn.execute(statement)
 
