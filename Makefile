@@ -4,15 +4,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev translations system-deps migrate sync clean
+.PHONY: run test load install install-dev translations system-deps migrate sync clean
 
 run: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask directory sync
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Two passes: the whole suite on SQLite, then again (browser journeys aside) on a
+# PostgreSQL server the tests start themselves on a loopback port (tests/pg_server.py).
 test: install-dev translations system-deps
 	$(BIN)/python -m pytest
+	TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser"
+
+# Not part of `make test`: gunicorn with 4 workers, a generated directory of ~200 staff,
+# many concurrent clients for LOAD_SECONDS; fails on any error or lost write.
+LOAD_SECONDS ?= 30
+load: install-dev translations system-deps
+	$(BIN)/python scripts/load.py --seconds $(LOAD_SECONDS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -32,12 +41,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 translations: install
 	$(BIN)/pybabel -q compile -d translations
 
-# The tests start a real OpenLDAP slapd and drive the distribution's Chromium.
-SYSTEM_PACKAGES := slapd ldap-utils chromium
+# The tests start a real OpenLDAP slapd and a PostgreSQL server, and drive the
+# distribution's Chromium.
+SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \

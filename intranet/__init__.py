@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, request, session
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from config import settings_from_env
 
@@ -76,15 +76,38 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _is_pysqlite(dbapi_connection: Any) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers work during a write; the busy timeout makes writers wait, not fail.
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    if _is_pysqlite(dbapi_connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # sqlite3 would BEGIN (deferred) only at the first write; _sqlite_begin does it instead.
+        dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Connection) -> None:
+    """Start every SQLite transaction with BEGIN IMMEDIATE (SQLAlchemy's pysqlite recipe).
+
+    A deferred transaction that reads, then writes after another worker's commit fails
+    at once with "database is locked" (the busy timeout cannot help it); IMMEDIATE takes
+    the write lock up front, so a second writer waits its turn instead.
+    """
+    if connection.dialect.name != "sqlite" or connection.dialect.driver != "pysqlite":
+        return
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return  # a caller that asked for no transaction (e.g. /healthz) gets none
+    # After an AUTOCOMMIT use the pool restores sqlite3's own BEGIN; take it away again.
+    connection.connection.dbapi_connection.isolation_level = None
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def select_locale() -> str:
@@ -116,12 +139,14 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .declarations.views import bp as declarations_bp
+    from .health import bp as health_bp
     from .main.views import bp as main_bp
     from .notices import bp as notices_bp
     from .units.views import bp as units_bp
 
     for blueprint in (auth_bp, main_bp, declarations_bp, units_bp, notices_bp, admin_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -132,8 +157,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .directory.cli import directory_cli
+    from .maintenance.cli import backup_command
 
     app.cli.add_command(directory_cli)
+    app.cli.add_command(backup_command)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Fixtures: an app per test on a fresh database, clients signed in as each role."""
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,13 +10,24 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 
 from intranet import create_app, reference_data
 from intranet.directory import current_directory
 from intranet.directory.sync import sync_people
 from intranet.extensions import db
 
+from .pg_server import FreshDatabase, Postgres
+
 TESTS = Path(__file__).parent
+
+# TEST_DATABASE=postgresql runs the suite on a PostgreSQL server the tests start
+# (tests/pg_server.py); unset, every test has a SQLite file of its own.
+TEST_DATABASE = os.environ.get("TEST_DATABASE", "").strip().lower() or "sqlite"
+if TEST_DATABASE not in ("sqlite", "postgresql"):
+    raise pytest.UsageError(f"TEST_DATABASE={TEST_DATABASE!r}: use sqlite or postgresql")
+ON_POSTGRES = TEST_DATABASE == "postgresql"
+PG_TEMPLATE = "tmpl"
 
 # Demo directory accounts (intranet/directory/demo.ldif); every password is "demo123".
 DEMO_PASSWORD = "demo123"
@@ -28,25 +40,68 @@ def base_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
     config: dict[str, Any] = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
         "LDAP_URL": "",
     }
     config.update(overrides)
+    if "SQLALCHEMY_DATABASE_URI" not in config:
+        config["SQLALCHEMY_DATABASE_URI"] = database_url(tmp_path)
     return config
 
 
 def make_app(tmp_path: Path, **overrides: Any) -> Flask:
     app = create_app(base_config(tmp_path, **overrides))
     with app.app_context():
-        db.create_all()
-        reference_data.seed()
-        db.session.commit()
+        # A PostgreSQL test database is a copy of the migrated template, seeds included.
+        if db.engine.dialect.name == "sqlite":
+            db.create_all()
+            reference_data.seed()
+            db.session.commit()
     return app
+
+
+_fresh_database: FreshDatabase | None = None  # the current test's, on PostgreSQL
+
+
+def database_url(tmp_path: Path) -> str:
+    """The current test's database: its own SQLite file, or its own PostgreSQL database."""
+    if not ON_POSTGRES:
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    if _fresh_database is None:
+        raise RuntimeError("no PostgreSQL test database outside a test")
+    return _fresh_database.url()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
+    """The PostgreSQL server, with a template database built once through the migrations."""
+    with Postgres() as server:
+        server.create_database(PG_TEMPLATE)
+        url = server.url(PG_TEMPLATE)
+        app = create_app(base_config(tmp_path_factory.mktemp("pg"), SQLALCHEMY_DATABASE_URI=url))
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()  # a template is copied only while nobody is connected to it
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _test_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With PostgreSQL: a database per test, copied from the template on first use, then dropped."""
+    global _fresh_database
+    if not ON_POSTGRES:
+        yield
+        return
+    _fresh_database = FreshDatabase(request.getfixturevalue("postgres"), template=PG_TEMPLATE)
+    try:
+        yield
+    finally:
+        _fresh_database.drop()
+        _fresh_database = None
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    """The app on the demo directory, with a fresh SQLite database."""
+    """The app on the demo directory, with a fresh database of its own."""
     app = make_app(tmp_path)
     yield app
     with app.app_context():

@@ -115,3 +115,35 @@ def test_employee_cannot_run_the_sync(employee_client: FlaskClient) -> None:
     token = csrf_token(employee_client, "/")
     response = employee_client.post("/admin/directory/sync", data={"csrf_token": token})
     assert response.status_code == 403
+
+
+def test_overlong_directory_values_are_cut_not_fatal(app: Flask) -> None:
+    """PostgreSQL refuses text longer than the column; SQLite would keep it. Same result on both."""
+    long_unit = "Hạt Kiểm lâm " + "rất dài " * 40
+
+    def overlong(person):
+        if person.username != DEMO_EMPLOYEE:
+            return person
+        return dataclasses.replace(
+            person, title="Kiểm lâm viên " * 30, email="x" * 250 + "@rangers.test",
+            full_name="Đinh Văn " + "Hùng" * 60, unit_name=long_unit,
+        )
+
+    def factory(config):
+        real = directory_from_config(config)
+
+        class Overlong(Directory):
+            def people(self):
+                return map(overlong, super().people())
+
+        return Overlong(real.settings, real.server, real.client_strategy)
+
+    app.config["DIRECTORY_FACTORY"] = factory
+    for _ in range(2):
+        result = app.test_cli_runner().invoke(args=["directory", "sync"])
+        assert result.exit_code == 0, result.output
+    assert "cập nhật 0" in result.output  # the cut values compare equal the second time
+    with app.app_context():
+        hung = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        assert len(hung.title) == 200 and hung.email is None and len(hung.full_name) == 200
+        assert hung.unit.name == long_unit.strip()[:200]

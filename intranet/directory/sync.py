@@ -1,8 +1,10 @@
 """Bringing the directory's staff into the database: at sign-in for one person, in bulk for all."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,6 +13,8 @@ from ..extensions import db
 from ..models import Employee, Unit, utcnow
 from ..vietnamese import normalize
 from .client import DirectoryPerson
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,7 +53,7 @@ class _Units:
     def get(self, name: str | None) -> Unit | None:
         if not name:
             return None
-        name = normalize(name)
+        name = _fit(Unit.name, normalize(name))
         unit = self.by_name.get(name)
         if unit is None:
             unit = Unit(name)
@@ -66,19 +70,34 @@ class _Units:
                 unit.active = False
 
 
+def _fit(column: Any, value: str | None, *, cut: bool = True) -> str | None:
+    """`value` within the column's length: cut, or None when a cut value would be wrong.
+
+    PostgreSQL refuses a longer text (SQLite keeps it); one overlong directory entry
+    must not stop the whole sync or someone's sign-in.
+    """
+    limit = column.type.length
+    if value is None or limit is None or len(value) <= limit:
+        return value
+    log.warning("directory value for %s longer than %d characters", column.key, limit)
+    return value[:limit] if cut else None
+
+
 def _apply(employee: Employee, person: DirectoryPerson, unit: Unit | None) -> bool:
     """Copy the directory's view onto the employee; True if anything changed."""
     values = {
-        "directory_dn": person.dn,
-        "email": person.email,
-        "title": normalize(person.title) if person.title else None,
+        "directory_dn": _fit(Employee.directory_dn, person.dn),
+        # A cut address would be someone else's: none rather than a wrong one.
+        "email": _fit(Employee.email, person.email, cut=False),
+        "title": _fit(Employee.title, normalize(person.title)) if person.title else None,
         "unit": unit,
         "is_head": person.is_head,
         "is_admin": person.is_admin,
     }
-    changed = normalize(person.full_name) != employee.full_name
+    full_name = _fit(Employee.full_name, normalize(person.full_name))
+    changed = full_name != employee.full_name
     if changed:
-        employee.set_full_name(normalize(person.full_name))
+        employee.set_full_name(full_name)
     for name, value in values.items():
         if getattr(employee, name) != value:
             setattr(employee, name, value)

@@ -1,0 +1,57 @@
+"""/healthz: is the process up, does the database answer, does the directory let us in.
+
+One JSON answer for both probes. A directory outage only makes it "degraded" (HTTP 200):
+signed-in staff keep working without the directory, and a load balancer that restarted
+every worker over it would only make things worse. The database is what the app cannot
+do without, so only its failure gives 503. Nothing but the three words is said: no
+versions, host names or error texts for an unauthenticated caller.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, jsonify
+from sqlalchemy import text
+
+from .directory import current_directory
+from .extensions import csrf, db
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("health", __name__)
+csrf.exempt(bp)
+
+OK = "ok"
+ERROR = "error"
+
+
+def database_answers() -> bool:
+    """`SELECT 1` outside any transaction, so the probe never queues behind SQLite's writer."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready"; logged, not shown
+        log.warning("health check: database unavailable: %s", type(error).__name__)
+        return False
+    return True
+
+
+def directory_answers() -> bool:
+    """A bind of the service account, bounded by LDAP_TIMEOUT (connect and receive)."""
+    try:
+        return current_directory().is_reachable()
+    except Exception as error:  # noqa: BLE001 - as above: a check never raises
+        log.warning("health check: directory check failed: %s", type(error).__name__)
+        return False
+
+
+@bp.route("/healthz", methods=["GET"])
+def healthz() -> tuple[Response, int]:
+    database = database_answers()
+    directory = directory_answers()
+    body = {
+        "status": OK if database and directory else "degraded",
+        "database": OK if database else ERROR,
+        "directory": OK if directory else ERROR,
+    }
+    return jsonify(body), 200 if database else 503

@@ -1,0 +1,1 @@
+"""Operating the intranet: commands for the people who run it (backup)."""

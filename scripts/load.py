@@ -1,0 +1,409 @@
+"""`make load`: the app under gunicorn (4 workers) on SQLite, used by many staff at once.
+
+Starts a real slapd (tests/ldap_server.py) loaded with a generated directory of about
+200 staff in six units, migrates and syncs a fresh SQLite database, serves the app with
+gunicorn on a free loopback port, then runs concurrent clients for --seconds: each signs
+in (GET /login for the CSRF token, POST), declares (POST /declaration), reads (GET /,
+GET /declaration; heads GET /unit) and signs out, again and again. Everything stays on
+127.0.0.1. It ends with the figures and exits 1 if any request failed or the number of
+declarations in the database differs from the number of accepted POSTs.
+
+    .venv/bin/python scripts/load.py --seconds 30 --clients 32
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import os
+import re
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for tests.ldap_server, when run as scripts/load.py
+
+from tests.ldap_server import (  # noqa: E402 - after the path fix above
+    DEFAULT_SERVICE_DN,
+    DEFAULT_SERVICE_PASSWORD,
+    DEFAULT_SUFFIX,
+    Slapd,
+)
+
+STAFF_BASE = f"ou=staff,{DEFAULT_SUFFIX}"
+HEADS_GROUP = f"cn=unit-heads,ou=groups,{DEFAULT_SUFFIX}"
+ADMINS_GROUP = f"cn=org-admins,ou=groups,{DEFAULT_SUFFIX}"
+UNITS = (
+    "Hạt Kiểm lâm An Lão",
+    "Hạt Kiểm lâm Hoài Nhơn",
+    "Hạt Kiểm lâm Tây Sơn",
+    "Hạt Kiểm lâm Vĩnh Thạnh",
+    "Đội Kiểm lâm cơ động và PCCCR",
+    "Phòng Tổ chức – Hành chính",
+)
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi")
+MIDDLE = ("Văn", "Thị", "Minh", "Đức", "Thanh", "Quang", "Ngọc", "Hữu")
+GIVEN = (
+    "An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Mai", "Nam", "Phúc", "Sơn", "Tâm", "Yến",
+)
+DECLARATIONS = (
+    {"status": "level2_active", "activated_on": "15/03/2024", "committed": "y"},
+    {"status": "level2_pending"},
+    {"status": "level1", "note": "Sẽ đăng ký mức độ 2 tại công an xã"},
+    {"status": "none"},
+)
+ROUNDS_PER_SIGN_IN = 5
+HTTP_TIMEOUT = 30
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+# -- the directory -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    password: str
+    unit: str
+    is_head: bool
+
+
+def ssha(password: str) -> str:
+    """An OpenLDAP {SSHA} hash: salted SHA-1, so slapd really checks each password."""
+    salt = os.urandom(8)
+    digest = hashlib.sha1(password.encode() + salt).digest()
+    return "{SSHA}" + base64.b64encode(digest + salt).decode()
+
+
+def ldif_line(name: str, value: str) -> str:
+    """One attribute line; non-ASCII values are base64, as RFC 2849 requires."""
+    if value.isascii() and value.isprintable() and not value.startswith((" ", ":", "<")):
+        return f"{name}: {value}"
+    return f"{name}:: {base64.b64encode(value.encode()).decode()}"
+
+
+def entry(dn: str, attributes: list[tuple[str, str]]) -> str:
+    return "\n".join([ldif_line("dn", dn), *(ldif_line(n, v) for n, v in attributes)]) + "\n"
+
+
+def accounts(count: int) -> list[Account]:
+    """`count` staff spread over the units; the first of each unit is its head."""
+    people = []
+    for n in range(count):
+        unit = UNITS[n % len(UNITS)]
+        password = f"Mk-{n:03d}-{secrets.token_hex(3)}"
+        people.append(Account(f"cb{n:03d}", password, unit, is_head=n < len(UNITS)))
+    return people
+
+
+def directory_ldif(people: list[Account]) -> str:
+    def person(n: int, account: Account) -> str:
+        full_name = f"{FAMILY[n % 10]} {MIDDLE[n // 10 % 8]} {GIVEN[n % 14]}"
+        return entry(
+            f"uid={account.username},{STAFF_BASE}",
+            [("objectClass", c) for c in ("top", "person", "organizationalPerson", "inetOrgPerson")]
+            + [
+                ("uid", account.username),
+                ("cn", full_name),
+                ("sn", full_name.split()[0]),
+                ("mail", f"{account.username}@rangers.test"),
+                ("title", "Hạt trưởng" if account.is_head else "Kiểm lâm viên"),
+                ("departmentNumber", account.unit),
+                ("userPassword", ssha(account.password)),
+            ],
+        )
+
+    def group(dn: str, members: list[str]) -> str:
+        return entry(dn, [("objectClass", "groupOfNames"), ("cn", dn.split(",")[0][3:])]
+                     + [("member", m) for m in members])
+
+    heads = [f"uid={a.username},{STAFF_BASE}" for a in people if a.is_head]
+    parts = [
+        entry(DEFAULT_SUFFIX, [("objectClass", "dcObject"), ("objectClass", "organization"),
+                               ("dc", "rangers"), ("o", "Load test directory")]),
+        *(entry(f"ou={ou},{DEFAULT_SUFFIX}", [("objectClass", "organizationalUnit"), ("ou", ou)])
+          for ou in ("staff", "groups", "services")),
+        entry(DEFAULT_SERVICE_DN, [("objectClass", "organizationalRole"),
+                                   ("objectClass", "simpleSecurityObject"), ("cn", "svc-intranet"),
+                                   ("userPassword", ssha(DEFAULT_SERVICE_PASSWORD))]),
+        *(person(n, a) for n, a in enumerate(people)),
+        group(HEADS_GROUP, heads),
+        group(ADMINS_GROUP, heads[-1:]),  # the organisation department's head
+    ]
+    return "\n".join(parts)
+
+
+# -- the app -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def app_environment(database: Path, ldap_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "INTRANET_ENV": "development",  # plain HTTP on loopback: cookies must not be Secure-only
+        "SECRET_KEY": secrets.token_urlsafe(32),  # one key for every worker
+        "DATABASE_URL": f"sqlite:///{database}",
+        "LDAP_URL": ldap_url,
+        "LDAP_BIND_DN": DEFAULT_SERVICE_DN,
+        "LDAP_BIND_PASSWORD": DEFAULT_SERVICE_PASSWORD,
+        "LDAP_USER_BASE": STAFF_BASE,
+        "LDAP_HEAD_GROUP": HEADS_GROUP,
+        "LDAP_ADMIN_GROUP": ADMINS_GROUP,
+        "LDAP_TIMEOUT": "5",
+    }
+
+
+def flask(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", *args], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=300,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout.strip()
+
+
+class Gunicorn:
+    """`gunicorn -w N wsgi:app` on a free loopback port, until stopped."""
+
+    def __init__(self, env: dict[str, str], workers: int, log: Path) -> None:
+        self.env, self.workers, self.log = env, workers, log
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    def start(self, attempts: int = 3, timeout: float = 30) -> None:
+        for _ in range(attempts):  # another process may take the probed port first
+            port = free_port()
+            with self.log.open("ab") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "--workers", str(self.workers),
+                     "--bind", f"127.0.0.1:{port}", "--timeout", "60", "wsgi:app"],
+                    cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                )
+            self.url = f"http://127.0.0.1:{port}"
+            if self._ready(timeout):
+                return
+            self.stop()
+        raise SystemExit(f"gunicorn did not start; see {self.log}:\n{self.log.read_text()[-3000:]}")
+
+    def _ready(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                return False
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return True
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        return False
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.terminate()  # graceful: workers finish their request
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+
+# -- the clients ---------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """What every client did; shared, so guarded by a lock."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: Counter[str] = field(default_factory=Counter)
+    declarations_accepted: int = 0
+
+    def record(self, name: str, seconds: float, ok: bool, detail: str = "") -> None:
+        with self.lock:
+            self.latencies[name].append(seconds)
+            if not ok:
+                self.errors[f"{name}: {detail}"] += 1
+
+
+class RequestFailed(Exception):
+    """A request answered something other than what a working app answers."""
+
+
+class Client:
+    """One member of staff with a browser-like session, against one base URL."""
+
+    def __init__(self, base_url: str, account: Account, tally: Tally, deadline: float) -> None:
+        self.base_url, self.account, self.tally, self.deadline = base_url, account, tally, deadline
+        self.session = requests.Session()
+        self.session.trust_env = False  # loopback only: no proxy from the environment
+
+    def call(
+        self, name: str, method: str, path: str, expect: int, **kwargs: object
+    ) -> requests.Response:
+        started = time.monotonic()
+        try:
+            response = self.session.request(
+                method, self.base_url + path, allow_redirects=False, timeout=HTTP_TIMEOUT, **kwargs
+            )
+        except requests.RequestException as error:
+            self.tally.record(name, time.monotonic() - started, False, type(error).__name__)
+            raise RequestFailed(name) from error
+        ok = response.status_code == expect
+        self.tally.record(name, time.monotonic() - started, ok, f"HTTP {response.status_code}")
+        if not ok:
+            raise RequestFailed(name)
+        return response
+
+    def token(self, response: requests.Response) -> str:
+        match = TOKEN.search(response.text)
+        if match is None:
+            self.tally.record("csrf token", 0.0, False, "missing")
+            raise RequestFailed("csrf token")
+        return match.group(1)
+
+    def run(self) -> None:
+        while time.monotonic() < self.deadline:
+            try:
+                self.one_sign_in()
+            except RequestFailed:
+                self.session.cookies.clear()  # start again as a fresh visitor
+
+    def one_sign_in(self) -> None:
+        login = self.call("GET /login", "GET", "/login", 200)
+        self.call("POST /login", "POST", "/login", 302, data={
+            "username": self.account.username, "password": self.account.password,
+            "csrf_token": self.token(login),
+        })
+        home = None
+        for round_number in range(ROUNDS_PER_SIGN_IN):
+            if time.monotonic() >= self.deadline:
+                break
+            home = self.call("GET /", "GET", "/", 200)
+            form = self.call("GET /declaration", "GET", "/declaration", 200)
+            choice = DECLARATIONS[round_number % len(DECLARATIONS)]
+            data = {**choice, "csrf_token": self.token(form)}
+            self.call("POST /declaration", "POST", "/declaration", 302, data=data)
+            with self.tally.lock:
+                self.tally.declarations_accepted += 1
+            if self.account.is_head:
+                self.call("GET /unit", "GET", "/unit", 200)
+        page = home if home is not None else self.call("GET /", "GET", "/", 200)
+        self.call("POST /logout", "POST", "/logout", 302, data={"csrf_token": self.token(page)})
+
+
+def run_clients(base_url: str, people: list[Account], clients: int, seconds: float) -> Tally:
+    tally = Tally()
+    deadline = time.monotonic() + seconds
+    # Every head is among the clients, so /unit is read too; the rest are employees.
+    chosen = [a for a in people if a.is_head] + [a for a in people if not a.is_head]
+    threads = [
+        threading.Thread(target=Client(base_url, account, tally, deadline).run, daemon=True)
+        for account in chosen[:clients]
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 2 * HTTP_TIMEOUT)
+    return tally
+
+
+# -- the report ----------------------------------------------------------------
+
+
+def milliseconds(values: list[float], fraction: float) -> float:
+    """The `fraction` percentile of `values` (seconds), in milliseconds."""
+    ordered = sorted(values)
+    return 1000 * ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+def database_counts(database: Path) -> tuple[int, int, str]:
+    """(declarations, their audit rows, integrity_check) read straight from the file."""
+    with sqlite3.connect(database) as conn:
+        declarations = conn.execute("SELECT count(*) FROM declaration").fetchone()[0]
+        audited = conn.execute(
+            "SELECT count(*) FROM audit_event WHERE action = 'declaration.create'"
+        ).fetchone()[0]
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    return declarations, audited, integrity
+
+
+def report(tally: Tally, seconds: float, declarations: int, audited: int, integrity: str) -> bool:
+    everything = [s for values in tally.latencies.values() for s in values]
+    errors = sum(tally.errors.values())
+    print(f"\n{'request':<20}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}")
+    for name in sorted(tally.latencies):
+        values = tally.latencies[name]
+        p50, p95 = milliseconds(values, .5), milliseconds(values, .95)
+        print(f"{name:<20}{len(values):>8}{p50:>9.0f}{p95:>9.0f}")
+    print(f"\nrequests: {len(everything)} in {seconds:.0f} s ({len(everything) / seconds:.0f}/s)")
+    print(f"errors: {errors}")
+    for detail, count in tally.errors.most_common(10):
+        print(f"  {count} x {detail}")
+    print(f"records written: {declarations} declarations ({audited} audit rows); "
+          f"expected {tally.declarations_accepted} (accepted POSTs)")
+    print(f"latency: p50 {milliseconds(everything, .5):.0f} ms, "
+          f"p95 {milliseconds(everything, .95):.0f} ms")
+    print(f"integrity_check: {integrity}")
+    written_as_expected = declarations == audited == tally.declarations_accepted
+    return errors == 0 and written_as_expected and integrity == "ok"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30.0, help="how long the clients run (30)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (32)")
+    parser.add_argument("--staff", type=int, default=200, help="staff in the directory (200)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    args = parser.parse_args(argv)
+    if not 0 < args.clients <= args.staff:
+        # Two clients as one person would sign each other out (sign-out ends every session).
+        parser.error("--clients must be between 1 and --staff")
+
+    with tempfile.TemporaryDirectory(prefix="intranet-load-") as temporary:
+        work = Path(temporary)
+        people = accounts(args.staff)
+        (work / "staff.ldif").write_text(directory_ldif(people), encoding="utf-8")
+        with Slapd(work / "staff.ldif", work / "slapd") as slapd:
+            database = work / "intranet.db"
+            env = app_environment(database, slapd.url)
+            flask(env, "db", "upgrade")
+            print(flask(env, "directory", "sync"))
+            server = Gunicorn(env, args.workers, work / "gunicorn.log")
+            server.start()
+            try:
+                print(f"{args.clients} clients, {args.workers} gunicorn workers, {args.seconds:g} s "
+                      f"on {server.url}")
+                started = time.monotonic()
+                tally = run_clients(server.url, people, args.clients, args.seconds)
+                elapsed = time.monotonic() - started
+            finally:
+                server.stop()
+            ok = report(tally, elapsed, *database_counts(database))
+            if not ok:
+                print(f"\n--- gunicorn log ---\n{(work / 'gunicorn.log').read_text()[-4000:]}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

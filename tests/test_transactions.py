@@ -1,0 +1,122 @@
+"""Transactions: SQLite writers from several processes take turns, and a failed request keeps nothing."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from intranet import audit, create_app
+from intranet.clock import local_today
+from intranet.declarations import service
+from intranet.extensions import db
+from intranet.models import AuditEvent, Declaration, Employee
+
+from .conftest import DEMO_EMPLOYEE, base_config, make_app, signed_in_client
+
+WORKERS = 4
+WRITES_PER_WORKER = 25
+
+
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'shared.db'}"
+
+
+def test_a_transaction_holds_the_sqlite_write_lock_from_its_first_read(tmp_path: Path) -> None:
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=sqlite_url(tmp_path))
+    with app.app_context():
+        db.session.scalar(select(func.count(AuditEvent.id)))  # a read only, yet BEGIN IMMEDIATE
+        other = sqlite3.connect(tmp_path / "shared.db", timeout=0, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            db.session.rollback()
+            other.execute("BEGIN IMMEDIATE")  # free again once the session ends
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+        db.engine.dispose()
+
+
+def test_concurrent_read_then_write_transactions_never_see_database_is_locked(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+    # One app (one engine, one pool) per thread: like gunicorn workers, not sharing connections.
+    apps = [create_app(base_config(tmp_path, SQLALCHEMY_DATABASE_URI=url)) for _ in range(WORKERS)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(WORKERS)
+
+    def worker(app: Flask, number: int) -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                for i in range(WRITES_PER_WORKER):
+                    # Read, then write in the same transaction: the pattern that fails deferred.
+                    seen = db.session.scalar(select(func.count(AuditEvent.id)))
+                    audit.record("test.write", actor_name=f"worker-{number}", seen=seen, i=i)
+                    db.session.commit()
+            except BaseException as error:  # noqa: BLE001 - reported by the main thread
+                errors.append(error)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    threads = [threading.Thread(target=worker, args=(app, n)) for n, app in enumerate(apps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    with apps[0].app_context():
+        seen = db.session.scalars(
+            select(AuditEvent.details).where(AuditEvent.action == "test.write")
+        ).all()
+        db.engine.dispose()
+    assert len(seen) == WORKERS * WRITES_PER_WORKER
+    # Serialised: every transaction saw all the ones committed before it, so no count repeats.
+    assert sorted(d["seen"] for d in seen) == list(range(WORKERS * WRITES_PER_WORKER))
+
+
+@pytest.fixture
+def failing_app(synced_app: Flask) -> Flask:
+    """The app with one extra page that writes a declaration and its audit row, then fails."""
+
+    @synced_app.route("/test/declare-then-fail", methods=["POST"])
+    def declare_then_fail() -> str:
+        employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        service.declare(
+            employee, status="level1", activated_on=None, committed=False, note=None,
+            today=local_today(), address=None,
+        )
+        raise RuntimeError("failure after the write")
+
+    synced_app.config["WTF_CSRF_ENABLED"] = False  # the extra page has no form
+    return synced_app
+
+
+def counts(app: Flask) -> tuple[int, int]:
+    with app.app_context():
+        return (
+            db.session.scalar(select(func.count(Declaration.id))),
+            db.session.scalar(
+                select(func.count(AuditEvent.id)).where(AuditEvent.action == "declaration.create")
+            ),
+        )
+
+
+def test_a_request_that_fails_after_writing_keeps_nothing(failing_app: Flask) -> None:
+    client: FlaskClient = failing_app.test_client()
+    response = client.post("/test/declare-then-fail")
+    assert response.status_code == 500
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert counts(failing_app) == (0, 0)
+    # The same worker goes on: its connection was not left inside the failed transaction.
+    failing_app.config["WTF_CSRF_ENABLED"] = True
+    employee = signed_in_client(failing_app, DEMO_EMPLOYEE)
+    assert employee.get("/declaration").status_code == 200
