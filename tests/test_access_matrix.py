@@ -36,6 +36,7 @@ ROUTES: dict[str, Route] = {
     "static": ("GET", lambda ids: "/static/css/app.css", expect(OK, OK, OK, OK, OK)),
     "auth.login": ("GET", lambda ids: "/login", expect(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "auth.logout": ("POST", lambda ids: "/logout", expect(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
+    "health.healthz": ("GET", lambda ids: "/healthz", expect(OK, OK, OK, OK, OK)),
     "main.home": ("GET", lambda ids: "/", expect(LOGIN, OK, OK, OK, OK)),
     "main.set_language": ("POST", lambda ids: "/language", expect(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "declarations.declare": ("GET", lambda ids: "/declaration", expect(LOGIN, OK, OK, OK, OK)),

@@ -60,3 +60,16 @@ def test_heads_and_employees_get_403_on_admin_pages(head_client: FlaskClient, em
     for client in (head_client, employee_client):
         for path in ("/admin/", "/admin/issuing-bodies", "/admin/audit"):
             assert client.get(path).status_code == 403, path
+
+
+def test_audit_log_pages_back_through_older_events(admin_client: FlaskClient, synced_app: Flask) -> None:
+    from intranet import audit
+
+    with synced_app.app_context():
+        for n in range(120):
+            audit.record("test.event", actor_name=f"user{n}")
+        db.session.commit()
+    first = admin_client.get("/admin/audit?action=test").get_data(as_text=True)
+    assert "Cũ hơn" in first and "user119" in first and "user0<" not in first
+    second = admin_client.get("/admin/audit?action=test&page=2").get_data(as_text=True)
+    assert "Mới hơn" in second and "user0</code>" in second
