@@ -106,11 +106,12 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .compliance.views import bp as compliance_bp
     from .declarations.views import bp as declarations_bp
     from .main.views import bp as main_bp
     from .units.views import bp as units_bp
 
-    for blueprint in (auth_bp, main_bp, declarations_bp, units_bp, admin_bp):
+    for blueprint in (auth_bp, main_bp, declarations_bp, units_bp, admin_bp, compliance_bp):
         app.register_blueprint(blueprint)
 
 

@@ -97,9 +97,10 @@ class DataSet:
 def build_data_set() -> DataSet:
     """Units A (mixed), B (all on level 2), C (no staff), D (retired, one notice), E (retired,
     nothing); staff in no unit; notices and decisions around the end of March 2024."""
-    a, b = Unit("Hạt Kiểm lâm An Lão"), Unit("Phòng Tổ chức – Hành chính")
-    c = Unit("Hạt Kiểm lâm Tây Sơn")
-    d, e = Unit("Đội Kiểm lâm cũ", active=False), Unit("Trạm đã giải thể", active=False)
+    # Names the demo directory does not use, so the set also fits beside a synced directory.
+    a, b = Unit("Hạt Kiểm lâm Hoài Ân"), Unit("Phòng Sử dụng và phát triển rừng")
+    c = Unit("Hạt Kiểm lâm Phù Mỹ")
+    d, e = Unit("Hạt Kiểm lâm Phù Cát", active=False), Unit("Trạm Kiểm lâm đã giải thể", active=False)
     db.session.add_all([a, b, c, d, e])
     p = {
         "on_level2": add_employee("Nguyễn Văn An", a),
@@ -275,13 +276,12 @@ def test_non_compliant_staff_unit_by_unit(data: DataSet) -> None:
 
 def test_sorting_on_the_server(data: DataSet) -> None:
     names = lambda sort: [row.unit.name if row.unit else None for row in unit_compliance(MARCH, sort).rows]
-    assert names(Sort()) == [
-        "Đội Kiểm lâm cũ", "Hạt Kiểm lâm An Lão", "Hạt Kiểm lâm Tây Sơn", "Phòng Tổ chức – Hành chính", None,
-    ]
+    a, b = "Hạt Kiểm lâm Hoài Ân", "Phòng Sử dụng và phát triển rừng"
+    assert names(Sort()) == [a, "Hạt Kiểm lâm Phù Cát", "Hạt Kiểm lâm Phù Mỹ", b, None]
     # Worst first; units with nobody to count last.
-    assert names(Sort.parse("percent"))[:3] == [None, "Hạt Kiểm lâm An Lão", "Phòng Tổ chức – Hành chính"]
-    assert names(Sort.parse("-percent"))[:3] == ["Phòng Tổ chức – Hành chính", "Hạt Kiểm lâm An Lão", None]
-    assert names(Sort.parse("-staff"))[0] == "Hạt Kiểm lâm An Lão"
+    assert names(Sort.parse("percent"))[:3] == [None, a, b]
+    assert names(Sort.parse("-percent"))[:3] == [b, a, None]
+    assert names(Sort.parse("-staff"))[0] == a
     assert Sort.parse("nonsense") == Sort() and Sort.parse("-awaiting") == Sort("awaiting", True)
     assert Sort("percent").toggled("percent") == Sort("percent", True)
     assert Sort("percent").toggled("undeclared") == Sort("undeclared", True)  # most first

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .labels import COLUMNS, WHOLE, status_label, unit_name
+from .labels import COLUMNS, WHOLE, status_labels, unit_name
 from .months import Month
 from .queries import ComplianceTable, Figures, StaffLine
 
@@ -70,13 +70,14 @@ def _staff_header() -> list[str]:
 
 
 def _staff_rows(staff: Sequence[StaffLine]) -> list[list[Any]]:
+    labels = status_labels()
     return [
         [
             number,
             unit_name(line.unit),
             line.employee.full_name,
             line.employee.title,
-            status_label(line.declaration),
+            labels.get(line.status, line.status),
             _local_date(line.declaration.declared_at) if line.declaration else None,
         ]
         for number, line in enumerate(staff, start=1)
@@ -140,12 +141,13 @@ def _write_sheet(
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
+    last = 3
+    for last, row in enumerate(rows, start=4):
         sheet.append([neutralise(value) for value in row])
         for column, number_format in formats.items():
-            sheet.cell(sheet.max_row, column + 1).number_format = number_format
-    if bold_last and sheet.max_row > 3:
-        for cell in sheet[sheet.max_row]:
+            sheet.cell(last, column + 1).number_format = number_format
+    if bold_last and last > 3:
+        for cell in sheet[last]:
             cell.font = BOLD
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..declarations.rules import NOT_DECLARED, SHORT_LABELS
-from ..models import Declaration, Unit, VneidStatus
+from ..models import Unit, VneidStatus
 
 COLUMNS = {
     "name": _l("Đơn vị"),
@@ -33,7 +33,6 @@ def unit_name(unit: Unit | None) -> str:
     return unit.name if unit is not None else str(NO_UNIT)
 
 
-def status_label(declaration: Declaration | None) -> str:
-    if declaration is None:
-        return str(NOT_DECLARED)
-    return str(SHORT_LABELS.get(declaration.status, declaration.status))
+def status_labels() -> dict[str | None, str]:
+    """Each status's short label in the current language; None for never declared."""
+    return {**{status: str(label) for status, label in SHORT_LABELS.items()}, None: str(NOT_DECLARED)}

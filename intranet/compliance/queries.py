@@ -129,8 +129,12 @@ class StaffLine:
     unit: Unit | None
 
     @property
+    def status(self) -> str | None:
+        return self.declaration.status if self.declaration is not None else None
+
+    @property
     def compliant(self) -> bool:
-        return self.declaration is not None and self.declaration.is_level2
+        return self.status == VneidStatus.LEVEL2_ACTIVE
 
 
 @dataclass(frozen=True)
