@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from intranet.compliance.months import Month
+from intranet.compliance.months import EARLIEST, Month, decree30_date
 from intranet.compliance.queries import (
     Figures,
     Sort,
@@ -164,6 +164,22 @@ def build_data_set() -> DataSet:
 def data(app: Flask):
     with app.app_context():
         yield build_data_set()
+
+
+def test_a_month_is_bounded_in_local_time(app: Flask) -> None:
+    with app.app_context():
+        assert MARCH.starts_utc() == datetime(2024, 2, 29, 17, 0)
+        assert MARCH.ends_utc() == datetime(2024, 3, 31, 16, 59, 59, 999999)
+        assert Month(2024, 12).next() == Month(2025, 1) and Month(2025, 1).previous() == Month(2024, 12)
+        assert MARCH.last_day == date(2024, 3, 31) and Month(2024, 2).last_day == date(2024, 2, 29)
+        assert Month(2022, 12).back(12) == [Month(2022, 10), Month(2022, 11), Month(2022, 12)]
+        assert EARLIEST == Month(2022, 10)
+
+
+def test_a_report_date_as_decree_30_writes_it() -> None:
+    assert decree30_date(date(2026, 2, 5)) == ("05", "02", "2026")
+    assert decree30_date(date(2026, 11, 25)) == ("25", "11", "2026")
+    assert decree30_date(date(2026, 3, 9)) == ("09", "3", "2026")
 
 
 def by_unit(month: Month) -> dict[int | None, Figures]:

@@ -11,8 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..clock import local_today
 
-# No level-2 account predates Decree 59/2022/NĐ-CP (in force 20/10/2022): nothing to show before.
-EARLIEST = (2022, 10)
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})")  # what <input type="month"> sends
 _VN = re.compile(r"(\d{1,2})/(\d{4})")  # what a person types where the browser has no month picker
@@ -58,7 +56,7 @@ class Month:
     def back(self, count: int) -> list[Month]:
         """The `count` months ending with this one, oldest first, none before EARLIEST."""
         months = [self]
-        while len(months) < count and months[0].previous() >= Month(*EARLIEST):
+        while len(months) < count and months[0].previous() >= EARLIEST:
             months.insert(0, months[0].previous())
         return months
 
@@ -69,6 +67,10 @@ class Month:
     def ends_utc(self) -> datetime:
         """The last instant of the month, local time, as naive UTC: the `as_of` of its figures."""
         return self.next().starts_utc() - timedelta(microseconds=1)
+
+
+# No level-2 account predates Decree 59/2022/NĐ-CP (in force 20/10/2022): nothing to show before.
+EARLIEST = Month(2022, 10)
 
 
 def _zone() -> ZoneInfo:
@@ -100,13 +102,12 @@ def parse_month(text: str | None) -> Month:
     if not 1 <= number <= 12:
         raise MonthError(_l("Tháng không hợp lệ: tháng phải từ 01 đến 12."))
     month = Month(year, number)
-    earliest = Month(*EARLIEST)
     if month > current:
         raise MonthError(_l("Chưa có số liệu cho tháng %(month)s: hãy chọn tháng %(current)s hoặc trước đó.",
                             month=month.label, current=current.label))
-    if month < earliest:
+    if month < EARLIEST:
         raise MonthError(_l("Chỉ có số liệu từ tháng %(earliest)s (khi Nghị định 59/2022/NĐ-CP có hiệu lực).",
-                            earliest=earliest.label))
+                            earliest=EARLIEST.label))
     return month
 
 

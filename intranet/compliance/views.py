@@ -16,7 +16,7 @@ from ..extensions import db
 from . import exports
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, unit_name
-from .months import Month, MonthError, current_month, decree30_date, parse_month
+from .months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
 from .queries import (
     SORTABLE,
     STAFF_FILTERS,
@@ -43,7 +43,13 @@ def bad_month(error: MonthError):
 
 @bp.context_processor
 def shared() -> dict[str, object]:
-    return {"COLUMNS": COLUMNS, "NO_UNIT": NO_UNIT, "WHOLE": WHOLE, "current_month": current_month()}
+    return {
+        "COLUMNS": COLUMNS,
+        "NO_UNIT": NO_UNIT,
+        "WHOLE": WHOLE,
+        "current_month": current_month(),
+        "earliest_month": EARLIEST,
+    }
 
 
 def requested_month() -> Month:
