@@ -60,6 +60,14 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env, "SESSION_COOKIE_SECURE", production),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Failed sign-ins allowed per username and per client address. Keep the first
+        # below the directory's own lockout threshold, so the app can't lock accounts.
+        "LOGIN_LIMIT_PER_USERNAME": env.get("LOGIN_LIMIT_PER_USERNAME", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
+        "PROXY_COUNT": _int(env, "PROXY_COUNT", 0),
         # The CSRF token lives as long as the session, which the idle timeout bounds.
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "vi",

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from config import settings_from_env
 
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,20 +98,32 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     from .auth.session import configure_login
 
     configure_login(login_manager)
 
 
 def register_blueprints(app: Flask) -> None:
+    from .ids import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .compliance.views import bp as compliance_bp
     from .declarations.views import bp as declarations_bp
     from .main.views import bp as main_bp
+    from .notices import bp as notices_bp
     from .units.views import bp as units_bp
 
-    for blueprint in (auth_bp, main_bp, declarations_bp, units_bp, admin_bp, compliance_bp):
+    for blueprint in (
+        auth_bp, main_bp, declarations_bp, units_bp, notices_bp, admin_bp, compliance_bp
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -18,6 +18,9 @@ class VietnameseDateField(Field):
         render_kw.update(kwargs.pop("render_kw", None) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
+    def raw_data_text(self) -> str:
+        return (self.raw_data[0] if self.raw_data else "").strip()
+
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]

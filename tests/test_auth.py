@@ -188,3 +188,41 @@ def test_interface_switches_to_english(client: FlaskClient) -> None:
     page = client.get("/login").get_data(as_text=True)
     assert 'lang="en"' in page
     assert "Sign in" in page
+
+
+def test_repeated_failures_for_one_username_are_slowed_down(client: FlaskClient) -> None:
+    for _ in range(5):
+        assert sign_in(client, DEMO_EMPLOYEE, "sai").status_code == 401
+    response = sign_in(client, f" {DEMO_EMPLOYEE.upper()}", DEMO_PASSWORD)
+    # Even the right password now gets the same answer as any other attempt.
+    assert response.status_code == 429
+    assert "Bạn đã thử quá nhiều lần" in response.get_data(as_text=True)
+    assert "Retry-After" in response.headers
+    assert sign_in(client, DEMO_ADMIN, DEMO_PASSWORD).status_code == 302  # others are not locked out
+
+
+def test_many_failures_from_one_address_are_slowed_down(app: Flask) -> None:
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
+    client = app.test_client()
+    for n in range(3):
+        assert sign_in(client, f"nguoi{n}", "sai").status_code == 401
+    assert sign_in(client, "nguoikhac", "sai").status_code == 429
+
+
+def test_successful_sign_ins_do_not_count_against_the_limit(app: Flask) -> None:
+    app.config["LOGIN_LIMIT_PER_USERNAME"] = "2 per 15 minutes"
+    for _ in range(4):
+        assert sign_in(app.test_client(), DEMO_EMPLOYEE).status_code == 302
+
+
+def test_idle_session_expires(app: Flask) -> None:
+    from datetime import timedelta
+
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
+    client = app.test_client()
+    sign_in(client, DEMO_EMPLOYEE)
+    assert client.get("/").status_code == 200
+    import time
+
+    time.sleep(2.1)
+    assert client.get("/").status_code == 302

@@ -1,6 +1,7 @@
 """User journeys in a real Chromium through the real pages."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -70,3 +71,41 @@ def test_employee_declares_level2_and_the_head_sees_it(browser: Browser, base_ur
     expect(row).to_contain_text("15/03/2024")
     head.get_by_role("link", name="Chưa đạt mức độ 2").click()
     expect(head.get_by_role("row").filter(has_text=name)).to_have_count(0)
+
+
+def test_head_records_a_notice_and_a_decision_and_the_employee_sees_both(
+    browser: Browser, base_url: str
+) -> None:
+    head = browser.new_context(locale="vi-VN").new_page()
+    sign_in(head, base_url, DEMO_HEAD, DEMO_PASSWORD)
+    head.get_by_role("navigation").get_by_role("link", name="Đơn vị của tôi").click()
+    head.get_by_role("link", name="Đinh Văn Hùng").click()
+    head.get_by_role("link", name="Ghi nhận thông báo").click()
+    expect(head.get_by_label("Cán bộ được thông báo")).to_have_value(re.compile(r"\d+"))
+    head.get_by_label("Cơ quan thông báo").select_option(label="Trung tâm Phục vụ hành chính công tỉnh")
+    head.get_by_label("Số, ký hiệu văn bản thông báo").fill("215/TB-TTPVHCC")
+    head.get_by_label("Ngày thông báo").fill("12/11/2026")
+    for index, (procedure, code) in enumerate([("Cấp đổi giấy phép lái xe", "H01.1"), ("Đăng ký thường trú", "H01.2")]):
+        case = head.locator("fieldset.case").nth(index)
+        case.get_by_label("Tên thủ tục hành chính").fill(procedure)
+        case.get_by_label("Mã hồ sơ").fill(code)
+        case.get_by_label("Ngày nộp hồ sơ giấy").fill("05/11/2026")
+        case.get_by_label("Người tiếp nhận").fill("Võ Thị Tiếp")
+    head.get_by_role("button", name="Lưu thông báo").click()
+    expect(head.get_by_role("status")).to_contain_text("Đã ghi nhận thông báo")
+    expect(head.get_by_role("row")).to_have_count(3)  # header and two cases
+
+    head.get_by_role("link", name="Ghi nhận quyết định").click()
+    expect(head.get_by_label("Số 215/TB-TTPVHCC ngày 12/11/2026")).to_be_checked()
+    head.get_by_label("Kỳ đánh giá").select_option(label="Tháng 11/2026")
+    head.get_by_label("Kết quả đề xuất").select_option(label="Không xét mức Hoàn thành xuất sắc nhiệm vụ")
+    head.get_by_label("Căn cứ, lý do").fill("Nộp hồ sơ giấy hai lần trong tháng 11.")
+    head.get_by_role("button", name="Lưu quyết định").click()
+    expect(head.get_by_role("status")).to_contain_text("Đã ghi nhận quyết định")
+
+    employee = browser.new_context(locale="vi-VN").new_page()
+    sign_in(employee, base_url, DEMO_EMPLOYEE, DEMO_PASSWORD)
+    records = employee.get_by_role("region", name="Thông báo và quyết định liên quan đến bạn")
+    expect(records).to_contain_text("215/TB-TTPVHCC")
+    expect(records).to_contain_text("Đã có quyết định")
+    expect(records).to_contain_text("Không xét mức Hoàn thành xuất sắc nhiệm vụ")

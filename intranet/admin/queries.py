@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AuditEvent, Employee, Unit
+from ..models import AuditEvent, Employee, IssuingBody, Unit
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,38 @@ def last_sync() -> AuditEvent | None:
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(1)
     )
+
+
+def issuing_bodies() -> list[IssuingBody]:
+    return list(db.session.scalars(select(IssuingBody).order_by(IssuingBody.active.desc(), IssuingBody.sort_key)))
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+def audit_events(
+    *, action: str | None, actor: str | None, since: date | None, until: date | None, page: int
+) -> tuple[list[AuditEvent], bool]:
+    """One page of the audit log, newest first, and whether an older page exists.
+
+    Dates are compared in UTC, as stored; a day's bounds are close enough for a filter.
+    """
+    query = select(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action.strip()))
+    if actor:
+        query = query.where(func.lower(AuditEvent.actor_name) == actor.strip().lower())
+    if since:
+        query = query.where(AuditEvent.occurred_at >= datetime.combine(since, time.min))
+    if until:
+        query = query.where(AuditEvent.occurred_at < datetime.combine(until + timedelta(days=1), time.min))
+    rows = list(
+        db.session.scalars(
+            query.order_by(AuditEvent.id.desc()).offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE + 1)
+        )
+    )
+    return rows[:AUDIT_PAGE_SIZE], len(rows) > AUDIT_PAGE_SIZE
+
+
+def audit_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

@@ -1,7 +1,7 @@
 """/admin: the staff the directory gives, and running the directory sync from the web."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -10,7 +10,11 @@ from ..access import admin_required
 from ..directory import current_directory
 from ..directory.sync import sync_people
 from ..extensions import db
-from .queries import last_sync, units_with_staff
+from ..models import IssuingBody
+from ..validation import RuleViolation, show_violation
+from . import service
+from .forms import AuditFilterForm, IssuingBodyForm
+from .queries import audit_actions, audit_events, issuing_bodies, last_sync, units_with_staff
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -43,3 +47,56 @@ def run_sync() -> Response:
         "success",
     )
     return redirect(url_for("admin.overview"))
+
+
+@bp.route("/issuing-bodies", methods=["GET", "POST"])
+@admin_required
+def bodies() -> Response | tuple[str, int]:
+    form = IssuingBodyForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                service.add_issuing_body(current_user._get_current_object(), form.name.data)
+            except RuleViolation as violation:
+                show_violation(form, violation)
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Đã thêm cơ quan thông báo."), "success")
+                return redirect(url_for("admin.bodies"))
+        else:
+            status = 422
+    return render_template("admin/issuing_bodies.html", form=form, bodies=issuing_bodies()), status
+
+
+@bp.route("/issuing-bodies/<id:body_id>/active", methods=["POST"])
+@admin_required
+def set_body_active(body_id: int) -> Response:
+    body = db.session.get(IssuingBody, body_id) or abort(404)
+    active = request.form.get("active") == "1"
+    service.set_issuing_body_active(current_user._get_current_object(), body, active)
+    db.session.commit()
+    flash(_("Đã cập nhật danh sách cơ quan thông báo."), "success")
+    return redirect(url_for("admin.bodies"))
+
+
+@bp.route("/audit")
+@admin_required
+def audit_log() -> tuple[str, int]:
+    form = AuditFilterForm(request.args)
+    valid = form.validate()
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    events, more = audit_events(
+        action=form.action.data if valid else None,
+        actor=form.actor.data if valid else None,
+        since=form.since.data if valid else None,
+        until=form.until.data if valid else None,
+        page=page,
+    )
+    return (
+        render_template(
+            "admin/audit.html", form=form, events=events, more=more, page=page, actions=audit_actions()
+        ),
+        200 if valid else 400,
+    )

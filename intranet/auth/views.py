@@ -1,6 +1,7 @@
 """/login and /logout."""
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -11,7 +12,7 @@ from werkzeug.wrappers import Response
 from .. import audit
 from ..directory import InvalidCredentials
 from ..directory.demo import ROLE_LABELS, demo_accounts
-from ..extensions import db
+from ..extensions import db, limiter
 from .forms import LoginForm
 from .service import sign_in
 from .session import end_all_sessions
@@ -28,7 +29,26 @@ def safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def username_key() -> str:
+    """The rate-limit key for a sign-in: the username as the directory would match it."""
+    typed = request.form.get("username", "")
+    return "login:" + unicodedata.normalize("NFKC", typed).strip().casefold()[:256]
+
+
+def failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"],
+    key_func=username_key,
+    methods=["POST"],
+    deduct_when=failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=failed
+)
 def login() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

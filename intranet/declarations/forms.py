@@ -31,8 +31,3 @@ class DeclarationForm(FlaskForm):
         validators=[Optional(), Length(max=NOTE_MAX, message=_l("Ghi chú tối đa %(max)d ký tự."))],
         render_kw={"maxlength": NOTE_MAX, "rows": 3},
     )
-
-    def status_is_malformed(self) -> bool:
-        """A value the form never offered: a forged request, not a typing slip."""
-        valid = {choice.value for choice in self.status.choices}
-        return self.status.raw_data is not None and any(v not in valid for v in self.status.raw_data)

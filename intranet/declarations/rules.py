@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from ..models import VneidStatus
+from ..validation import RuleViolation
 
 # Decree 59/2022/NĐ-CP took effect on 20/10/2022: no level-2 account predates it.
 EARLIEST_ACTIVATION = date(2022, 10, 20)
@@ -26,34 +27,25 @@ SHORT_LABELS = {
 NOT_DECLARED = _l("Chưa kê khai")
 
 
-class DeclarationError(ValueError):
-    """A declaration that breaks a rule; `field` names the form field it belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
 def check(status: str, activated_on: date | None, committed: bool, note: str | None, today: date) -> None:
     if status not in set(VneidStatus):
-        raise DeclarationError("status", _l("Tình trạng tài khoản không nằm trong danh sách."))
+        raise RuleViolation("status", _l("Tình trạng tài khoản không nằm trong danh sách."))
     if status == VneidStatus.LEVEL2_ACTIVE:
         if activated_on is None:
-            raise DeclarationError("activated_on", _l("Vui lòng nhập ngày kích hoạt tài khoản mức độ 2."))
+            raise RuleViolation("activated_on", _l("Vui lòng nhập ngày kích hoạt tài khoản mức độ 2."))
         if activated_on > today:
-            raise DeclarationError("activated_on", _l("Ngày kích hoạt không được sau ngày hôm nay."))
+            raise RuleViolation("activated_on", _l("Ngày kích hoạt không được sau ngày hôm nay."))
         if activated_on < EARLIEST_ACTIVATION:
-            raise DeclarationError(
+            raise RuleViolation(
                 "activated_on",
                 _l("Ngày kích hoạt không được trước 20/10/2022 (ngày Nghị định 59/2022/NĐ-CP có hiệu lực)."),
             )
         if not committed:
-            raise DeclarationError(
+            raise RuleViolation(
                 "committed",
                 _l("Vui lòng xác nhận cam kết sử dụng tài khoản mức độ 2 khi thực hiện thủ tục hành chính."),
             )
     elif activated_on is not None:
-        raise DeclarationError("activated_on", _l("Chỉ nhập ngày kích hoạt khi đã kích hoạt tài khoản mức độ 2."))
+        raise RuleViolation("activated_on", _l("Chỉ nhập ngày kích hoạt khi đã kích hoạt tài khoản mức độ 2."))
     if note is not None and len(note) > NOTE_MAX:
-        raise DeclarationError("note", _l("Ghi chú tối đa %(n)s ký tự.", n=NOTE_MAX))
+        raise RuleViolation("note", _l("Ghi chú tối đa %(n)s ký tự.", n=NOTE_MAX))

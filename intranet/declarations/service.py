@@ -22,7 +22,7 @@ def declare(
     today: date,
     address: str | None,
 ) -> Declaration:
-    """A new declaration by `employee` about themself; raises rules.DeclarationError."""
+    """A new declaration by `employee` about themself; raises RuleViolation."""
     note = normalize(note) if note else None
     rules.check(status, activated_on, committed, note, today)
     declaration = Declaration(

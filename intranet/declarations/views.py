@@ -11,7 +11,8 @@ from ..clock import local_today
 from ..extensions import db
 from . import service
 from .forms import DeclarationForm
-from .rules import NOT_DECLARED, SHORT_LABELS, STATUS_LABELS, DeclarationError
+from ..validation import RuleViolation, forged_choices, show_violation
+from .rules import NOT_DECLARED, SHORT_LABELS, STATUS_LABELS
 
 bp = Blueprint("declarations", __name__)
 
@@ -24,7 +25,7 @@ def declare() -> Response | tuple[str, int]:
     form = DeclarationForm()
     status = 200
     if request.method == "POST":
-        if form.status_is_malformed():
+        if forged_choices(form):
             form.validate()
             form.status.errors = [_("Tình trạng tài khoản không nằm trong danh sách.")]
             status = 400
@@ -39,8 +40,8 @@ def declare() -> Response | tuple[str, int]:
                     today=local_today(),
                     address=client_address(),
                 )
-            except DeclarationError as error:
-                getattr(form, error.field).errors.append(error.message)
+            except RuleViolation as violation:
+                show_violation(form, violation)
                 status = 422
             else:
                 db.session.commit()

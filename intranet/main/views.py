@@ -1,12 +1,13 @@
 """The home page (what each role does first) and the language choice."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..auth.views import safe_next
 from ..declarations import service as declarations
+from ..notices import queries as notices
 
 bp = Blueprint("main", __name__)
 
@@ -15,7 +16,11 @@ bp = Blueprint("main", __name__)
 @login_required
 def home() -> str:
     return render_template(
-        "main/home.html", employee=current_user, declaration=declarations.current(current_user)
+        "main/home.html",
+        employee=current_user,
+        declaration=declarations.current(current_user),
+        notices=notices.notices_about(current_user),
+        appraisals=notices.appraisals_about(current_user),
     )
 
 

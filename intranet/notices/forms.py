@@ -1,0 +1,106 @@
+"""Forms for notices (with their cases) and appraisal decisions, and their corrections."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..fields import VietnameseDateField
+
+MAX_CASES = 20
+CASE_TEXT_FIELDS = ("procedure_name", "procedure_code", "dossier_code", "receiving_officer")
+
+
+def _length(limit: int) -> Length:
+    return Length(max=limit, message=_l("Tối đa %(max)d ký tự."))
+
+
+def _required(message: str) -> InputRequired:
+    return InputRequired(message)
+
+
+def optional_int(value: object) -> int | None:
+    """Coerce a choice to an id; the blank "choose" option stays None for InputRequired."""
+    if value in (None, ""):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+CHOOSE = _l("— Chọn —")
+
+
+class CaseForm(Form):
+    """One dossier of a notice. A row left entirely blank is ignored."""
+
+    procedure_name = StringField(_l("Tên thủ tục hành chính"), [Optional(), _length(500)])
+    procedure_code = StringField(_l("Mã TTHC (nếu có)"), [Optional(), _length(50)])
+    dossier_code = StringField(_l("Mã hồ sơ"), [Optional(), _length(100)])
+    filed_on = VietnameseDateField(_l("Ngày nộp hồ sơ giấy"), [Optional()])
+    receiving_officer = StringField(_l("Người tiếp nhận"), [Optional(), _length(200)])
+
+    def is_blank(self) -> bool:
+        texts = [(getattr(self, name).data or "").strip() for name in CASE_TEXT_FIELDS]
+        return not any(texts) and not self.filed_on.raw_data_text()
+
+
+class NoticeForm(FlaskForm):
+    employee_id = SelectField(
+        _l("Cán bộ được thông báo"),
+        [InputRequired(_l("Vui lòng chọn cán bộ."))],
+        coerce=optional_int,
+    )
+    issuing_body_id = SelectField(
+        _l("Cơ quan thông báo"),
+        [InputRequired(_l("Vui lòng chọn cơ quan thông báo."))],
+        coerce=optional_int,
+    )
+    reference_number = StringField(
+        _l("Số, ký hiệu văn bản thông báo"),
+        [_required(_l("Vui lòng nhập số, ký hiệu văn bản.")), _length(100)],
+    )
+    notice_date = VietnameseDateField(
+        _l("Ngày thông báo"), [_required(_l("Vui lòng nhập ngày thông báo."))]
+    )
+    cases = FieldList(FormField(CaseForm), min_entries=1, max_entries=MAX_CASES)
+    note = TextAreaField(_l("Ghi chú (không bắt buộc)"), [Optional(), _length(1000)], render_kw={"rows": 2})
+    add_case = SubmitField(_l("Thêm một hồ sơ"))
+    submit = SubmitField(_l("Lưu thông báo"))
+
+
+class NoticeCorrectionForm(NoticeForm):
+    correction_reason = TextAreaField(
+        _l("Lý do đính chính"),
+        [_required(_l("Vui lòng nêu lý do đính chính.")), _length(1000)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Lưu bản đính chính"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AppraisalForm(FlaskForm):
+    notice_ids = MultiCheckboxField(_l("Các thông báo được xem xét"), coerce=int)
+    period = SelectField(_l("Kỳ đánh giá"), [_required(_l("Vui lòng chọn kỳ đánh giá."))])
+    outcome_id = SelectField(
+        _l("Kết quả đề xuất"), [InputRequired(_l("Vui lòng chọn kết quả."))], coerce=optional_int
+    )
+    rationale = TextAreaField(
+        _l("Căn cứ, lý do"),
+        [_required(_l("Vui lòng nêu căn cứ, lý do của quyết định.")), _length(2000)],
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField(_l("Lưu quyết định"))
+
+
+class AppraisalCorrectionForm(AppraisalForm):
+    correction_reason = TextAreaField(
+        _l("Lý do đính chính"),
+        [_required(_l("Vui lòng nêu lý do đính chính.")), _length(1000)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Lưu bản đính chính"))

@@ -1,0 +1,96 @@
+"""Reading notices and decisions: a unit's list, one person's records, counts for the roster."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..months import next_month
+from ..models import Appraisal, Employee, Notice
+from .state import appraisal_stands, notice_decided, notice_stands
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    notice: Notice
+    stands: bool
+    decided: bool
+
+
+@dataclass(frozen=True)
+class AppraisalRow:
+    appraisal: Appraisal
+    stands: bool
+
+
+def _notice_rows(query) -> list[NoticeRow]:
+    rows = db.session.execute(
+        query.add_columns(notice_stands().label("stands"), notice_decided().label("decided")).options(
+            selectinload(Notice.cases), selectinload(Notice.employee), selectinload(Notice.issuing_body)
+        )
+    )
+    return [NoticeRow(notice, bool(stands), bool(decided)) for notice, stands, decided in rows]
+
+
+def unit_notices(unit_id: int, *, month: date | None = None, status: str | None = None) -> list[NoticeRow]:
+    """The unit's standing notices, newest first; by notice month and open/decided status."""
+    query = select(Notice).where(Notice.unit_id == unit_id, notice_stands())
+    if month is not None:
+        query = query.where(Notice.notice_date >= month, Notice.notice_date < next_month(month))
+    if status == "open":
+        query = query.where(~notice_decided())
+    elif status == "decided":
+        query = query.where(notice_decided())
+    return _notice_rows(query.order_by(Notice.notice_date.desc(), Notice.id.desc()))
+
+
+def notice_row(notice: Notice) -> NoticeRow:
+    return _notice_rows(select(Notice).where(Notice.id == notice.id))[0]
+
+
+def notices_about(employee: Employee) -> list[NoticeRow]:
+    """Every notice about the person, corrected ones included, newest first."""
+    return _notice_rows(
+        select(Notice).where(Notice.employee_id == employee.id).order_by(Notice.id.desc())
+    )
+
+
+def appraisals_about(employee: Employee) -> list[AppraisalRow]:
+    rows = db.session.execute(
+        select(Appraisal, appraisal_stands().label("stands"))
+        .where(Appraisal.employee_id == employee.id)
+        .options(selectinload(Appraisal.notices), selectinload(Appraisal.outcome))
+        .order_by(Appraisal.id.desc())
+    )
+    return [AppraisalRow(appraisal, bool(stands)) for appraisal, stands in rows]
+
+
+def decisions_on(notice: Notice) -> list[AppraisalRow]:
+    rows = db.session.execute(
+        select(Appraisal, appraisal_stands().label("stands"))
+        .where(Appraisal.notices.any(Notice.id == notice.id))
+        .order_by(Appraisal.id)
+    )
+    return [AppraisalRow(appraisal, bool(stands)) for appraisal, stands in rows]
+
+
+def corrections_of(model: type[Notice] | type[Appraisal], record_id: int):
+    """The record that corrects this one, if any."""
+    return db.session.scalar(select(model).where(model.corrects_id == record_id))
+
+
+def open_counts(unit_id: int) -> dict[int, tuple[int, int]]:
+    """Per staff member of the unit: (standing notices, of which still awaiting a decision)."""
+    rows = db.session.execute(
+        select(
+            Notice.employee_id,
+            func.count(Notice.id),
+            func.count(Notice.id).filter(~notice_decided()),
+        )
+        .where(Notice.unit_id == unit_id, notice_stands())
+        .group_by(Notice.employee_id)
+    )
+    return {employee_id: (total, waiting) for employee_id, total, waiting in rows}

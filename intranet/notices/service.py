@@ -1,0 +1,287 @@
+"""Recording notices and appraisal decisions, and their corrections: the rules and the writes.
+
+Every function takes the acting head, checks the rules, adds the records and their audit
+row to the session and flushes; the request commits once. Nothing is updated or deleted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select
+
+from .. import audit
+from ..access import can_act_for_unit
+from ..extensions import db
+from ..models import (
+    Appraisal,
+    AppraisalOutcome,
+    Employee,
+    IssuingBody,
+    Notice,
+    NoticeCase,
+    appraisal_notice,
+)
+from ..validation import RuleViolation
+from ..vietnamese import normalize
+from .periods import Period
+from .state import appraisal_stands, notice_decided, notice_stands
+
+# No decision can be about a period before the order that started all this (15/11/2023).
+FIRST_PERIOD_YEAR = 2023
+RATIONALE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class CaseDraft:
+    procedure_name: str
+    procedure_code: str | None
+    dossier_code: str
+    filed_on: date | None
+    receiving_officer: str
+
+
+@dataclass(frozen=True)
+class NoticeDraft:
+    employee: Employee
+    issuing_body: IssuingBody | None
+    reference_number: str
+    notice_date: date | None
+    cases: list[CaseDraft]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AppraisalDraft:
+    employee: Employee
+    notices: list[Notice]
+    period: Period | None
+    outcome: AppraisalOutcome | None
+    rationale: str
+
+
+def _clean(text: str | None) -> str | None:
+    return normalize(text) if text and text.strip() else None
+
+
+def _dossier_key(code: str) -> str:
+    return normalize(code).casefold()
+
+
+def _check_staff(actor: Employee, employee: Employee) -> None:
+    if not (employee.active and employee.unit_id and can_act_for_unit(actor, employee.unit_id)):
+        raise RuleViolation(
+            "employee_id", _l("Chỉ ghi nhận cho cán bộ đang công tác tại đơn vị của bạn.")
+        )
+
+
+def _check_not_future(field: str, day: date | None, today: date, missing: str) -> date:
+    if day is None:
+        raise RuleViolation(field, missing)
+    if day > today:
+        raise RuleViolation(field, _l("Ngày không được sau ngày hôm nay."))
+    return day
+
+
+def _taken_dossier_codes(employee: Employee, ignoring: Notice | None) -> set[str]:
+    """Dossier codes already in this person's standing notices."""
+    query = (
+        select(NoticeCase.dossier_code)
+        .join(Notice, Notice.id == NoticeCase.notice_id)
+        .where(Notice.employee_id == employee.id, notice_stands())
+    )
+    if ignoring is not None:
+        query = query.where(Notice.id != ignoring.id)
+    return {_dossier_key(code) for code in db.session.scalars(query)}
+
+
+def _check_cases(draft: NoticeDraft, today: date, corrects: Notice | None) -> list[NoticeCase]:
+    if not draft.cases:
+        raise RuleViolation("", _l("Thông báo phải có ít nhất một hồ sơ."))
+    taken = _taken_dossier_codes(draft.employee, corrects)
+    seen: set[str] = set()
+    cases = []
+    for index, case in enumerate(draft.cases):
+        prefix = f"cases.{index}."
+        for name, message in (
+            ("procedure_name", _l("Vui lòng nhập tên thủ tục hành chính.")),
+            ("dossier_code", _l("Vui lòng nhập mã hồ sơ.")),
+            ("receiving_officer", _l("Vui lòng nhập người tiếp nhận hồ sơ.")),
+        ):
+            if not _clean(getattr(case, name)):
+                raise RuleViolation(prefix + name, message)
+        filed_on = _check_not_future(
+            prefix + "filed_on", case.filed_on, today, _l("Vui lòng nhập ngày nộp hồ sơ giấy.")
+        )
+        if draft.notice_date and filed_on > draft.notice_date:
+            raise RuleViolation(prefix + "filed_on", _l("Ngày nộp hồ sơ không được sau ngày thông báo."))
+        key = _dossier_key(case.dossier_code)
+        if key in seen:
+            raise RuleViolation(prefix + "dossier_code", _l("Mã hồ sơ này đã có ở trên trong cùng thông báo."))
+        if key in taken:
+            raise RuleViolation(
+                prefix + "dossier_code",
+                _l("Mã hồ sơ này đã được ghi nhận trong một thông báo khác về cùng cán bộ."),
+            )
+        seen.add(key)
+        cases.append(
+            NoticeCase(
+                position=index + 1,
+                procedure_name=_clean(case.procedure_name),
+                procedure_code=_clean(case.procedure_code),
+                dossier_code=normalize(case.dossier_code),
+                filed_on=filed_on,
+                receiving_officer=_clean(case.receiving_officer),
+            )
+        )
+    return cases
+
+
+def _check_correctable(actor: Employee, original: Notice | Appraisal, stands) -> None:
+    if not can_act_for_unit(actor, original.unit_id):
+        raise RuleViolation("", _l("Chỉ thủ trưởng đơn vị được đính chính bản ghi này."))
+    model = type(original)
+    if db.session.scalar(select(model.id).where(model.id == original.id, stands())) is None:
+        raise RuleViolation("", _l("Bản ghi này đã được đính chính; hãy đính chính bản mới nhất."))
+
+
+def _required_reason(reason: str | None) -> str:
+    reason = _clean(reason)
+    if not reason:
+        raise RuleViolation("correction_reason", _l("Vui lòng nêu lý do đính chính."))
+    return reason
+
+
+def record_notice(
+    actor: Employee,
+    draft: NoticeDraft,
+    *,
+    today: date,
+    address: str | None,
+    corrects: Notice | None = None,
+    reason: str | None = None,
+) -> Notice:
+    """A new notice with all its cases, or nothing (RuleViolation) if any rule fails."""
+    _check_staff(actor, draft.employee)
+    if corrects is not None:
+        _check_correctable(actor, corrects, notice_stands)
+        reason = _required_reason(reason)
+    if draft.issuing_body is None or not draft.issuing_body.active:
+        raise RuleViolation("issuing_body_id", _l("Vui lòng chọn cơ quan thông báo trong danh sách."))
+    reference = _clean(draft.reference_number)
+    if not reference:
+        raise RuleViolation("reference_number", _l("Vui lòng nhập số, ký hiệu văn bản."))
+    notice_date = _check_not_future("notice_date", draft.notice_date, today, _l("Vui lòng nhập ngày thông báo."))
+    cases = _check_cases(draft, today, corrects)
+    notice = Notice(
+        employee=draft.employee,
+        unit_id=draft.employee.unit_id,
+        issuing_body=draft.issuing_body,
+        reference_number=reference,
+        notice_date=notice_date,
+        note=_clean(draft.note),
+        cases=cases,
+        corrects=corrects,
+        correction_reason=reason,
+        recorded_by=actor,
+        recorded_from=address,
+    )
+    db.session.add(notice)
+    db.session.flush()
+    if corrects is not None and corrects.employee_id == notice.employee_id:
+        _carry_decisions(corrects, notice)
+    audit.record(
+        "notice.correct" if corrects else "notice.create",
+        actor=actor,
+        obj=notice,
+        employee_id=notice.employee_id,
+        cases=len(cases),
+        **({"corrects": corrects.id} if corrects else {}),
+    )
+    return notice
+
+
+def _carry_decisions(original: Notice, correction: Notice) -> None:
+    """A decision taken on a notice still stands for the notice that corrects it."""
+    decision_ids = db.session.scalars(
+        select(appraisal_notice.c.appraisal_id)
+        .join(Appraisal, Appraisal.id == appraisal_notice.c.appraisal_id)
+        .where(appraisal_notice.c.notice_id == original.id, appraisal_stands())
+    ).all()
+    if decision_ids:
+        db.session.execute(
+            insert(appraisal_notice),
+            [{"appraisal_id": a, "notice_id": correction.id} for a in decision_ids],
+        )
+
+
+def open_notices(employee: Employee, *, also_decided_by: Appraisal | None = None) -> list[Notice]:
+    """The person's standing notices that no standing decision covers yet
+    (plus, when correcting a decision, those that decision covers)."""
+    query = select(Notice).where(Notice.employee_id == employee.id, notice_stands())
+    if also_decided_by is not None:
+        covered = select(appraisal_notice.c.notice_id).where(
+            appraisal_notice.c.appraisal_id == also_decided_by.id
+        )
+        query = query.where(~notice_decided() | Notice.id.in_(covered))
+    else:
+        query = query.where(~notice_decided())
+    return list(db.session.scalars(query.order_by(Notice.notice_date, Notice.id)))
+
+
+def record_appraisal(
+    actor: Employee,
+    draft: AppraisalDraft,
+    *,
+    today: date,
+    address: str | None,
+    corrects: Appraisal | None = None,
+    reason: str | None = None,
+) -> Appraisal:
+    """A new decision about a staff member, covering zero or more of their open notices."""
+    _check_staff(actor, draft.employee)
+    if corrects is not None:
+        _check_correctable(actor, corrects, appraisal_stands)
+        reason = _required_reason(reason)
+    allowed = {n.id for n in open_notices(draft.employee, also_decided_by=corrects)}
+    if any(notice.id not in allowed for notice in draft.notices):
+        raise RuleViolation("notice_ids", _l("Chỉ chọn các thông báo đang chờ xử lý của cán bộ này."))
+    period = draft.period
+    if period is None:
+        raise RuleViolation("period", _l("Vui lòng chọn kỳ đánh giá."))
+    if period.year < FIRST_PERIOD_YEAR or period.start() > today:
+        raise RuleViolation("period", _l("Kỳ đánh giá không hợp lệ."))
+    if draft.outcome is None or not draft.outcome.active:
+        raise RuleViolation("outcome_id", _l("Vui lòng chọn kết quả trong danh sách."))
+    rationale = (draft.rationale or "").strip()
+    if not rationale:
+        raise RuleViolation("rationale", _l("Vui lòng nêu căn cứ, lý do của quyết định."))
+    if len(rationale) > RATIONALE_MAX:
+        raise RuleViolation("rationale", _l("Tối đa %(max)d ký tự.", max=RATIONALE_MAX))
+    appraisal = Appraisal(
+        employee=draft.employee,
+        unit_id=draft.employee.unit_id,
+        period_kind=str(period.kind),
+        period_year=period.year,
+        period_number=period.number,
+        outcome=draft.outcome,
+        rationale=rationale,
+        notices=list(draft.notices),
+        corrects=corrects,
+        correction_reason=reason,
+        recorded_by=actor,
+        recorded_from=address,
+    )
+    db.session.add(appraisal)
+    db.session.flush()
+    audit.record(
+        "appraisal.correct" if corrects else "appraisal.create",
+        actor=actor,
+        obj=appraisal,
+        employee_id=appraisal.employee_id,
+        notices=[n.id for n in draft.notices],
+        outcome=draft.outcome.code,
+        **({"corrects": corrects.id} if corrects else {}),
+    )
+    return appraisal

@@ -1,0 +1,104 @@
+"""Every route of the app, walked as each kind of user, answers with the expected status.
+
+The route list comes from the app's URL map: a new route without a line in ROUTES
+fails `test_every_route_has_a_rule`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from intranet.extensions import db
+from intranet.models import Appraisal, Employee, IssuingBody, Notice, Unit
+
+from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
+from .test_appraisals import decision_form, post_decision
+from .test_notices import OTHER_HEAD, notice_form, post_notice
+
+ROLES = ("anonymous", "employee", "other_head", "head", "admin")
+LOGIN = "login"  # a redirect to the login page
+OK, REDIRECT, FORBIDDEN = 200, 302, 403
+
+
+def expect(*statuses: int | str) -> dict[str, int | str]:
+    return dict(zip(ROLES, statuses, strict=True))
+
+
+# endpoint -> (method, URL from the fixture ids, expected status per role).
+# "head" is the head of the employee's unit (An Lão); "other_head" heads Hoài Nhơn;
+# the admin heads Phòng Tổ chức – Hành chính, so writes in An Lão are not hers.
+Route = tuple[str, Callable[[dict[str, int]], str], dict[str, int | str]]
+ROUTES: dict[str, Route] = {
+    "static": ("GET", lambda ids: "/static/css/app.css", expect(OK, OK, OK, OK, OK)),
+    "auth.login": ("GET", lambda ids: "/login", expect(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+    "auth.logout": ("POST", lambda ids: "/logout", expect(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
+    "main.home": ("GET", lambda ids: "/", expect(LOGIN, OK, OK, OK, OK)),
+    "main.set_language": ("POST", lambda ids: "/language", expect(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+    "declarations.declare": ("GET", lambda ids: "/declaration", expect(LOGIN, OK, OK, OK, OK)),
+    "units.own_unit": ("GET", lambda ids: "/unit", expect(LOGIN, FORBIDDEN, OK, OK, OK)),
+    "units.show": ("GET", lambda ids: f"/unit/{ids['unit']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)),
+    "notices.index": ("GET", lambda ids: f"/notices?unit={ids['unit']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)),
+    "notices.new": ("GET", lambda ids: f"/notices/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "notices.show": ("GET", lambda ids: f"/notices/{ids['notice']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
+    "notices.correct": ("GET", lambda ids: f"/notices/{ids['notice']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "notices.person": ("GET", lambda ids: f"/staff/{ids['employee']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
+    "notices.new_appraisal": ("GET", lambda ids: f"/appraisals/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "notices.show_appraisal": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
+    "notices.correct_appraisal": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "admin.overview": ("GET", lambda ids: "/admin/", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "admin.run_sync": ("POST", lambda ids: "/admin/directory/sync", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    "admin.bodies": ("GET", lambda ids: "/admin/issuing-bodies", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "admin.set_body_active": ("POST", lambda ids: f"/admin/issuing-bodies/{ids['body']}/active", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    "admin.audit_log": ("GET", lambda ids: "/admin/audit", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+}
+
+
+@pytest.fixture
+def world(synced_app: Flask) -> tuple[Flask, dict[str, int]]:
+    """A notice and a decision about the demo employee, recorded by their head."""
+    head = signed_in_client(synced_app, DEMO_HEAD)
+    notice_location = post_notice(head, notice_form(synced_app)).headers["Location"]
+    notice_id = int(notice_location.rsplit("/", 1)[1])
+    decision = post_decision(head, synced_app, decision_form(synced_app, [notice_id]))
+    with synced_app.app_context():
+        employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        ids = {
+            "employee": employee.id,
+            "unit": employee.unit_id,
+            "notice": notice_id,
+            "appraisal": int(decision.headers["Location"].rsplit("/", 1)[1]),
+            "body": db.session.scalar(select(IssuingBody.id).limit(1)),
+        }
+        assert db.session.get(Notice, ids["notice"]) and db.session.get(Appraisal, ids["appraisal"])
+        assert db.session.get(Unit, ids["unit"])
+    return synced_app, ids
+
+
+def client_for(app: Flask, role: str) -> FlaskClient:
+    users = {"employee": DEMO_EMPLOYEE, "other_head": OTHER_HEAD, "head": DEMO_HEAD, "admin": DEMO_ADMIN}
+    return app.test_client() if role == "anonymous" else signed_in_client(app, users[role])
+
+
+def test_every_route_has_a_rule(synced_app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in synced_app.url_map.iter_rules()}
+    assert endpoints == set(ROUTES), "add the new route to ROUTES with its expected statuses"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_everywhere(world: tuple[Flask, dict[str, int]], role: str) -> None:
+    app, ids = world
+    results = {}
+    for endpoint, (method, url, expected) in ROUTES.items():
+        client = client_for(app, role)  # a fresh session each time: logout must not end the walk
+        if method == "GET":
+            response = client.get(url(ids))
+        else:
+            token = csrf_token(client, "/login" if role == "anonymous" else "/")
+            response = client.post(url(ids), data={"csrf_token": token})
+        to_login = response.status_code == 302 and response.headers["Location"].startswith("/login")
+        results[endpoint] = LOGIN if to_login else response.status_code
+    assert results == {endpoint: expected[role] for endpoint, (_, _, expected) in ROUTES.items()}

@@ -1,0 +1,184 @@
+"""Heads record appraisal decisions on notices (or without one); corrections keep the original."""
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from intranet.extensions import db
+from intranet.models import Appraisal, AppraisalOutcome, AuditEvent, Notice
+from intranet.notices.periods import Period, offered_periods
+from intranet.models import PeriodKind
+
+from .conftest import DEMO_EMPLOYEE, signed_in_client
+from .test_notices import OTHER_HEAD, case, employee_id, notice_form, post_notice
+
+
+def outcome_id(app: Flask, code: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(AppraisalOutcome.id).filter_by(code=code))
+
+
+def record_notice(client: FlaskClient, app: Flask, n: int = 1) -> int:
+    data = notice_form(app, reference_number=f"{n}/TB", cases=[case(n)])
+    location = post_notice(client, data).headers["Location"]
+    return int(location.rsplit("/", 1)[1])
+
+
+def decision_form(app: Flask, notices: list[int], **fields: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "notice_ids": notices,
+        "period": "month-2026-11",
+        "outcome_id": outcome_id(app, "one_level_lower"),
+        "rationale": "Nộp hồ sơ giấy khi thủ tục đã có trên Cổng dịch vụ công.",
+    }
+    data.update(fields)
+    return data
+
+
+def post_decision(client: FlaskClient, app: Flask, data: dict[str, object], path: str | None = None):
+    from .conftest import csrf_token
+
+    path = path or f"/appraisals/new?employee={employee_id(app, DEMO_EMPLOYEE)}"
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/")})
+
+
+def appraisal_count(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Appraisal.id)))
+
+
+def test_decision_on_two_notices_marks_both_decided(head_client: FlaskClient, synced_app: Flask) -> None:
+    first, second = record_notice(head_client, synced_app, 1), record_notice(head_client, synced_app, 2)
+    form = head_client.get(f"/appraisals/new?employee={employee_id(synced_app, DEMO_EMPLOYEE)}&notice={first}")
+    assert form.status_code == 200
+    page = form.get_data(as_text=True)
+    assert "1/TB" in page and "2/TB" in page and "Tháng 11/2026" in page
+    response = post_decision(head_client, synced_app, decision_form(synced_app, [first, second]))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    shown = head_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Hạ một mức xếp loại" in shown and "Nộp hồ sơ giấy" in shown
+    assert "Đã có quyết định" in head_client.get("/notices?status=decided").get_data(as_text=True)
+    assert "1/TB" not in head_client.get("/notices?status=open").get_data(as_text=True)
+    with synced_app.app_context():
+        appraisal = db.session.scalar(select(Appraisal))
+        assert [n.id for n in appraisal.notices] == [first, second]
+        assert (appraisal.period_kind, appraisal.period_year, appraisal.period_number) == ("month", 2026, 11)
+        assert db.session.scalar(
+            select(AuditEvent.action).where(AuditEvent.object_type == "Appraisal")
+        ) == "appraisal.create"
+
+
+def test_decided_notice_cannot_be_decided_again(head_client: FlaskClient, synced_app: Flask) -> None:
+    notice = record_notice(head_client, synced_app)
+    assert post_decision(head_client, synced_app, decision_form(synced_app, [notice])).status_code == 302
+    response = post_decision(head_client, synced_app, decision_form(synced_app, [notice]))
+    assert response.status_code == 400  # no longer among the offered notices
+    assert appraisal_count(synced_app) == 1
+
+
+def test_decision_without_a_notice_needs_a_rationale(head_client: FlaskClient, synced_app: Flask) -> None:
+    response = post_decision(head_client, synced_app, decision_form(synced_app, [], rationale="  "))
+    assert response.status_code == 422
+    assert "Vui lòng nêu căn cứ, lý do" in response.get_data(as_text=True)
+    response = post_decision(
+        head_client, synced_app,
+        decision_form(synced_app, [], rationale="Kiểm tra trực tiếp ngày 05/11", outcome_id=outcome_id(synced_app, "no_effect")),
+    )
+    assert response.status_code == 302
+    assert appraisal_count(synced_app) == 1
+
+
+def test_period_and_outcome_must_be_offered(head_client: FlaskClient, synced_app: Flask) -> None:
+    for bad in ({"period": "month-2030-01"}, {"period": "month-2026-13"}, {"outcome_id": 9999}, {"period": ""}):
+        response = post_decision(head_client, synced_app, decision_form(synced_app, [], **bad))
+        assert response.status_code in (400, 422), bad
+    assert appraisal_count(synced_app) == 0
+
+
+def test_offered_periods_are_past_or_current() -> None:
+    from datetime import date
+
+    periods = offered_periods(date(2026, 5, 20))
+    assert Period(PeriodKind.MONTH, 2026, 5) in periods and Period(PeriodKind.MONTH, 2026, 6) not in periods
+    assert Period(PeriodKind.QUARTER, 2026, 2) in periods and Period(PeriodKind.QUARTER, 2026, 3) not in periods
+    assert Period(PeriodKind.YEAR, 2025) in periods
+    assert Period.parse("quarter-2026-4") == Period(PeriodKind.QUARTER, 2026, 4)
+    assert Period.parse("quarter-2026-5") is None and Period.parse("x") is None
+
+
+def test_correction_keeps_the_original_and_both_are_visible(head_client: FlaskClient, synced_app: Flask) -> None:
+    notice = record_notice(head_client, synced_app)
+    location = post_decision(head_client, synced_app, decision_form(synced_app, [notice])).headers["Location"]
+    original = int(location.rsplit("/", 1)[1])
+    prefilled = head_client.get(f"/appraisals/{original}/correct").get_data(as_text=True)
+    assert "Nộp hồ sơ giấy" in prefilled
+    data = decision_form(
+        synced_app, [notice], outcome_id=outcome_id(synced_app, "not_eligible_top"),
+        correction_reason="Chọn nhầm mức",
+    )
+    response = post_decision(head_client, synced_app, data, f"/appraisals/{original}/correct")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with synced_app.app_context():
+        rows = db.session.scalars(select(Appraisal).order_by(Appraisal.id)).all()
+        assert [r.outcome.code for r in rows] == ["one_level_lower", "not_eligible_top"]
+        assert rows[1].corrects_id == original
+    assert "đã được đính chính" in head_client.get(location).get_data(as_text=True)
+    person = head_client.get(f"/staff/{employee_id(synced_app, DEMO_EMPLOYEE)}").get_data(as_text=True)
+    assert "Hạ một mức xếp loại" in person and "Không xét mức Hoàn thành xuất sắc" in person
+    # The notice is still decided (by the correction), and the original cannot be corrected twice.
+    assert "Đã có quyết định" in head_client.get(f"/notices/{notice}").get_data(as_text=True)
+    again = post_decision(head_client, synced_app, data, f"/appraisals/{original}/correct")
+    assert again.status_code == 422
+    assert appraisal_count(synced_app) == 2
+
+
+def test_correcting_a_decided_notice_keeps_it_decided(head_client: FlaskClient, synced_app: Flask) -> None:
+    notice = record_notice(head_client, synced_app)
+    post_decision(head_client, synced_app, decision_form(synced_app, [notice]))
+    data = {**notice_form(synced_app, reference_number="1/TB-ĐC", cases=[case(1)]), "correction_reason": "Sai số"}
+    location = post_notice(head_client, data, f"/notices/{notice}/correct").headers["Location"]
+    assert "Đã có quyết định" in head_client.get(location).get_data(as_text=True)
+    assert "1/TB-ĐC" not in head_client.get("/notices?status=open").get_data(as_text=True)
+
+
+def test_employee_reads_their_own_records_only(synced_app: Flask, head_client: FlaskClient) -> None:
+    notice = record_notice(head_client, synced_app)
+    location = post_decision(head_client, synced_app, decision_form(synced_app, [notice])).headers["Location"]
+    employee = signed_in_client(synced_app, DEMO_EMPLOYEE)
+    home = employee.get("/").get_data(as_text=True)
+    assert "1/TB" in home and "Hạ một mức xếp loại" in home
+    assert employee.get(f"/notices/{notice}").status_code == 200
+    assert employee.get(location).status_code == 200
+    assert "Đính chính" not in employee.get(location).get_data(as_text=True)
+    assert employee.get(f"/notices/{notice}/correct").status_code == 403
+    original = int(location.rsplit("/", 1)[1])
+    assert employee.get(f"/appraisals/{original}/correct").status_code == 403
+    colleague = signed_in_client(synced_app, "thuylt")
+    assert colleague.get(f"/notices/{notice}").status_code == 403
+    assert colleague.get(location).status_code == 403
+
+
+def test_head_of_another_unit_gets_403_on_decisions(synced_app: Flask, head_client: FlaskClient) -> None:
+    notice = record_notice(head_client, synced_app)
+    location = post_decision(head_client, synced_app, decision_form(synced_app, [notice])).headers["Location"]
+    appraisal = int(location.rsplit("/", 1)[1])
+    other = signed_in_client(synced_app, OTHER_HEAD)
+    assert other.get(location).status_code == 403
+    assert other.get(f"/appraisals/{appraisal}/correct").status_code == 403
+    assert post_decision(other, synced_app, decision_form(synced_app, [notice])).status_code == 403
+    data = {**decision_form(synced_app, [notice]), "correction_reason": "x"}
+    assert post_decision(other, synced_app, data, f"/appraisals/{appraisal}/correct").status_code == 403
+    # A notice id of another unit slipped into one's own staff member's form is refused too.
+    own = employee_id(synced_app, "binhdq")
+    response = post_decision(other, synced_app, decision_form(synced_app, [notice]), f"/appraisals/new?employee={own}")
+    assert response.status_code == 400
+    assert appraisal_count(synced_app) == 1
+
+
+def test_admin_reads_but_does_not_write_for_other_units(synced_app: Flask, head_client: FlaskClient, admin_client: FlaskClient) -> None:
+    notice = record_notice(head_client, synced_app)
+    assert admin_client.get(f"/notices/{notice}").status_code == 200
+    assert admin_client.get(f"/notices/{notice}/correct").status_code == 403
+    with synced_app.app_context():
+        assert db.session.get(Notice, notice) is not None
