@@ -78,7 +78,7 @@ def table() -> str:
     )
 
 
-@bp.route("/compliance/unit/<int:unit_id>")
+@bp.route("/compliance/unit/<id:unit_id>")
 @bp.route("/compliance/unit/none", defaults={"unit_id": None})
 @admin_required
 def unit(unit_id: int | None) -> str:
