@@ -57,8 +57,8 @@ ROUTES: dict[str, Route] = {
     "compliance.table": ("GET", lambda ids: "/compliance", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.unit": ("GET", lambda ids: f"/compliance/unit/{ids['unit']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.report": ("GET", lambda ids: "/compliance/report", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
-    "compliance.xlsx": ("GET", lambda ids: "/compliance.xlsx", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
-    "compliance.csv": ("GET", lambda ids: "/compliance.csv", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "compliance.table_xlsx": ("GET", lambda ids: "/compliance.xlsx", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "compliance.table_csv": ("GET", lambda ids: "/compliance.csv", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.missing_csv": ("GET", lambda ids: "/compliance-missing.csv", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
 }
 

@@ -240,7 +240,7 @@ def test_notices_in_the_month_and_awaiting_at_its_end(data: DataSet) -> None:
     assert not lines[n["older_awaiting"]].in_month and lines[n["older_awaiting"]].awaiting
     assert lines[n["decided_after"]].awaiting  # decided at local midnight on 1 April
     assert n["recorded_after"] not in lines and n["old_decided"] not in lines
-    assert lines[n["correction"]].cases == 1
+    assert len(lines[n["correction"]].notice.cases) == 1
 
 
 def test_a_notice_corrected_after_the_month_counts_once_in_each_month(data: DataSet) -> None:

@@ -61,7 +61,7 @@ def percent_chart(
     """A chart of each (label, points) line's level-2 percentage, 0-100%, one x step a month."""
     width, height = (280, 130) if compact else (640, 280)
     left, right = (42.0, width - 16.0) if compact else (64.0, width - 28.0)
-    top, bottom = (14.0, height - 22.0) if compact else (40.0, height - 34.0)
+    top, bottom = (14.0, height - 22.0) if compact else (24.0, height - 34.0)
     months: list[Month] = [p.month for p in lines[0][1]] if lines else []
     step = (right - left) / max(len(months) - 1, 1)
 

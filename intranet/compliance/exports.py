@@ -23,8 +23,8 @@ CSV_MIMETYPE = "text/csv; charset=utf-8"
 
 # A cell starting with one of these is a formula (or becomes one) in a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FIGURES = ("staff", "level2", "percent", "pending", "level1", "no_account", "undeclared",
-           "notices", "awaiting", "decisions")
+# Every column after the unit's name.
+FIGURES = tuple(COLUMNS)[1:]
 # Column of the percentage in the table's rows: after STT and the unit's name.
 PERCENT = 2 + FIGURES.index("percent")
 

@@ -5,7 +5,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..declarations.rules import NOT_DECLARED, SHORT_LABELS
 from ..models import Unit, VneidStatus
+from .queries import STATUS_GROUPS
 
+# The table's columns, in the order the page, the report and the files show them.
 COLUMNS = {
     "name": _l("Đơn vị"),
     "staff": _l("Số cán bộ"),
@@ -21,7 +23,7 @@ COLUMNS = {
 }
 # The filters of a unit's staff list: the status columns, and everyone not on level 2.
 STAFF_FILTER_LABELS = {
-    **{name: COLUMNS[name] for name in ("level2", "pending", "level1", "no_account", "undeclared")},
+    **{name: COLUMNS[name] for name in STATUS_GROUPS},
     "missing": _l("Chưa đạt mức độ 2"),
 }
 NO_UNIT = _l("Chưa thuộc đơn vị nào")

@@ -27,15 +27,15 @@ from sqlalchemy import (
     values,
 )
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from ..extensions import db
 from ..models import (
     Appraisal,
     AppraisalOutcome,
     Declaration,
     Employee,
-    IssuingBody,
     Notice,
-    NoticeCase,
     Unit,
     VneidStatus,
     appraisal_notice,
@@ -139,12 +139,16 @@ class StaffLine:
 
 @dataclass(frozen=True)
 class NoticeLine:
+    """A standing notice, as the notices pages' table shows one, decided or not at the month's end."""
+
     notice: Notice
-    employee_name: str
-    issuing_body: str
-    cases: int
     in_month: bool
     awaiting: bool
+    stands = True
+
+    @property
+    def decided(self) -> bool:
+        return not self.awaiting
 
 
 @dataclass(frozen=True)
@@ -444,24 +448,15 @@ def non_compliant_staff(month: Month) -> list[StaffLine]:
 def unit_notices(month: Month, unit_id: int) -> list[NoticeLine]:
     """The unit's notices dated in `month` or still awaiting a decision at its end."""
     in_month, awaiting = _notice_in_month(month), _notice_awaiting(month)
-    cases = select(func.count(NoticeCase.id)).where(NoticeCase.notice_id == Notice.id)
     query = (
-        select(
-            Notice,
-            Employee.full_name,
-            IssuingBody.name,
-            cases.scalar_subquery(),
-            in_month,
-            awaiting,
-        )
-        .join(Employee, Employee.id == Notice.employee_id)
-        .join(IssuingBody, IssuingBody.id == Notice.issuing_body_id)
+        select(Notice, in_month, awaiting)
+        .options(joinedload(Notice.employee), joinedload(Notice.issuing_body), selectinload(Notice.cases))
         .where(Notice.unit_id == unit_id, _notices_known(month), or_(in_month, awaiting))
         .order_by(Notice.notice_date, Notice.id)
     )
     return [
-        NoticeLine(notice, name, body, count, bool(dated), bool(waiting))
-        for notice, name, body, count, dated, waiting in db.session.execute(query)
+        NoticeLine(notice, bool(dated), bool(waiting))
+        for notice, dated, waiting in db.session.execute(query)
     ]
 
 

@@ -20,6 +20,7 @@ from .months import EARLIEST, Month, MonthError, current_month, decree30_date, p
 from .queries import (
     SORTABLE,
     STAFF_FILTERS,
+    STATUS_GROUPS,
     Sort,
     compliance_history,
     non_compliant_staff,
@@ -45,6 +46,7 @@ def bad_month(error: MonthError):
 def shared() -> dict[str, object]:
     return {
         "COLUMNS": COLUMNS,
+        "STATUS_GROUPS": STATUS_GROUPS,
         "NO_UNIT": NO_UNIT,
         "WHOLE": WHOLE,
         "current_month": current_month(),
@@ -64,17 +66,18 @@ def requested_sort() -> Sort:
 @admin_required
 def table() -> str:
     month, sort = requested_month(), requested_sort()
-    table = unit_compliance(month, sort)
+    by_unit = unit_compliance(month, sort)
     history = compliance_history(month.back(CHART_MONTHS))
-    units = [(unit_name(row.unit), history.of(row.unit_id)) for row in table.rows]
+    whole = (str(WHOLE), history.total)
+    units = [(unit_name(row.unit), history.of(row.unit_id)) for row in by_unit.rows]
     return render_template(
         "compliance/table.html",
-        table=table,
+        table=by_unit,
         sort=sort,
         sortable=SORTABLE,
-        trend=[(str(WHOLE), history.total), *units],
-        chart=percent_chart([(str(WHOLE), history.total)]),
-        unit_charts=[(row, percent_chart([line], compact=True)) for row, line in zip(table.rows, units)],
+        trend=[whole, *units],
+        chart=percent_chart([whole]),
+        unit_charts=[(row, percent_chart([line], compact=True)) for row, line in zip(by_unit.rows, units)],
     )
 
 
@@ -119,7 +122,7 @@ def report() -> str:
 
 @bp.route("/compliance.xlsx")
 @admin_required
-def xlsx() -> Response:
+def table_xlsx() -> Response:
     month = requested_month()
     data = exports.compliance_xlsx(unit_compliance(month, requested_sort()), non_compliant_staff(month))
     return _download(data, exports.filename("tuan-thu-vneid", month, "xlsx"), exports.XLSX_MIMETYPE)
@@ -127,7 +130,7 @@ def xlsx() -> Response:
 
 @bp.route("/compliance.csv")
 @admin_required
-def csv() -> Response:
+def table_csv() -> Response:
     month = requested_month()
     data = exports.compliance_csv(unit_compliance(month, requested_sort()))
     return _download(data, exports.filename("tuan-thu-vneid", month, "csv"), exports.CSV_MIMETYPE)
