@@ -7,7 +7,7 @@ from datetime import datetime, time
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from intranet.clock import local_today

@@ -22,7 +22,7 @@ from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee, IssuingBody, Notice, Unit
 from intranet.vietnamese import name_sort_key, text_sort_key
 
-from .test_compliance_figures import MARCH, DataSet, add_employee, build_data_set, declare
+from .test_compliance_figures import DataSet, add_employee, build_data_set, declare
 
 PAGES = ("/compliance", "/compliance/unit/{unit}", "/compliance/unit/none", "/compliance/report")
 FILES = ("/compliance.xlsx", "/compliance.csv", "/compliance-missing.csv")

@@ -81,7 +81,7 @@ def percent_chart(
     ]
     if len(grid) > 1:  # keep the first line's labels off the other lines' markers
         grid[0] = [
-            mark and replace(mark, label_below=_crowded_above(mark, [row[i] for row in grid[1:]], bottom))
+            mark and replace(mark, label_below=_crowded(mark, [r[i] for r in grid[1:]], bottom))
             for i, mark in enumerate(grid[0])
         ]
     series = [
@@ -99,10 +99,10 @@ def _paths(marks: Sequence[Mark | None]) -> list[str]:
             runs.append([])
         else:
             runs[-1].append(mark)
-    return [" ".join(f"{'L' if i else 'M'}{m.x},{m.y}" for i, m in enumerate(run)) for run in runs if run]
+    return [" ".join(f"{'L' if i else 'M'}{m.x},{m.y}" for i, m in enumerate(r)) for r in runs if r]
 
 
-def _crowded_above(mark: Mark, others: Sequence[Mark | None], bottom: float) -> bool:
+def _crowded(mark: Mark, others: Sequence[Mark | None], bottom: float) -> bool:
     """Another line's marker sits where this mark's label would go (and there is room below)."""
     near = any(o is not None and 0 <= mark.y - o.y < 22 for o in others)
     return near and mark.y < bottom - 22

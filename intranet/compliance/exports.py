@@ -111,7 +111,8 @@ def compliance_xlsx(table: ComplianceTable, missing: Sequence[StaffLine]) -> byt
     )
     _write_sheet(
         book.create_sheet(_("Chưa đạt")),
-        title=_("Cán bộ chưa kích hoạt tài khoản mức độ 2 – tháng %(month)s", month=table.month.label),
+        title=_("Cán bộ chưa kích hoạt tài khoản mức độ 2 – tháng %(month)s",
+                month=table.month.label),
         header=_staff_header(),
         rows=_staff_rows(missing),
         widths=[6, 40, 28, 28, 24, 14],

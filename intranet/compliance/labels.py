@@ -37,4 +37,6 @@ def unit_name(unit: Unit | None) -> str:
 
 def status_labels() -> dict[str | None, str]:
     """Each status's short label in the current language; None for never declared."""
-    return {**{status: str(label) for status, label in SHORT_LABELS.items()}, None: str(NOT_DECLARED)}
+    labels: dict[str | None, str] = {status: str(label) for status, label in SHORT_LABELS.items()}
+    labels[None] = str(NOT_DECLARED)
+    return labels

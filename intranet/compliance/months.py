@@ -97,17 +97,23 @@ def parse_month(text: str | None) -> Month:
     elif vn:
         year, number = int(vn[2]), int(vn[1])
     else:
-        raise MonthError(_l("Tháng không hợp lệ: hãy chọn tháng theo dạng năm-tháng, ví dụ %(example)s.",
-                            example=current.iso))
+        raise MonthError(
+            _l("Tháng không hợp lệ: hãy chọn tháng theo dạng năm-tháng, ví dụ %(example)s.",
+               example=current.iso)
+        )
     if not 1 <= number <= 12:
         raise MonthError(_l("Tháng không hợp lệ: tháng phải từ 01 đến 12."))
     month = Month(year, number)
     if month > current:
-        raise MonthError(_l("Chưa có số liệu cho tháng %(month)s: hãy chọn tháng %(current)s hoặc trước đó.",
-                            month=month.label, current=current.label))
+        raise MonthError(
+            _l("Chưa có số liệu cho tháng %(month)s: hãy chọn tháng %(current)s hoặc trước đó.",
+               month=month.label, current=current.label)
+        )
     if month < EARLIEST:
-        raise MonthError(_l("Chỉ có số liệu từ tháng %(earliest)s (khi Nghị định 59/2022/NĐ-CP có hiệu lực).",
-                            earliest=EARLIEST.label))
+        raise MonthError(
+            _l("Chỉ có số liệu từ tháng %(earliest)s (khi Nghị định 59/2022/NĐ-CP có hiệu lực).",
+               earliest=EARLIEST.label)
+        )
     return month
 
 

@@ -139,7 +139,7 @@ class StaffLine:
 
 @dataclass(frozen=True)
 class NoticeLine:
-    """A standing notice, as the notices pages' table shows one, decided or not at the month's end."""
+    """A standing notice, shaped for the notices pages' table; decided or not at the month's end."""
 
     notice: Notice
     in_month: bool
@@ -319,7 +319,8 @@ def _notice_awaiting(month: Month) -> ColumnElement[bool]:
 def _decisions_in(month: Month) -> ColumnElement[bool]:
     """Standing decisions (as of the month's end) recorded during the month."""
     end = month.ends_utc()
-    return and_(appraisal_stands(end), Appraisal.recorded_at >= month.starts_utc(), Appraisal.recorded_at <= end)
+    recorded = Appraisal.recorded_at
+    return and_(appraisal_stands(end), recorded >= month.starts_utc(), recorded <= end)
 
 
 def _same_unit(column_: ColumnElement[int | None], unit_id: int | None) -> ColumnElement[bool]:
@@ -450,7 +451,9 @@ def unit_notices(month: Month, unit_id: int) -> list[NoticeLine]:
     in_month, awaiting = _notice_in_month(month), _notice_awaiting(month)
     query = (
         select(Notice, in_month, awaiting)
-        .options(joinedload(Notice.employee), joinedload(Notice.issuing_body), selectinload(Notice.cases))
+        .options(
+            joinedload(Notice.employee), joinedload(Notice.issuing_body), selectinload(Notice.cases)
+        )
         .where(Notice.unit_id == unit_id, _notices_known(month), or_(in_month, awaiting))
         .order_by(Notice.notice_date, Notice.id)
     )

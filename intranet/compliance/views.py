@@ -1,10 +1,9 @@
-"""/compliance: the admin's per-unit table for a month, each unit's people, the report, the files."""
+"""/compliance: the admin's per-unit table for a month, each unit's people, report and files."""
 from __future__ import annotations
 
 import io
 
 from flask import Blueprint, current_app, render_template, request, send_file
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -77,7 +76,9 @@ def table() -> str:
         sortable=SORTABLE,
         trend=[whole, *units],
         chart=percent_chart([whole]),
-        unit_charts=[(row, percent_chart([line], compact=True)) for row, line in zip(by_unit.rows, units)],
+        unit_charts=[
+            (row, percent_chart([line], compact=True)) for row, line in zip(by_unit.rows, units)
+        ],
     )
 
 
@@ -124,7 +125,8 @@ def report() -> str:
 @admin_required
 def table_xlsx() -> Response:
     month = requested_month()
-    data = exports.compliance_xlsx(unit_compliance(month, requested_sort()), non_compliant_staff(month))
+    table = unit_compliance(month, requested_sort())
+    data = exports.compliance_xlsx(table, non_compliant_staff(month))
     return _download(data, exports.filename("tuan-thu-vneid", month, "xlsx"), exports.XLSX_MIMETYPE)
 
 
