@@ -138,13 +138,16 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .compliance.views import bp as compliance_bp
     from .declarations.views import bp as declarations_bp
     from .health import bp as health_bp
     from .main.views import bp as main_bp
     from .notices import bp as notices_bp
     from .units.views import bp as units_bp
 
-    for blueprint in (auth_bp, main_bp, declarations_bp, units_bp, notices_bp, admin_bp):
+    for blueprint in (
+        auth_bp, main_bp, declarations_bp, units_bp, notices_bp, admin_bp, compliance_bp
+    ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in
 

@@ -55,6 +55,12 @@ ROUTES: dict[str, Route] = {
     "admin.bodies": ("GET", lambda ids: "/admin/issuing-bodies", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "admin.set_body_active": ("POST", lambda ids: f"/admin/issuing-bodies/{ids['body']}/active", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "admin.audit_log": ("GET", lambda ids: "/admin/audit", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "compliance.table": ("GET", lambda ids: "/compliance", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "compliance.unit": ("GET", lambda ids: f"/compliance/unit/{ids['unit']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "compliance.report": ("GET", lambda ids: "/compliance/report", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "compliance.table_xlsx": ("GET", lambda ids: "/compliance.xlsx", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "compliance.table_csv": ("GET", lambda ids: "/compliance.csv", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "compliance.missing_csv": ("GET", lambda ids: "/compliance-missing.csv", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
 }
 
 

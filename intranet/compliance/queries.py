@@ -1,0 +1,493 @@
+"""The figures behind the compliance pages, each one SQL query, whatever the number of units.
+
+Every figure is the state at the END of a month (local time), rebuilt from the append-only
+history: the staff active then, each with the latest declaration made by then, and the
+notices and decisions recorded by then. A unit is the employee's *current* unit: the
+directory keeps no unit history, so a past month counts people where they are now.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    DateTime,
+    Float,
+    Integer,
+    Select,
+    and_,
+    cast,
+    column,
+    func,
+    or_,
+    select,
+    union,
+    values,
+)
+
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import (
+    Appraisal,
+    AppraisalOutcome,
+    Declaration,
+    Employee,
+    Notice,
+    Unit,
+    VneidStatus,
+    appraisal_notice,
+)
+from ..notices.state import appraisal_stands, notice_decided, notice_stands
+from .months import Month
+
+# The columns a staff member can fall in; exactly one each (see _status_groups).
+STATUS_GROUPS = ("level2", "pending", "level1", "no_account", "undeclared")
+# `?status=` on a unit's page: one of the groups, or everyone not on level 2.
+STAFF_FILTERS = (*STATUS_GROUPS, "missing")
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A unit's (or the whole sub-department's) figures for a month."""
+
+    staff: int = 0
+    level2: int = 0
+    pending: int = 0
+    level1: int = 0
+    no_account: int = 0
+    undeclared: int = 0
+    notices: int = 0
+    awaiting: int = 0
+    decisions: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.staff - self.level2
+
+    @property
+    def percent(self) -> float | None:
+        """Share of staff on level 2, 0-100; None when there is nobody to count."""
+        return 100 * self.level2 / self.staff if self.staff else None
+
+    @property
+    def complete(self) -> bool:
+        return self.staff > 0 and self.level2 == self.staff
+
+    @property
+    def below_target(self) -> bool:
+        return self.staff > 0 and self.level2 < self.staff
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    # None: staff the directory puts in no unit.
+    unit: Unit | None
+    figures: Figures
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.unit.id if self.unit is not None else None
+
+
+@dataclass(frozen=True)
+class ComplianceTable:
+    month: Month
+    rows: list[UnitRow]
+
+    @property
+    def totals(self) -> Figures:
+        # The rows share no one, so the whole sub-department is their sum.
+        return sum((row.figures for row in self.rows), Figures())
+
+    @property
+    def units_with_staff(self) -> list[UnitRow]:
+        return [row for row in self.rows if row.figures.staff]
+
+    @property
+    def units_below_target(self) -> list[UnitRow]:
+        return [row for row in self.rows if row.figures.below_target]
+
+    @property
+    def units_complete(self) -> list[UnitRow]:
+        return [row for row in self.rows if row.figures.complete]
+
+
+@dataclass(frozen=True)
+class StaffLine:
+    employee: Employee
+    # The declaration that stood at the month's end, if any.
+    declaration: Declaration | None
+    unit: Unit | None
+
+    @property
+    def status(self) -> str | None:
+        return self.declaration.status if self.declaration is not None else None
+
+    @property
+    def compliant(self) -> bool:
+        return self.status == VneidStatus.LEVEL2_ACTIVE
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """A standing notice, shaped for the notices pages' table; decided or not at the month's end."""
+
+    notice: Notice
+    in_month: bool
+    awaiting: bool
+    stands = True
+
+    @property
+    def decided(self) -> bool:
+        return not self.awaiting
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    appraisal: Appraisal
+    employee_name: str
+    outcome: str
+    notices: int
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: Month
+    staff: int
+    level2: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.level2 / self.staff if self.staff else None
+
+
+@dataclass(frozen=True)
+class History:
+    months: list[Month]
+    # Per unit id (None: no unit), one point per month, oldest first.
+    by_unit: dict[int | None, list[MonthPoint]]
+
+    def of(self, unit_id: int | None) -> list[MonthPoint]:
+        return self.by_unit.get(unit_id) or [MonthPoint(m, 0, 0) for m in self.months]
+
+    @property
+    def total(self) -> list[MonthPoint]:
+        points = []
+        for index, month in enumerate(self.months):
+            staff = sum(series[index].staff for series in self.by_unit.values())
+            level2 = sum(series[index].level2 for series in self.by_unit.values())
+            points.append(MonthPoint(month, staff, level2))
+        return points
+
+
+# --- sorting ---------------------------------------------------------------------------
+
+# Column -> whether its first click sorts descending (the most people or notices first).
+SORTABLE = {
+    "name": False,
+    "staff": True,
+    "level2": True,
+    "percent": False,
+    "pending": True,
+    "level1": True,
+    "no_account": True,
+    "undeclared": True,
+    "notices": True,
+    "awaiting": True,
+    "decisions": True,
+}
+
+
+@dataclass(frozen=True)
+class Sort:
+    column: str = "name"
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, text: str | None) -> Sort:
+        """'percent' sorts ascending, '-percent' descending; anything unknown sorts by name."""
+        text = (text or "").strip()
+        descending = text.startswith("-")
+        name = text.removeprefix("-")
+        return cls(name, descending) if name in SORTABLE else cls()
+
+    @property
+    def param(self) -> str:
+        return ("-" if self.descending else "") + self.column
+
+    def toggled(self, column: str) -> Sort:
+        """What a click on `column`'s header asks for."""
+        if column == self.column:
+            return Sort(column, not self.descending)
+        return Sort(column, SORTABLE[column])
+
+
+# --- building blocks -------------------------------------------------------------------
+
+
+def _month_ends(months: Sequence[Month]) -> CTE:
+    """(position, ends_at): each month's last instant, in stored UTC."""
+    ends = values(column("position", Integer), column("ends_at", DateTime), name="month_end")
+    return ends.data([(index, month.ends_utc()) for index, month in enumerate(months)]).cte()
+
+
+def _staff_at(month_end: CTE):
+    """(position, employee_id, unit_id, declaration_id, status): who was on the staff at each
+    month's end, with the declaration standing then (none if they had not declared yet)."""
+    ranked = (
+        select(
+            month_end.c.position,
+            Declaration.employee_id,
+            Declaration.id.label("declaration_id"),
+            Declaration.status,
+            func.row_number()
+            .over(
+                partition_by=(month_end.c.position, Declaration.employee_id),
+                order_by=(Declaration.declared_at.desc(), Declaration.id.desc()),
+            )
+            .label("rank"),
+        )
+        .select_from(Declaration)
+        .join(month_end, Declaration.declared_at <= month_end.c.ends_at)
+        .subquery("ranked")
+    )
+    on_staff = and_(
+        Employee.created_at <= month_end.c.ends_at,
+        or_(Employee.left_at.is_(None), Employee.left_at > month_end.c.ends_at),
+    )
+    latest = and_(
+        ranked.c.position == month_end.c.position,
+        ranked.c.employee_id == Employee.id,
+        ranked.c.rank == 1,
+    )
+    return (
+        select(
+            month_end.c.position,
+            Employee.id.label("employee_id"),
+            Employee.unit_id,
+            ranked.c.declaration_id,
+            ranked.c.status,
+        )
+        .select_from(Employee)
+        .join(month_end, on_staff)
+        .outerjoin(ranked, latest)
+        .subquery("staff")
+    )
+
+
+def _status_groups(status: ColumnElement[str | None]) -> dict[str, ColumnElement[bool]]:
+    """The condition for each column; together they put every staff member in exactly one."""
+    known = (VneidStatus.LEVEL2_ACTIVE, VneidStatus.LEVEL2_PENDING, VneidStatus.LEVEL1)
+    return {
+        "level2": status == VneidStatus.LEVEL2_ACTIVE,
+        "pending": status == VneidStatus.LEVEL2_PENDING,
+        "level1": status == VneidStatus.LEVEL1,
+        # "none", and any status this code does not know yet: not an account anyone can use.
+        "no_account": and_(status.is_not(None), status.not_in(known)),
+        "undeclared": status.is_(None),
+        "missing": or_(status.is_(None), status != VneidStatus.LEVEL2_ACTIVE),
+    }
+
+
+def _notices_known(month: Month) -> ColumnElement[bool]:
+    """Notices dated by the month's end, recorded by then and not yet corrected then.
+
+    Counting only what was recorded by the end keeps a corrected notice and its
+    correction from both counting in a month that ended before the correction.
+    """
+    end = month.ends_utc()
+    return and_(notice_stands(end), Notice.recorded_at <= end, Notice.notice_date <= month.last_day)
+
+
+def _notice_in_month(month: Month) -> ColumnElement[bool]:
+    return Notice.notice_date >= month.first_day
+
+
+def _notice_awaiting(month: Month) -> ColumnElement[bool]:
+    return ~notice_decided(month.ends_utc())
+
+
+def _decisions_in(month: Month) -> ColumnElement[bool]:
+    """Standing decisions (as of the month's end) recorded during the month."""
+    end = month.ends_utc()
+    recorded = Appraisal.recorded_at
+    return and_(appraisal_stands(end), recorded >= month.starts_utc(), recorded <= end)
+
+
+def _same_unit(column_: ColumnElement[int | None], unit_id: int | None) -> ColumnElement[bool]:
+    return column_.is_(None) if unit_id is None else column_ == unit_id
+
+
+# --- per unit --------------------------------------------------------------------------
+
+
+def _unit_figures(month: Month) -> tuple[Select, dict[str, ColumnElement]]:
+    """One row per unit, with the figure columns by name (for sorting and filtering)."""
+    staff = _staff_at(_month_ends([month]))
+    groups = _status_groups(staff.c.status)
+    staff_counts = (
+        select(
+            staff.c.unit_id,
+            func.count().label("staff"),
+            *(func.count().filter(groups[name]).label(name) for name in STATUS_GROUPS),
+        )
+        .group_by(staff.c.unit_id)
+        .cte("staff_counts")
+    )
+    in_month, awaiting = _notice_in_month(month), _notice_awaiting(month)
+    notice_counts = (
+        select(
+            Notice.unit_id,
+            func.count().filter(in_month).label("notices"),
+            func.count().filter(awaiting).label("awaiting"),
+        )
+        .where(_notices_known(month), or_(in_month, awaiting))
+        .group_by(Notice.unit_id)
+        .cte("notice_counts")
+    )
+    decision_counts = (
+        select(Appraisal.unit_id, func.count().label("decisions"))
+        .where(_decisions_in(month))
+        .group_by(Appraisal.unit_id)
+        .cte("decision_counts")
+    )
+    # The active units, and any other unit (or no unit) with something counted.
+    keys = union(
+        select(Unit.id.label("unit_id")).where(Unit.active.is_(True)),
+        select(staff_counts.c.unit_id),
+        select(notice_counts.c.unit_id),
+        select(decision_counts.c.unit_id),
+    ).subquery("unit_keys")
+    figures = {
+        name: func.coalesce(source.c[name], 0).label(name)
+        for source, names in (
+            (staff_counts, ("staff", *STATUS_GROUPS)),
+            (notice_counts, ("notices", "awaiting")),
+            (decision_counts, ("decisions",)),
+        )
+        for name in names
+    }
+    query = (
+        select(keys.c.unit_id, Unit, *figures.values())
+        .select_from(keys)
+        .outerjoin(Unit, Unit.id == keys.c.unit_id)
+        # Staff with no unit meet the "no unit" key: NULL is not distinct from NULL.
+        .outerjoin(staff_counts, staff_counts.c.unit_id.is_not_distinct_from(keys.c.unit_id))
+        .outerjoin(notice_counts, notice_counts.c.unit_id == keys.c.unit_id)
+        .outerjoin(decision_counts, decision_counts.c.unit_id == keys.c.unit_id)
+    )
+    order = dict(figures)
+    order["name"] = Unit.sort_key
+    order["percent"] = cast(figures["level2"], Float) / func.nullif(figures["staff"], 0)
+    return query, order
+
+
+def _rows(query: Select) -> list[UnitRow]:
+    return [
+        UnitRow(unit, Figures(*numbers)) for _key, unit, *numbers in db.session.execute(query)
+    ]
+
+
+def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
+    """Every unit's figures for `month`, sorted on the server."""
+    query, order = _unit_figures(month)
+    key = order[sort.column]
+    key = key.desc() if sort.descending else key.asc()
+    # Units with nobody to count, and the no-unit row, go last; then the Vietnamese name order.
+    query = query.order_by(key.nulls_last(), Unit.sort_key.asc().nulls_last())
+    return ComplianceTable(month, _rows(query))
+
+
+def unit_figures(month: Month, unit_id: int | None) -> Figures:
+    """One unit's figures for `month` (unit_id None: the staff in no unit)."""
+    query, _order = _unit_figures(month)
+    rows = _rows(query.where(_same_unit(query.selected_columns.unit_id, unit_id)))
+    return rows[0].figures if rows else Figures()
+
+
+# --- the people behind the numbers -----------------------------------------------------
+
+
+def _staff_lines(month: Month, group: str | None) -> Select:
+    staff = _staff_at(_month_ends([month]))
+    query = (
+        select(Employee, Declaration, Unit)
+        .join(staff, staff.c.employee_id == Employee.id)
+        .outerjoin(Declaration, Declaration.id == staff.c.declaration_id)
+        .outerjoin(Unit, Unit.id == staff.c.unit_id)
+    )
+    if group is not None:
+        query = query.where(_status_groups(staff.c.status)[group])
+    return query
+
+
+def unit_staff(month: Month, unit_id: int | None, group: str | None = None) -> list[StaffLine]:
+    """A unit's staff at the end of `month`, each with the declaration standing then; `group`
+    keeps one column of the table (see STAFF_FILTERS)."""
+    query = _staff_lines(month, group).where(_same_unit(Employee.unit_id, unit_id))
+    rows = db.session.execute(query.order_by(Employee.sort_key, Employee.id))
+    return [StaffLine(*row) for row in rows]
+
+
+def non_compliant_staff(month: Month) -> list[StaffLine]:
+    """Everyone not on level 2 at the end of `month`, unit by unit."""
+    query = _staff_lines(month, "missing").order_by(
+        Unit.sort_key.asc().nulls_last(), Employee.sort_key, Employee.id
+    )
+    return [StaffLine(*row) for row in db.session.execute(query)]
+
+
+def unit_notices(month: Month, unit_id: int) -> list[NoticeLine]:
+    """The unit's notices dated in `month` or still awaiting a decision at its end."""
+    in_month, awaiting = _notice_in_month(month), _notice_awaiting(month)
+    query = (
+        select(Notice, in_month, awaiting)
+        .options(
+            joinedload(Notice.employee), joinedload(Notice.issuing_body), selectinload(Notice.cases)
+        )
+        .where(Notice.unit_id == unit_id, _notices_known(month), or_(in_month, awaiting))
+        .order_by(Notice.notice_date, Notice.id)
+    )
+    return [
+        NoticeLine(notice, bool(dated), bool(waiting))
+        for notice, dated, waiting in db.session.execute(query)
+    ]
+
+
+def unit_decisions(month: Month, unit_id: int) -> list[DecisionLine]:
+    """The unit's standing decisions recorded during `month`."""
+    notices = select(func.count()).where(appraisal_notice.c.appraisal_id == Appraisal.id)
+    query = (
+        select(Appraisal, Employee.full_name, AppraisalOutcome.label, notices.scalar_subquery())
+        .join(Employee, Employee.id == Appraisal.employee_id)
+        .join(AppraisalOutcome, AppraisalOutcome.id == Appraisal.outcome_id)
+        .where(Appraisal.unit_id == unit_id, _decisions_in(month))
+        .order_by(Appraisal.recorded_at, Appraisal.id)
+    )
+    return [DecisionLine(*row) for row in db.session.execute(query)]
+
+
+# --- month by month --------------------------------------------------------------------
+
+
+def compliance_history(months: Sequence[Month]) -> History:
+    """Staff and level-2 counts per unit at the end of each of `months`, in one query."""
+    staff = _staff_at(_month_ends(months))
+    level2 = _status_groups(staff.c.status)["level2"]
+    query = select(
+        staff.c.position, staff.c.unit_id, func.count(), func.count().filter(level2)
+    ).group_by(staff.c.position, staff.c.unit_id)
+    by_unit: dict[int | None, list[MonthPoint]] = {}
+    for position, unit_id, count, on_level2 in db.session.execute(query):
+        series = by_unit.setdefault(unit_id, [MonthPoint(m, 0, 0) for m in months])
+        series[position] = MonthPoint(months[position], count, on_level2)
+    return History(list(months), by_unit)

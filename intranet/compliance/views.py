@@ -1,0 +1,153 @@
+"""/compliance: the admin's per-unit table for a month, each unit's people, report and files."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, current_app, render_template, request, send_file
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from .. import audit
+from ..access import admin_required, load_unit_for
+from ..clock import local_today
+from ..errors import render_error
+from ..extensions import db
+from . import exports
+from .chart import percent_chart
+from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, unit_name
+from .months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
+from .queries import (
+    SORTABLE,
+    STAFF_FILTERS,
+    STATUS_GROUPS,
+    Sort,
+    compliance_history,
+    non_compliant_staff,
+    unit_compliance,
+    unit_decisions,
+    unit_figures,
+    unit_notices,
+    unit_staff,
+)
+
+bp = Blueprint("compliance", __name__)
+
+# Months the chart covers, ending with the month shown.
+CHART_MONTHS = 12
+
+
+@bp.errorhandler(MonthError)
+def bad_month(error: MonthError):
+    return render_error(400, str(error))
+
+
+@bp.context_processor
+def shared() -> dict[str, object]:
+    return {
+        "COLUMNS": COLUMNS,
+        "STATUS_GROUPS": STATUS_GROUPS,
+        "NO_UNIT": NO_UNIT,
+        "WHOLE": WHOLE,
+        "current_month": current_month(),
+        "earliest_month": EARLIEST,
+    }
+
+
+def requested_month() -> Month:
+    return parse_month(request.args.get("month"))
+
+
+def requested_sort() -> Sort:
+    return Sort.parse(request.args.get("sort"))
+
+
+@bp.route("/compliance")
+@admin_required
+def table() -> str:
+    month, sort = requested_month(), requested_sort()
+    by_unit = unit_compliance(month, sort)
+    history = compliance_history(month.back(CHART_MONTHS))
+    whole = (str(WHOLE), history.total)
+    units = [(unit_name(row.unit), history.of(row.unit_id)) for row in by_unit.rows]
+    return render_template(
+        "compliance/table.html",
+        table=by_unit,
+        sort=sort,
+        sortable=SORTABLE,
+        trend=[whole, *units],
+        chart=percent_chart([whole]),
+        unit_charts=[
+            (row, percent_chart([line], compact=True)) for row, line in zip(by_unit.rows, units)
+        ],
+    )
+
+
+@bp.route("/compliance/unit/<id:unit_id>")
+@bp.route("/compliance/unit/none", defaults={"unit_id": None})
+@admin_required
+def unit(unit_id: int | None) -> str:
+    """One unit's people behind each figure; /none: staff the directory puts in no unit."""
+    month = requested_month()
+    unit = load_unit_for(current_user, unit_id) if unit_id is not None else None
+    group = request.args.get("status")
+    group = group if group in STAFF_FILTERS else None
+    history = compliance_history(month.back(CHART_MONTHS))
+    trend = [(unit_name(unit), history.of(unit_id)), (str(WHOLE), history.total)]
+    return render_template(
+        "compliance/unit.html",
+        month=month,
+        unit=unit,
+        unit_id=unit_id,
+        group=group,
+        filters=STAFF_FILTER_LABELS,
+        figures=unit_figures(month, unit_id),
+        staff=unit_staff(month, unit_id, group),
+        notices=unit_notices(month, unit_id) if unit_id is not None else [],
+        decisions=unit_decisions(month, unit_id) if unit_id is not None else [],
+        trend=trend,
+        chart=percent_chart(trend),
+    )
+
+
+@bp.route("/compliance/report")
+@admin_required
+def report() -> str:
+    month = requested_month()
+    return render_template(
+        "compliance/report.html",
+        table=unit_compliance(month),
+        issued=decree30_date(local_today()),
+        parent_agency_name=current_app.config["PARENT_AGENCY_NAME"],
+    )
+
+
+@bp.route("/compliance.xlsx")
+@admin_required
+def table_xlsx() -> Response:
+    month = requested_month()
+    table = unit_compliance(month, requested_sort())
+    data = exports.compliance_xlsx(table, non_compliant_staff(month))
+    return _download(data, exports.filename("tuan-thu-vneid", month, "xlsx"), exports.XLSX_MIMETYPE)
+
+
+@bp.route("/compliance.csv")
+@admin_required
+def table_csv() -> Response:
+    month = requested_month()
+    data = exports.compliance_csv(unit_compliance(month, requested_sort()))
+    return _download(data, exports.filename("tuan-thu-vneid", month, "csv"), exports.CSV_MIMETYPE)
+
+
+@bp.route("/compliance-missing.csv")
+@admin_required
+def missing_csv() -> Response:
+    month = requested_month()
+    data = exports.missing_csv(non_compliant_staff(month))
+    return _download(data, exports.filename("chua-dat-vneid", month, "csv"), exports.CSV_MIMETYPE)
+
+
+def _download(data: bytes, name: str, mimetype: str) -> Response:
+    # The files name staff and their statuses: who took which one is logged.
+    audit.record("compliance.export", actor=current_user._get_current_object(), file=name)
+    db.session.commit()
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

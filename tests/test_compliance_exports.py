@@ -1,0 +1,95 @@
+"""The compliance files: typed XLSX cells, CSV that Excel reads as UTF-8, no formula ever runs."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import pytest
+from flask import Flask
+from openpyxl import load_workbook
+from openpyxl.workbook import Workbook
+
+from intranet.compliance.exports import compliance_csv, compliance_xlsx, missing_csv, neutralise
+from intranet.compliance.queries import non_compliant_staff, unit_compliance
+
+from .test_compliance_figures import MARCH, build_data_set
+
+
+def open_xlsx(data: bytes) -> Workbook:
+    return load_workbook(io.BytesIO(data))
+
+
+def xlsx_table(book: Workbook, sheet: int) -> list[tuple]:
+    """The header row (row 3, under the title) and the rows after it."""
+    return list(book.worksheets[sheet].iter_rows(min_row=3, values_only=True))
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+84 912", "'+84 912"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Nguyễn Văn An", "Nguyễn Văn An"),
+        ("a=b", "a=b"),
+    ],
+)
+def test_text_that_would_run_as_a_formula_is_neutralised(text: str, safe: str) -> None:
+    assert neutralise(text) == safe
+
+
+def test_numbers_and_dates_are_left_as_they_are() -> None:
+    assert neutralise(-3) == -3 and neutralise(None) is None
+    assert neutralise(datetime(2024, 3, 1)) == datetime(2024, 3, 1)
+
+
+@pytest.fixture
+def march(app: Flask):
+    # A request, as in the views: the headers are in the user's language.
+    with app.test_request_context():
+        build_data_set()
+        yield unit_compliance(MARCH), non_compliant_staff(MARCH)
+
+
+def test_xlsx_cells_are_typed(march) -> None:
+    table, missing = march
+    book = open_xlsx(compliance_xlsx(table, missing))
+    assert [sheet.title for sheet in book.worksheets] == ["Tổng hợp", "Chưa đạt"]
+    assert "tháng 03/2024" in book.worksheets[0]["A1"].value
+    header, *rows = xlsx_table(book, 0)
+    assert header[:5] == ("STT", "Đơn vị", "Số cán bộ", "Mức độ 2", "Tỷ lệ mức độ 2 (%)")
+    totals = rows[-1]
+    assert totals[1] == "Toàn Chi cục"
+    assert totals[2:5] == (9, 4, pytest.approx(100 * 4 / 9))
+    assert all(isinstance(value, int) for value in totals[5:])
+    assert book.worksheets[0].cell(4, 5).number_format == "0.0"
+    assert [row[0] for row in rows[:-1]] == list(range(1, len(table.rows) + 1))
+
+    header, *people = xlsx_table(book, 1)
+    assert header == ("STT", "Đơn vị", "Họ và tên", "Chức danh", "Tình trạng VNeID", "Ngày kê khai")
+    assert len(people) == len(missing) == 5
+    declared = [row for row in people if row[5] is not None]
+    assert declared and all(isinstance(row[5], datetime) for row in declared)
+    assert book.worksheets[1].cell(4, 6).number_format == "dd/mm/yyyy"
+    # Declared on 5 March 2024 at 00:00 UTC: 07:00 local, the same day.
+    pending = next(row for row in people if row[4] == "Chờ kích hoạt mức độ 2")
+    assert pending[5].date().isoformat() == "2024-03-05"
+
+
+def test_csv_files(march) -> None:
+    table, missing = march
+    header, *rows = read_csv(compliance_csv(table))
+    assert header[4] == "Tỷ lệ mức độ 2 (%)"
+    assert rows[-1][1:5] == ["Toàn Chi cục", "9", "4", "44.4"]
+    header, *people = read_csv(missing_csv(missing))
+    assert header[2] == "Họ và tên" and len(people) == 5
+    assert "05/03/2024" in [row[5] for row in people]

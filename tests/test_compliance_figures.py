@@ -1,0 +1,313 @@
+"""The compliance figures, checked against a small data set built by hand.
+
+Dates are UTC as stored; the month boundaries are local time (UTC+7): March 2024 ends at
+2024-03-31 16:59:59.999999 UTC.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from intranet.compliance.months import EARLIEST, Month, decree30_date
+from intranet.compliance.queries import (
+    Figures,
+    Sort,
+    compliance_history,
+    non_compliant_staff,
+    unit_compliance,
+    unit_decisions,
+    unit_figures,
+    unit_notices,
+    unit_staff,
+)
+from intranet.extensions import db
+from intranet.models import (
+    Appraisal,
+    AppraisalOutcome,
+    Declaration,
+    Employee,
+    IssuingBody,
+    Notice,
+    NoticeCase,
+    Unit,
+)
+from intranet.vietnamese import name_sort_key
+
+MARCH = Month(2024, 3)
+APRIL = Month(2024, 4)
+HIRED = datetime(2024, 1, 1)
+
+
+def add_employee(name: str, unit: Unit | None, *, created_at: datetime = HIRED, **kwargs) -> Employee:
+    username = f"u{db.session.query(Employee).count() + 1}"
+    employee = Employee(
+        username=username, directory_dn=f"uid={username}", full_name=name,
+        sort_key=name_sort_key(name), unit=unit, created_at=created_at, **kwargs,
+    )
+    db.session.add(employee)
+    return employee
+
+
+def declare(employee: Employee, status: str, at: datetime) -> None:
+    db.session.add(
+        Declaration(
+            employee=employee, status=status, declared_at=at, committed=status == "level2_active",
+            activated_on=at.date() if status == "level2_active" else None,
+        )
+    )
+
+
+def add_notice(employee: Employee, unit: Unit, dated: date, recorded: datetime, **kwargs) -> Notice:
+    notice = Notice(
+        employee=employee, unit=unit, issuing_body=db.session.scalars(select(IssuingBody)).first(),
+        reference_number=kwargs.pop("reference", f"{dated:%d%m}/TB"), notice_date=dated,
+        recorded_by=employee, recorded_at=recorded, **kwargs,
+    )
+    notice.cases.append(
+        NoticeCase(position=1, procedure_name="Đăng ký thường trú", dossier_code=f"H-{dated}-{recorded}",
+                   filed_on=dated, receiving_officer="Trần Thị B")
+    )
+    db.session.add(notice)
+    return notice
+
+
+def decide(notices: list[Notice], employee: Employee, recorded: datetime, **kwargs) -> Appraisal:
+    appraisal = Appraisal(
+        employee=employee, unit=notices[0].unit if notices else employee.unit, period_kind="month",
+        period_year=recorded.year, period_number=recorded.month,
+        outcome=db.session.scalars(select(AppraisalOutcome)).first(), rationale="Đã xem xét",
+        recorded_by=employee, recorded_at=recorded, **kwargs,
+    )
+    appraisal.notices.extend(notices)
+    db.session.add(appraisal)
+    return appraisal
+
+
+@dataclass
+class DataSet:
+    units: dict[str, int] = field(default_factory=dict)
+    people: dict[str, int] = field(default_factory=dict)
+    notices: dict[str, int] = field(default_factory=dict)
+
+
+def build_data_set() -> DataSet:
+    """Units A (mixed), B (all on level 2), C (no staff), D (retired, one notice), E (retired,
+    nothing); staff in no unit; notices and decisions around the end of March 2024."""
+    # Names the demo directory does not use, so the set also fits beside a synced directory.
+    a, b = Unit("Hạt Kiểm lâm Hoài Ân"), Unit("Phòng Sử dụng và phát triển rừng")
+    c = Unit("Hạt Kiểm lâm Phù Mỹ")
+    d, e = Unit("Hạt Kiểm lâm Phù Cát", active=False), Unit("Trạm Kiểm lâm đã giải thể", active=False)
+    db.session.add_all([a, b, c, d, e])
+    p = {
+        "on_level2": add_employee("Nguyễn Văn An", a),
+        "level2_after_month": add_employee("Trần Thị Bình", a),
+        "level2_last_evening": add_employee("Lê Văn Cường", a),
+        "level2_after_midnight": add_employee("Phạm Thị Dung", a),
+        "left_before": add_employee("Hồ Văn Em", a, left_at=datetime(2024, 2, 15), active=False),
+        "joined_after": add_employee("Võ Thị Giang", a, created_at=datetime(2024, 4, 5)),
+        "pending": add_employee("Đặng Văn Hải", a),
+        "no_account": add_employee("Bùi Thị Hoa", a),
+        "b1": add_employee("Đỗ Văn Khánh", b),
+        "b2": add_employee("Ngô Thị Lan", b),
+        "no_unit": add_employee("Lý Văn Minh", None),
+    }
+    declare(p["on_level2"], "level2_active", datetime(2024, 2, 10))
+    declare(p["level2_after_month"], "level1", datetime(2024, 2, 1))
+    declare(p["level2_after_month"], "level2_active", datetime(2024, 4, 2))
+    declare(p["level2_last_evening"], "level1", datetime(2024, 3, 1))
+    declare(p["level2_last_evening"], "level2_active", datetime(2024, 3, 31, 16, 30))  # 23:30 local
+    declare(p["level2_after_midnight"], "level2_active", datetime(2024, 3, 31, 17, 30))  # 1 April, 00:30
+    declare(p["left_before"], "level1", datetime(2024, 1, 10))
+    declare(p["pending"], "level2_pending", datetime(2024, 3, 5))
+    declare(p["no_account"], "none", datetime(2024, 3, 6))
+    declare(p["b1"], "level2_active", datetime(2024, 1, 20))
+    declare(p["b2"], "level2_active", datetime(2024, 3, 1))
+
+    who = p["on_level2"]
+    n = {
+        "decided": add_notice(who, a, date(2024, 3, 5), datetime(2024, 3, 6)),
+        "corrected": add_notice(who, a, date(2024, 3, 10), datetime(2024, 3, 11)),
+        "older_awaiting": add_notice(who, a, date(2024, 2, 20), datetime(2024, 2, 21)),
+        "recorded_after": add_notice(who, a, date(2024, 3, 25), datetime(2024, 4, 3)),
+        "decided_after": add_notice(who, a, date(2024, 2, 10), datetime(2024, 2, 11)),
+        "old_decided": add_notice(who, a, date(2024, 1, 10), datetime(2024, 1, 11)),
+        "corrected_in_april": add_notice(who, a, date(2024, 3, 20), datetime(2024, 3, 21)),
+        "retired_unit": add_notice(p["b1"], d, date(2024, 3, 15), datetime(2024, 3, 15)),
+    }
+    db.session.flush()
+    n["correction"] = add_notice(
+        who, a, date(2024, 3, 12), datetime(2024, 3, 15), corrects=n["corrected"], correction_reason="Sai ngày"
+    )
+    n["april_correction"] = add_notice(
+        who, a, date(2024, 3, 20), datetime(2024, 4, 2), corrects=n["corrected_in_april"], correction_reason="Sai số"
+    )
+    decide([n["decided"]], who, datetime(2024, 3, 20))
+    decide([n["old_decided"]], who, datetime(2024, 1, 20))
+    # 17:00 UTC on 31 March is midnight local: a decision of April.
+    decide([n["decided_after"]], who, datetime(2024, 3, 31, 17, 0))
+    first = decide([], who, datetime(2024, 3, 21))
+    db.session.flush()
+    decide([], who, datetime(2024, 3, 22), corrects=first, correction_reason="Sửa kết quả")
+    db.session.commit()
+    return DataSet(
+        units={"A": a.id, "B": b.id, "C": c.id, "D": d.id, "E": e.id},
+        people={key: person.id for key, person in p.items()},
+        notices={key: notice.id for key, notice in n.items()},
+    )
+
+
+@pytest.fixture
+def data(app: Flask):
+    with app.app_context():
+        yield build_data_set()
+
+
+def test_a_month_is_bounded_in_local_time(app: Flask) -> None:
+    with app.app_context():
+        assert MARCH.starts_utc() == datetime(2024, 2, 29, 17, 0)
+        assert MARCH.ends_utc() == datetime(2024, 3, 31, 16, 59, 59, 999999)
+        assert Month(2024, 12).next() == Month(2025, 1) and Month(2025, 1).previous() == Month(2024, 12)
+        assert MARCH.last_day == date(2024, 3, 31) and Month(2024, 2).last_day == date(2024, 2, 29)
+        assert Month(2022, 12).back(12) == [Month(2022, 10), Month(2022, 11), Month(2022, 12)]
+        assert EARLIEST == Month(2022, 10)
+
+
+def test_a_report_date_as_decree_30_writes_it() -> None:
+    assert decree30_date(date(2026, 2, 5)) == ("05", "02", "2026")
+    assert decree30_date(date(2026, 11, 25)) == ("25", "11", "2026")
+    assert decree30_date(date(2026, 3, 9)) == ("09", "3", "2026")
+
+
+def by_unit(month: Month) -> dict[int | None, Figures]:
+    return {row.unit_id: row.figures for row in unit_compliance(month).rows}
+
+
+def test_march_figures_per_unit(data: DataSet) -> None:
+    rows = by_unit(MARCH)
+    u = data.units
+    assert rows[u["A"]] == Figures(
+        staff=6, level2=2, pending=1, level1=1, no_account=1, undeclared=1,
+        notices=3, awaiting=4, decisions=2,
+    )
+    assert rows[u["B"]] == Figures(staff=2, level2=2)
+    assert rows[u["C"]] == Figures()  # an active unit with no staff still has its row
+    assert rows[u["D"]] == Figures(notices=1, awaiting=1)  # retired, but a notice counts
+    assert u["E"] not in rows  # retired with nothing counted
+    assert rows[None] == Figures(staff=1, undeclared=1)  # staff in no unit
+    assert unit_compliance(MARCH).totals == Figures(
+        staff=9, level2=4, pending=1, level1=1, no_account=1, undeclared=2,
+        notices=4, awaiting=5, decisions=2,
+    )
+
+
+def test_every_staff_member_is_in_exactly_one_column(data: DataSet) -> None:
+    for month in (MARCH, APRIL):
+        for row in unit_compliance(month).rows:
+            f = row.figures
+            assert f.level2 + f.pending + f.level1 + f.no_account + f.undeclared == f.staff
+
+
+def test_percent_and_target(data: DataSet) -> None:
+    rows = by_unit(MARCH)
+    a, b, c = rows[data.units["A"]], rows[data.units["B"]], rows[data.units["C"]]
+    assert a.percent == pytest.approx(100 * 2 / 6) and a.below_target and not a.complete
+    assert b.percent == 100 and b.complete and not b.below_target
+    assert c.percent is None and not c.below_target and not c.complete
+
+
+def test_a_month_shows_the_state_at_its_end_not_today(data: DataSet) -> None:
+    march = {line.employee.id: line for line in unit_staff(MARCH, data.units["A"])}
+    p = data.people
+    assert p["left_before"] not in march and p["joined_after"] not in march
+    assert march[p["level2_after_month"]].declaration.status == "level1"
+    assert march[p["level2_last_evening"]].compliant  # 23:30 local on the 31st
+    assert march[p["level2_after_midnight"]].declaration is None  # 00:30 local on 1 April
+    april = by_unit(APRIL)[data.units["A"]]
+    # joined_after counts from April, undeclared; the two late declarers are on level 2.
+    assert (april.staff, april.level2, april.undeclared) == (7, 4, 1)
+
+
+def test_notices_in_the_month_and_awaiting_at_its_end(data: DataSet) -> None:
+    lines = {line.notice.id: line for line in unit_notices(MARCH, data.units["A"])}
+    n = data.notices
+    assert n["corrected"] not in lines  # superseded by its correction: counted once
+    assert lines[n["correction"]].in_month and lines[n["correction"]].awaiting
+    assert lines[n["decided"]].in_month and not lines[n["decided"]].awaiting
+    assert not lines[n["older_awaiting"]].in_month and lines[n["older_awaiting"]].awaiting
+    assert lines[n["decided_after"]].awaiting  # decided at local midnight on 1 April
+    assert n["recorded_after"] not in lines and n["old_decided"] not in lines
+    assert len(lines[n["correction"]].notice.cases) == 1
+
+
+def test_a_notice_corrected_after_the_month_counts_once_in_each_month(data: DataSet) -> None:
+    n = data.notices
+    march = {line.notice.id for line in unit_notices(MARCH, data.units["A"])}
+    assert n["corrected_in_april"] in march and n["april_correction"] not in march
+    april = {line.notice.id for line in unit_notices(APRIL, data.units["A"])}
+    assert n["april_correction"] in april and n["corrected_in_april"] not in april
+    # April: nothing dated in April; four await (the correction once, and the notice recorded
+    # late); decided_after was decided at local midnight on 1 April.
+    a = by_unit(APRIL)[data.units["A"]]
+    assert (a.notices, a.awaiting, a.decisions) == (0, 4, 1)
+
+
+def test_decisions_in_the_month_count_the_standing_ones(data: DataSet) -> None:
+    decisions = unit_decisions(MARCH, data.units["A"])
+    assert len(decisions) == 2
+    # The decision of 21 March was corrected on the 22nd: only the correction stands.
+    assert [(d.appraisal.recorded_at.day, d.notices) for d in decisions] == [(20, 1), (22, 0)]
+
+
+def test_a_month_without_data(data: DataSet) -> None:
+    table = unit_compliance(Month(2023, 6))
+    assert {row.unit_id for row in table.rows} == {data.units[k] for k in "ABC"}
+    assert all(row.figures == Figures() for row in table.rows)
+    assert table.totals == Figures() and table.totals.percent is None
+
+
+def test_unit_figures_match_the_table_row(data: DataSet) -> None:
+    rows = by_unit(MARCH)
+    for unit_id in (*data.units.values(), None):
+        assert unit_figures(MARCH, unit_id) == rows.get(unit_id, Figures())
+
+
+def test_staff_filters_match_the_counts(data: DataSet) -> None:
+    figures = by_unit(MARCH)[data.units["A"]]
+    for group in ("level2", "pending", "level1", "no_account", "undeclared"):
+        assert len(unit_staff(MARCH, data.units["A"], group)) == getattr(figures, group)
+    assert len(unit_staff(MARCH, data.units["A"], "missing")) == figures.missing
+    assert [line.employee.full_name for line in unit_staff(MARCH, None)] == ["Lý Văn Minh"]
+
+
+def test_non_compliant_staff_unit_by_unit(data: DataSet) -> None:
+    missing = non_compliant_staff(MARCH)
+    assert len(missing) == unit_compliance(MARCH).totals.missing == 5
+    assert [line.unit.name if line.unit else None for line in missing][-1] is None  # no unit last
+    assert not any(line.compliant for line in missing)
+
+
+def test_sorting_on_the_server(data: DataSet) -> None:
+    names = lambda sort: [row.unit.name if row.unit else None for row in unit_compliance(MARCH, sort).rows]
+    a, b = "Hạt Kiểm lâm Hoài Ân", "Phòng Sử dụng và phát triển rừng"
+    assert names(Sort()) == [a, "Hạt Kiểm lâm Phù Cát", "Hạt Kiểm lâm Phù Mỹ", b, None]
+    # Worst first; units with nobody to count last.
+    assert names(Sort.parse("percent"))[:3] == [None, a, b]
+    assert names(Sort.parse("-percent"))[:3] == [b, a, None]
+    assert names(Sort.parse("-staff"))[0] == a
+    assert Sort.parse("nonsense") == Sort() and Sort.parse("-awaiting") == Sort("awaiting", True)
+    assert Sort("percent").toggled("percent") == Sort("percent", True)
+    assert Sort("percent").toggled("undeclared") == Sort("undeclared", True)  # most first
+
+
+def test_history_month_by_month(data: DataSet) -> None:
+    months = APRIL.back(4)
+    assert months == [Month(2024, 1), Month(2024, 2), MARCH, APRIL]
+    history = compliance_history(months)
+    a = history.of(data.units["A"])
+    assert [(p.staff, p.level2) for p in a] == [(7, 0), (6, 1), (6, 2), (7, 4)]
+    assert [(p.staff, p.level2) for p in history.total][2] == (9, 4)
+    assert history.of(data.units["C"])[0].percent is None
