@@ -20,6 +20,8 @@ from .conftest import DEMO_ADMIN, DEMO_PASSWORD
 
 AN_LAO = "Hạt Kiểm lâm An Lão"
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:

@@ -19,7 +19,8 @@ from intranet.extensions import db
 from intranet.models import Declaration, Employee, Notice
 from intranet.vietnamese import normalize
 
-from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, make_app, signed_in_client
+from .conftest import ON_POSTGRES, PG_TEMPLATE, DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, make_app, signed_in_client
+from .pg_server import FreshDatabase
 from .test_notices import notice_form
 
 HOSTILE = [
@@ -50,14 +51,24 @@ SETTINGS = settings(
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """One app for all the examples of this module (Hypothesis reruns a test many times)."""
+    database: dict[str, str] = {}
+    fresh = None
+    if ON_POSTGRES:
+        fresh = FreshDatabase(request.getfixturevalue("postgres"), template=PG_TEMPLATE)
+        database["SQLALCHEMY_DATABASE_URI"] = fresh.url()
     app = make_app(Path(tmp_path_factory.mktemp("hostile")), LOGIN_LIMIT_PER_ADDRESS="100000 per minute",
-                   LOGIN_LIMIT_PER_USERNAME="100000 per minute")
+                   LOGIN_LIMIT_PER_USERNAME="100000 per minute", **database)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     with app.app_context():
         sync_people(current_directory().people())
         db.session.commit()
     yield app
+    with app.app_context():
+        db.engine.dispose()
+    if fresh is not None:
+        fresh.drop()
 
 
 @pytest.fixture(scope="module")
