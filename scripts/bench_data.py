@@ -1,0 +1,351 @@
+"""`make bench-data`: a province-scale data set built through the app's own models.
+
+Writes `.bench/intranet-<staff>.db` (migrated by Alembic, filled with bulk inserts) and the
+matching `.bench/staff-<staff>.ldif` for a real slapd. Both are cached; --rebuild makes them
+again. Deterministic (seeded), so two runs build the same figures.
+
+    .venv/bin/python scripts/bench_data.py --staff 20000 --units 200
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import random
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for intranet and tests.ldap_server, when run as a script
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from intranet import create_app  # noqa: E402
+from intranet.extensions import db  # noqa: E402
+from intranet.models import (  # noqa: E402
+    Appraisal,
+    AppraisalOutcome,
+    Declaration,
+    Employee,
+    IssuingBody,
+    Notice,
+    NoticeCase,
+    Unit,
+    appraisal_notice,
+    utcnow,
+)
+from intranet.vietnamese import name_sort_key, text_sort_key  # noqa: E402
+from tests.ldap_server import (  # noqa: E402
+    DEFAULT_SERVICE_DN,
+    DEFAULT_SERVICE_PASSWORD,
+    DEFAULT_SUFFIX,
+)
+
+BENCH = ROOT / ".bench"
+PASSWORD = "Bench-mat-khau-1"
+STAFF_BASE = f"ou=staff,{DEFAULT_SUFFIX}"
+HEADS_GROUP = f"cn=unit-heads,ou=groups,{DEFAULT_SUFFIX}"
+ADMINS_GROUP = f"cn=org-admins,ou=groups,{DEFAULT_SUFFIX}"
+HISTORY_MONTHS = 24
+
+FAMILY = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Tạ",
+)
+MIDDLE = (
+    "Văn", "Thị", "Minh", "Đức", "Thanh", "Quang", "Ngọc", "Hữu", "Xuân", "Thu", "Hoài",
+    "Công", "Kim", "Bảo", "Thành", "Quốc",
+)
+GIVEN = (
+    "An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Mai", "Nam", "Phúc", "Sơn",
+    "Tâm", "Yến", "Hương", "Huệ", "Khoa", "Long", "Nga", "Oanh", "Quyên", "Thảo", "Trí", "Tuấn",
+    "Vy", "Ánh", "Đạt", "Ý", "Lộc", "Nhơn",
+)
+KINDS = ("Hạt Kiểm lâm", "Trạm Kiểm lâm", "Đội Kiểm lâm cơ động", "Trạm Bảo vệ rừng")
+PLACES = (
+    "An Lão", "Hoài Nhơn", "Hoài Ân", "Phù Mỹ", "Phù Cát", "Tây Sơn", "Vĩnh Thạnh", "Vân Canh",
+    "Tuy Phước", "An Nhơn", "Quy Nhơn", "Đắk Pơ", "Kbang", "Mang Yang", "Chư Sê", "Chư Prông",
+    "Ia Grai", "Đức Cơ", "Krông Pa", "Phú Thiện", "Ayun Pa", "Kông Chro", "Đak Đoa", "Chư Păh",
+    "Ia Pa", "Chư Pưh", "Sơn Hòa", "Đồng Xuân", "Sông Hinh", "Tuy An", "Phú Hòa", "Đông Hòa",
+    "Tây Hòa", "Sông Cầu", "Ba Tơ", "Minh Long", "Sơn Hà", "Sơn Tây", "Trà Bồng", "Nghĩa Hành",
+    "Mộ Đức", "Đức Phổ", "Bình Sơn", "Lý Sơn", "Tư Nghĩa", "Khánh Vĩnh", "Khánh Sơn",
+    "Cam Lâm", "Vạn Ninh", "Diên Khánh",
+)
+STATUS_PATHS = (
+    ("none", "level1", "level2_pending", "level2_active"),
+    ("level1", "level2_pending", "level2_active"),
+    ("level1", "level1", "level2_pending"),
+    ("none", "none", "level1"),
+)
+PROCEDURES = (
+    ("Cấp giấy phép khai thác gỗ rừng trồng", "1.000047"),
+    ("Phê duyệt phương án quản lý rừng bền vững", "1.000055"),
+    ("Xác nhận bảng kê lâm sản", "1.000065"),
+    ("Chuyển loại rừng", "1.007919"),
+)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@dataclass(frozen=True)
+class Person:
+    number: int
+    username: str
+    full_name: str
+    unit: int  # index into the unit names
+    is_head: bool
+    is_admin: bool
+
+
+def unit_names(count: int) -> list[str]:
+    names = [nfc(f"{kind} {place}") for place in PLACES for kind in KINDS]
+    if count > len(names):
+        names += [nfc(f"Tổ Kiểm lâm số {n}") for n in range(count - len(names))]
+    return names[:count]
+
+
+def people(staff: int, units: int) -> list[Person]:
+    """`staff` people spread evenly over `units`; the first of each unit is its head, and the
+    head of the first unit is the admin."""
+    out = []
+    for n in range(staff):
+        unit, position = n % units, n // units
+        name = nfc(f"{FAMILY[n * 7 % 20]} {MIDDLE[n // 20 % 16]} {GIVEN[n * 13 % 30]}")
+        out.append(Person(n, f"cb{n:05d}", name, unit, position == 0, n == 0))
+    return out
+
+
+def paths(staff: int, units: int) -> tuple[Path, Path]:
+    return BENCH / f"intranet-{staff}-{units}.db", BENCH / f"staff-{staff}-{units}.ldif"
+
+
+# -- the LDIF --------------------------------------------------------------------------
+
+
+def ssha(password: str, salt: bytes) -> str:
+    digest = hashlib.sha1(password.encode() + salt).digest()
+    return "{SSHA}" + base64.b64encode(digest + salt).decode()
+
+
+def ldif_line(name: str, value: str) -> str:
+    """One attribute line; non-ASCII values are base64, as RFC 2849 requires."""
+    if value.isascii() and value.isprintable() and not value.startswith((" ", ":", "<")):
+        return f"{name}: {value}"
+    return f"{name}:: {base64.b64encode(value.encode()).decode()}"
+
+
+def entry(dn: str, attributes: list[tuple[str, str]]) -> str:
+    return "\n".join([ldif_line("dn", dn), *(ldif_line(n, v) for n, v in attributes)]) + "\n"
+
+
+def directory_ldif(staff: list[Person], names: list[str]) -> str:
+    password = ssha(PASSWORD, b"benchslt")  # one salt: 20,000 hashes of one password
+    classes = [("objectClass", c) for c in ("top", "person", "organizationalPerson", "inetOrgPerson")]
+
+    def person(p: Person) -> str:
+        return entry(f"uid={p.username},{STAFF_BASE}", classes + [
+            ("uid", p.username), ("cn", p.full_name), ("sn", p.full_name.split()[0]),
+            ("mail", f"{p.username}@rangers.test"),
+            ("title", "Hạt trưởng" if p.is_head else "Kiểm lâm viên"),
+            ("departmentNumber", names[p.unit]), ("userPassword", password),
+        ])
+
+    def group(dn: str, members: list[str]) -> str:
+        return entry(dn, [("objectClass", "groupOfNames"), ("cn", dn.split(",")[0][3:])]
+                     + [("member", m) for m in members])
+
+    dn = lambda p: f"uid={p.username},{STAFF_BASE}"  # noqa: E731
+    parts = [
+        entry(DEFAULT_SUFFIX, [("objectClass", "dcObject"), ("objectClass", "organization"),
+                               ("dc", "rangers"), ("o", "Bench directory")]),
+        *(entry(f"ou={ou},{DEFAULT_SUFFIX}", [("objectClass", "organizationalUnit"), ("ou", ou)])
+          for ou in ("staff", "groups", "services")),
+        entry(DEFAULT_SERVICE_DN, [("objectClass", "organizationalRole"),
+                                   ("objectClass", "simpleSecurityObject"), ("cn", "svc-intranet"),
+                                   ("userPassword", ssha(DEFAULT_SERVICE_PASSWORD, b"svcsalt1"))]),
+        *(person(p) for p in staff),
+        group(HEADS_GROUP, [dn(p) for p in staff if p.is_head]),
+        group(ADMINS_GROUP, [dn(p) for p in staff if p.is_admin]),
+    ]
+    return "\n".join(parts)
+
+
+# -- the database ----------------------------------------------------------------------
+
+
+def bench_app(database: Path, **config: object):
+    return create_app({
+        "TESTING": True, "SECRET_KEY": "bench-secret", "LDAP_URL": "",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", **config,
+    })
+
+
+def fill(staff: list[Person], names: list[str], scale: float, rng: random.Random) -> None:
+    """Units, staff, declaration history, notices with cases, decisions: bulk inserts."""
+    now = utcnow()
+    start = now - timedelta(days=HISTORY_MONTHS * 30 + 20)
+    span = (now - start).total_seconds()
+
+    def moment(low: float = 0.0, high: float = 1.0) -> datetime:
+        return start + timedelta(seconds=span * rng.uniform(low, high))
+
+    db.session.execute(insert(Unit), [
+        {"id": i + 1, "name": name, "sort_key": text_sort_key(name), "active": True,
+         "created_at": start} for i, name in enumerate(names)
+    ])
+    db.session.execute(insert(Employee), [
+        {"id": p.number + 1, "username": p.username, "directory_dn": f"uid={p.username},{STAFF_BASE}",
+         "full_name": p.full_name, "sort_key": name_sort_key(p.full_name),
+         "email": f"{p.username}@rangers.test", "title": "Hạt trưởng" if p.is_head else "Kiểm lâm viên",
+         "unit_id": p.unit + 1, "is_head": p.is_head, "is_admin": p.is_admin, "active": True,
+         "session_version": 1, "created_at": start, "synced_at": start}
+        for p in staff
+    ])
+
+    # About three declarations each, moving towards level 2; one in ten never declared.
+    declarations = []
+    for p in staff:
+        if rng.random() < 0.1:
+            continue
+        path = rng.choice(STATUS_PATHS)
+        count = rng.choice((1, 2, 3, 3, 4, 4, 4)) if len(path) >= 3 else 2
+        steps = list(path[len(path) - count:]) if count <= len(path) else list(path)
+        steps += [steps[-1]] * rng.choice((0, 1, 1, 2))  # the same status declared again
+        for status, at in zip(steps, sorted(moment() for _ in steps)):
+            declarations.append({
+                "employee_id": p.number + 1, "status": status,
+                "activated_on": (at.date() - timedelta(days=3)) if status == "level2_active" else None,
+                "committed": status == "level2_active", "note": None,
+                "declared_at": at, "declared_from": "127.0.0.1",
+            })
+    declarations.sort(key=lambda row: row["declared_at"])  # ids in time order, as in real life
+    db.session.execute(insert(Declaration), declarations)
+
+    heads = {p.unit: p.number + 1 for p in staff if p.is_head}
+    bodies = list(db.session.scalars(select(IssuingBody.id)))
+    outcomes = list(db.session.scalars(select(AppraisalOutcome.id)))
+    notice_count, decision_count = round(5000 * scale), round(2000 * scale)
+    notices, cases = [], []
+    for n in range(notice_count):
+        p = staff[rng.randrange(len(staff))]
+        recorded = moment(0.0, 0.995)
+        notices.append({
+            "id": n + 1, "employee_id": p.number + 1, "unit_id": p.unit + 1,
+            "issuing_body_id": rng.choice(bodies), "reference_number": f"{n + 1:05d}/TB-BPMC",
+            "notice_date": (recorded - timedelta(days=rng.randint(0, 5))).date(),
+            "note": None, "corrects_id": None, "correction_reason": None,
+            "recorded_by_id": heads[p.unit], "recorded_at": recorded, "recorded_from": "127.0.0.1",
+        })
+    notices.sort(key=lambda row: row["recorded_at"])
+    for new_id, row in enumerate(notices, start=1):
+        row["id"] = new_id
+    # One notice in fifty is corrected by a later one about the same person.
+    corrections = []
+    for original in rng.sample(notices[: notice_count * 9 // 10], notice_count // 50):
+        corrections.append({
+            **original, "id": None, "corrects_id": original["id"],
+            "correction_reason": "Sai số hiệu thông báo",
+            "recorded_at": original["recorded_at"] + timedelta(days=rng.randint(1, 20)),
+            "reference_number": original["reference_number"] + "-DC",
+        })
+    for row in corrections:
+        row["recorded_at"] = min(row["recorded_at"], now - timedelta(hours=1))
+    corrections.sort(key=lambda row: row["recorded_at"])
+    for new_id, row in enumerate(corrections, start=len(notices) + 1):
+        row["id"] = new_id
+    # The correction replaces its original; keep the originals' count at notice_count.
+    all_notices = notices[: notice_count - len(corrections)] + corrections
+    kept = {row["id"] for row in all_notices}
+    all_notices = [r for r in all_notices if r["corrects_id"] is None or r["corrects_id"] in kept]
+    db.session.execute(insert(Notice), all_notices)
+
+    case_target = round(8000 * scale)
+    extra = case_target - len(all_notices)  # notices with a second case
+    for i, row in enumerate(all_notices):
+        for position in range(2 if i < extra else 1):
+            name, code = rng.choice(PROCEDURES)
+            cases.append({
+                "notice_id": row["id"], "position": position + 1, "procedure_name": name,
+                "procedure_code": code, "dossier_code": f"H09.{row['id']:05d}.{position + 1}",
+                "filed_on": row["notice_date"], "receiving_officer": "Trần Thị Bích",
+            })
+    db.session.execute(insert(NoticeCase), cases)
+
+    # Decisions: each on one standing, not yet decided notice, recorded after it.
+    corrected = {row["corrects_id"] for row in all_notices if row["corrects_id"]}
+    open_notices = [row for row in all_notices if row["id"] not in corrected]
+    appraisals, links = [], []
+    for n, notice in enumerate(rng.sample(open_notices, min(decision_count, len(open_notices)))):
+        recorded = min(notice["recorded_at"] + timedelta(days=rng.randint(1, 30)),
+                       now - timedelta(minutes=5))
+        appraisals.append({
+            "employee_id": notice["employee_id"], "unit_id": notice["unit_id"],
+            "period_kind": "month", "period_year": notice["notice_date"].year,
+            "period_number": notice["notice_date"].month, "outcome_id": rng.choice(outcomes),
+            "rationale": "Nộp hồ sơ giấy cho thủ tục đã có dịch vụ công trực tuyến.",
+            "corrects_id": None, "correction_reason": None,
+            "recorded_by_id": notice["recorded_by_id"], "recorded_at": recorded,
+            "recorded_from": "127.0.0.1", "_notice": notice["id"],
+        })
+    appraisals.sort(key=lambda row: row["recorded_at"])
+    for new_id, row in enumerate(appraisals, start=1):
+        row["id"] = new_id
+        links.append({"appraisal_id": new_id, "notice_id": row.pop("_notice")})
+    db.session.execute(insert(Appraisal), appraisals)
+    db.session.execute(insert(appraisal_notice), links)
+
+
+def build(staff_count: int, unit_count: int, rebuild: bool = False) -> tuple[Path, Path]:
+    """The cached database and LDIF for this size, built if missing (or asked to)."""
+    from flask_migrate import upgrade
+
+    database, ldif = paths(staff_count, unit_count)
+    if database.exists() and ldif.exists() and not rebuild:
+        return database, ldif
+    BENCH.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    names = unit_names(unit_count)
+    staff = people(staff_count, unit_count)
+    partial = database.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    app = bench_app(partial)
+    with app.app_context():
+        upgrade()
+        fill(staff, names, staff_count / 20000, random.Random(20261125 + staff_count))
+        db.session.commit()
+        db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
+        db.engine.dispose()
+    partial.replace(database)
+    ldif.write_text(directory_ldif(staff, names), encoding="utf-8")
+    print(f"built {database.name} and {ldif.name} in {time.perf_counter() - started:.1f} s")
+    return database, ldif
+
+
+def counts(database: Path) -> dict[str, int]:
+    import sqlite3
+
+    with sqlite3.connect(database) as conn:
+        return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in (
+            "unit", "employee", "declaration", "notice", "notice_case", "appraisal")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--staff", type=int, default=20000)
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--rebuild", action="store_true", help="build again even if cached")
+    args = parser.parse_args(argv)
+    database, _ = build(args.staff, args.units, args.rebuild)
+    print(counts(database))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
