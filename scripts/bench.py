@@ -1,0 +1,428 @@
+"""`make bench`: server time, SQL statements, throughput and memory on a province-scale data set.
+
+Uses the cached data sets of scripts/bench_data.py (20,000 staff in 200 units, and 1,000 staff
+in 20 units), each copied to a temporary folder so the run never changes the cache, and a
+real slapd (tests/ldap_server.py) holding the matching directory. Measures in-process with
+the Flask test client (signed in through the directory), then under gunicorn with 2 workers
+and 20 concurrent clients. Everything stays on 127.0.0.1 and each phase is bounded in time.
+Prints one table and writes it to .bench/results.json.
+
+    .venv/bin/python scripts/bench.py --repeat 30 --seconds 15
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import requests
+from flask import Flask, render_template
+from flask.testing import FlaskClient
+from flask_login import login_user
+from sqlalchemy import event, select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for intranet, tests and scripts when run as a script
+
+from intranet.compliance.months import current_month  # noqa: E402
+from intranet.compliance.queries import Sort  # noqa: E402
+from intranet.compliance.views import table_context  # noqa: E402
+from intranet.directory import current_directory  # noqa: E402
+from intranet.directory.sync import sync_people  # noqa: E402
+from intranet.extensions import db  # noqa: E402
+from intranet.models import Employee  # noqa: E402
+from scripts.bench_data import (  # noqa: E402
+    ADMINS_GROUP,
+    BENCH,
+    HEADS_GROUP,
+    PASSWORD,
+    STAFF_BASE,
+    bench_app,
+    build,
+    counts,
+)
+from scripts.load import Gunicorn, app_environment  # noqa: E402
+from tests.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd  # noqa: E402
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+ADMIN, HEAD, EMPLOYEE = "cb00000", "cb00001", "cb00500"  # see bench_data.people
+PAST_MONTHS_BACK = 6
+HTTP_TIMEOUT = 30
+
+# figure -> (target, unit, whether higher is better)
+TARGETS: dict[str, tuple[float, str, bool]] = {
+    "/compliance current month": (50, "ms", False),
+    "/compliance past month": (150, "ms", False),
+    "employee home /": (20, "ms", False),
+    "POST /declaration": (20, "ms", False),
+    "ratio 20,000 / 1,000 staff": (3, "x", False),
+    "ratio /compliance / rendering only": (2, "x", False),
+    "sign-in (POST /login)": (50, "ms", False),
+    "directory sync, first": (30, "s", False),
+    "gunicorn worker RSS": (150, "MB", False),
+}
+QUERY_LIMIT = 10
+
+
+@dataclass
+class Figure:
+    name: str
+    median: float | None = None  # ms, or the unit the target names
+    p95: float | None = None
+    queries: list[int] = field(default_factory=list)  # distinct statement counts seen
+    unit: str = "ms"
+    note: str = ""
+
+    @property
+    def target(self) -> float | None:
+        return TARGETS[self.name][0] if self.name in TARGETS else None
+
+    @property
+    def verdict(self) -> str:
+        verdicts = []
+        if self.target is not None and self.p95 is not None:
+            verdicts.append("PASS" if self.p95 <= self.target else "MISS")
+        if self.queries:
+            verdicts.append("PASS" if max(self.queries) <= QUERY_LIMIT else "MISS")
+        return "/".join(verdicts) or "-"
+
+
+# -- measuring in-process ---------------------------------------------------------------
+
+
+class StatementCounter:
+    """Counts the statements the app sends, through a listener on its engine."""
+
+    def __init__(self, app: Flask) -> None:
+        self.count = 0
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args: object) -> None:
+        self.count += 1
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed(
+    name: str, call: Callable[[], object], counter: StatementCounter, repeat: int, warmup: int = 3
+) -> Figure:
+    """Median and p95 server time of `call` over `repeat` runs after `warmup`, in ms."""
+    for _ in range(warmup):
+        call()
+    times, seen = [], set()
+    for _ in range(repeat):
+        counter.count = 0
+        started = time.perf_counter()
+        call()
+        times.append(1000 * (time.perf_counter() - started))
+        seen.add(counter.count)
+    return Figure(name, statistics.median(times), percentile(times, 0.95), sorted(seen))
+
+
+def expect(status: int, response) -> None:  # noqa: ANN001 - a test client response
+    if response.status_code != status:
+        raise SystemExit(f"{response.request.method} {response.request.path}: "
+                         f"HTTP {response.status_code}, expected {status}")
+
+
+def token(client: FlaskClient, path: str) -> str:
+    match = TOKEN.search(client.get(path).get_data(as_text=True))
+    if match is None:
+        raise SystemExit(f"no CSRF token on {path}")
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, username: str) -> None:
+    data = {"username": username, "password": PASSWORD, "csrf_token": token(client, "/login")}
+    expect(302, client.post("/login", data=data))
+
+
+def ldap_config(slapd: Slapd) -> dict[str, object]:
+    return {
+        "LDAP_URL": slapd.url, "LDAP_BIND_DN": DEFAULT_SERVICE_DN,
+        "LDAP_BIND_PASSWORD": DEFAULT_SERVICE_PASSWORD, "LDAP_USER_BASE": STAFF_BASE,
+        "LDAP_HEAD_GROUP": HEADS_GROUP, "LDAP_ADMIN_GROUP": ADMINS_GROUP,
+        # Sign-in is measured many times; only failures count towards these limits anyway.
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+def page(client: FlaskClient, path: str) -> Callable[[], None]:
+    return lambda: expect(200, client.get(path))
+
+
+def past_month(app: Flask) -> str:
+    with app.app_context():  # the month is local time, in the app's time zone
+        return current_month().back(PAST_MONTHS_BACK + 1)[0].iso
+
+
+def compliance_figures(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
+    counter = StatementCounter(app)
+    admin = app.test_client()
+    sign_in(admin, ADMIN)
+    return [
+        timed(f"/compliance current month{suffix}", page(admin, "/compliance"), counter, repeat),
+        timed(f"/compliance past month{suffix}",
+              page(admin, f"/compliance?month={past_month(app)}"), counter, repeat),
+    ]
+
+
+def pages(app: Flask, repeat: int) -> list[Figure]:
+    """The request figures on the big data set, each signed in as the role that uses it."""
+    counter = StatementCounter(app)
+    employee, head, admin = app.test_client(), app.test_client(), app.test_client()
+    for client, username in ((employee, EMPLOYEE), (head, HEAD), (admin, ADMIN)):
+        sign_in(client, username)
+    declaration = {"status": "level2_active", "activated_on": "15/03/2024", "committed": "y",
+                   "csrf_token": token(employee, "/declaration")}
+
+    def declare() -> None:
+        expect(302, employee.post("/declaration", data=declaration))
+
+    figures = [
+        timed("employee home /", page(employee, "/"), counter, repeat),
+        timed("POST /declaration", declare, counter, repeat),
+        timed("head's /unit (100 staff)", page(head, "/unit"), counter, repeat),
+        *compliance_figures(app, repeat),
+        timed("/compliance.xlsx", page(admin, "/compliance.xlsx"), counter, max(5, repeat // 3)),
+    ]
+    # What rendering alone costs: the same template and context, computed once beforehand.
+    with app.test_request_context("/compliance"):
+        login_user(db.session.scalar(select(Employee).filter_by(username=ADMIN)))
+        context = table_context(current_month(), Sort())
+        render = lambda: render_template("compliance/table.html", **context)  # noqa: E731
+        figures.append(timed("rendering only (same table)", render, counter, repeat))
+    return figures
+
+
+def sign_ins(app: Flask, repeat: int) -> Figure:
+    counter = StatementCounter(app)
+    clients = []
+
+    def one() -> None:
+        client = app.test_client()
+        data = {"username": f"cb{1000 + len(clients):05d}", "password": PASSWORD,
+                "csrf_token": token(client, "/login")}
+        clients.append(client)
+        counter.count = 0
+        started = time.perf_counter()
+        expect(302, client.post("/login", data=data))
+        times.append(1000 * (time.perf_counter() - started))
+        seen.add(counter.count)
+
+    times: list[float] = []
+    seen: set[int] = set()
+    for _ in range(3 + repeat):
+        one()
+    times = times[3:]
+    return Figure("sign-in (POST /login)", statistics.median(times), percentile(times, 0.95),
+                  note=f"{len(times)} sign-ins, SQL statements {sorted(seen)}")
+
+
+def directory_sync(database: Path, slapd: Slapd, staff: int) -> list[Figure]:
+    """A first sync into an empty database (every entry added), then a second (unchanged)."""
+    from flask_migrate import upgrade
+
+    app = bench_app(database, **ldap_config(slapd))
+    figures = []
+    with app.app_context():
+        upgrade()
+        for name in ("directory sync, first", "directory sync, again"):
+            started = time.perf_counter()
+            summary = sync_people(current_directory().people())
+            db.session.commit()
+            seconds = time.perf_counter() - started
+            figures.append(Figure(name, seconds, seconds, unit="s",
+                                  note=f"{staff} entries, one run: {summary.as_dict()}"))
+            db.session.remove()
+        db.engine.dispose()
+    return figures
+
+
+# -- under gunicorn ---------------------------------------------------------------------
+
+
+def http_sign_in(session: requests.Session, base: str, username: str) -> None:
+    login = session.get(f"{base}/login", timeout=HTTP_TIMEOUT)
+    data = {"username": username, "password": PASSWORD,
+            "csrf_token": TOKEN.search(login.text).group(1)}  # type: ignore[union-attr]
+    response = session.post(f"{base}/login", data=data, allow_redirects=False, timeout=HTTP_TIMEOUT)
+    if response.status_code != 302:
+        raise SystemExit(f"sign-in of {username} under gunicorn: HTTP {response.status_code}")
+
+
+def throughput(base: str, path: str, usernames: list[str], seconds: float) -> Figure:
+    """Requests per second of GET `path` by len(usernames) signed-in clients for `seconds`."""
+    sessions = []
+    for username in usernames:
+        session = requests.Session()
+        session.trust_env = False  # loopback only: no proxy from the environment
+        http_sign_in(session, base, username)
+        sessions.append(session)
+    done, errors, lock = [0], [0], threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def run(session: requests.Session) -> None:
+        while time.monotonic() < deadline:
+            try:
+                ok = session.get(base + path, allow_redirects=False,
+                                 timeout=HTTP_TIMEOUT).status_code == 200
+            except requests.RequestException:
+                ok = False
+            with lock:
+                done[0] += 1
+                errors[0] += not ok
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=run, args=(s,), daemon=True) for s in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 2 * HTTP_TIMEOUT)
+    elapsed = time.monotonic() - started
+    rate = done[0] / elapsed
+    return Figure(f"throughput GET {path}", rate, rate, unit="req/s",
+                  note=f"{len(sessions)} clients, 2 workers, {elapsed:.0f} s, "
+                       f"{done[0]} requests, {errors[0]} errors")
+
+
+def worker_rss(master: int) -> list[float]:
+    """VmRSS of each gunicorn worker (children of the master), in MB."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def under_gunicorn(database: Path, slapd: Slapd, seconds: float, work: Path) -> list[Figure]:
+    env = app_environment(database, slapd.url)
+    server = Gunicorn(env, 2, work / "gunicorn.log")
+    server.start()
+    try:
+        figures = [
+            throughput(server.url, "/compliance", [ADMIN] * 20, seconds),
+            throughput(server.url, "/", [f"cb{2000 + n:05d}" for n in range(20)], seconds),
+        ]
+        sizes = worker_rss(server.process.pid)  # type: ignore[union-attr]
+        figures.append(Figure("gunicorn worker RSS", max(sizes), max(sizes), unit="MB",
+                              note="workers: " + ", ".join(f"{s:.0f} MB" for s in sizes)))
+    finally:
+        server.stop()
+    return figures
+
+
+# -- the report -------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    memory = next(line.split(":", 1)[1].strip() for line in
+                  Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    import os
+
+    return {"nproc": str(os.cpu_count()), "cpu": cpu, "ram": memory,
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
+
+
+def ratio(name: str, numerator: Figure, denominator: Figure, note: str) -> Figure:
+    median = numerator.median / denominator.median  # type: ignore[operator]
+    p95 = numerator.p95 / denominator.p95  # type: ignore[operator]
+    return Figure(name, median, p95, unit="x", note=note)
+
+
+def table(figures: list[Figure]) -> str:
+    lines = [f"{'figure':<42}{'median':>10}{'p95':>10}  {'unit':<6}{'SQL':>8}"
+             f"{'target':>9}  verdict"]
+    for f in figures:
+        queries = ",".join(map(str, f.queries)) if f.queries else "-"
+        target = f"{f.target:g}" if f.target is not None else "-"
+        median = f"{f.median:.1f}" if f.median is not None else "-"
+        p95 = f"{f.p95:.1f}" if f.p95 is not None else "-"
+        lines.append(f"{f.name:<42}{median:>10}{p95:>10}  {f.unit:<6}{queries:>8}"
+                     f"{target:>9}  {f.verdict}")
+    return "\n".join(lines)
+
+
+@contextmanager
+def copy_of(database: Path, work: Path) -> Iterator[Path]:
+    copy = work / database.name
+    shutil.copyfile(database, copy)
+    yield copy
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30, help="timed runs per figure (30)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="each throughput run (15)")
+    parser.add_argument("--staff", type=int, default=20000)
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached data sets")
+    parser.add_argument("--skip-gunicorn", action="store_true", help="in-process figures only")
+    args = parser.parse_args(argv)
+
+    big, big_ldif = build(args.staff, args.units, args.rebuild)
+    small, small_ldif = build(1000, 20, args.rebuild)
+    print(f"data: {counts(big)}; small: {counts(small)}", flush=True)
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="intranet-bench-") as temporary:
+        work = Path(temporary)
+        with Slapd(small_ldif, work / "slapd-small") as slapd, copy_of(small, work) as database:
+            app = bench_app(database, **ldap_config(slapd))
+            small_figures = compliance_figures(app, args.repeat, " (1,000 staff)")
+            with app.app_context():
+                db.engine.dispose()
+        print("small data set measured", flush=True)
+        with Slapd(big_ldif, work / "slapd-big", startup_timeout=60) as slapd:
+            with copy_of(big, work) as database:
+                app = bench_app(database, **ldap_config(slapd))
+                figures += pages(app, args.repeat)
+                figures.append(sign_ins(app, args.repeat))
+                with app.app_context():
+                    db.engine.dispose()
+                print("in-process figures measured", flush=True)
+                if not args.skip_gunicorn:
+                    figures += under_gunicorn(database, slapd, args.seconds, work)
+            figures += directory_sync(work / "sync.db", slapd, args.staff)
+    by_name = {f.name: f for f in figures}
+    current = by_name["/compliance current month"]
+    figures += small_figures
+    figures.append(ratio("ratio 20,000 / 1,000 staff", current, small_figures[0],
+                         "/compliance current month"))
+    figures.append(ratio("ratio /compliance / rendering only", current,
+                         by_name["rendering only (same table)"], "current month, 200 units"))
+    same = (small_figures[0].queries == current.queries
+            and small_figures[1].queries == by_name["/compliance past month"].queries)
+    print(table(figures))
+    print(f"SQL statements per /compliance the same at {args.units} and 20 units: {same}")
+    results = {"machine": machine(), "repeat": args.repeat, "seconds": args.seconds,
+               "data": counts(big), "queries_same_at_both_sizes": same,
+               "figures": [{**asdict(f), "target": f.target, "verdict": f.verdict}
+                           for f in figures]}
+    BENCH.mkdir(exist_ok=True)
+    (BENCH / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(f"written to {BENCH / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
