@@ -99,6 +99,8 @@ class Declaration(db.Model):
     """
 
     __tablename__ = "declaration"
+    # The declaration standing at a moment: one seek per person (compliance figures).
+    __table_args__ = (Index("ix_declaration_standing", "employee_id", "declared_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)

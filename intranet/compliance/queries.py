@@ -18,16 +18,20 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
+    case,
     cast,
     column,
     func,
+    literal,
     or_,
     select,
+    tuple_,
     union,
+    union_all,
     values,
 )
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -243,43 +247,34 @@ def _month_ends(months: Sequence[Month]) -> CTE:
 def _staff_at(month_end: CTE):
     """(position, employee_id, unit_id, declaration_id, status): who was on the staff at each
     month's end, with the declaration standing then (none if they had not declared yet)."""
-    ranked = (
-        select(
-            month_end.c.position,
-            Declaration.employee_id,
-            Declaration.id.label("declaration_id"),
-            Declaration.status,
-            func.row_number()
-            .over(
-                partition_by=(month_end.c.position, Declaration.employee_id),
-                order_by=(Declaration.declared_at.desc(), Declaration.id.desc()),
-            )
-            .label("rank"),
+    # The standing declaration: one seek per person and month in ix_declaration_standing,
+    # rather than ranking the whole history (which grows every month) for each of them.
+    standing = (
+        select(Declaration.id)
+        .where(
+            Declaration.employee_id == Employee.id,
+            Declaration.declared_at <= month_end.c.ends_at,
         )
-        .select_from(Declaration)
-        .join(month_end, Declaration.declared_at <= month_end.c.ends_at)
-        .subquery("ranked")
+        .order_by(Declaration.declared_at.desc(), Declaration.id.desc())
+        .limit(1)
+        .correlate(Employee, month_end)
+        .scalar_subquery()
     )
     on_staff = and_(
         Employee.created_at <= month_end.c.ends_at,
         or_(Employee.left_at.is_(None), Employee.left_at > month_end.c.ends_at),
-    )
-    latest = and_(
-        ranked.c.position == month_end.c.position,
-        ranked.c.employee_id == Employee.id,
-        ranked.c.rank == 1,
     )
     return (
         select(
             month_end.c.position,
             Employee.id.label("employee_id"),
             Employee.unit_id,
-            ranked.c.declaration_id,
-            ranked.c.status,
+            Declaration.id.label("declaration_id"),
+            Declaration.status,
         )
         .select_from(Employee)
         .join(month_end, on_staff)
-        .outerjoin(ranked, latest)
+        .outerjoin(Declaration, Declaration.id == standing)
         .subquery("staff")
     )
 
@@ -479,15 +474,118 @@ def unit_decisions(month: Month, unit_id: int) -> list[DecisionLine]:
 # --- month by month --------------------------------------------------------------------
 
 
+def _latest_status(employee_id: ColumnElement[int], before: ColumnElement, *, inclusive: bool):
+    """The status of the employee's latest declaration made by (or strictly before) `before`."""
+    when = Declaration.declared_at <= before if inclusive else Declaration.declared_at < before
+    return (
+        select(Declaration.status)
+        .where(Declaration.employee_id == employee_id, when)
+        .order_by(Declaration.declared_at.desc(), Declaration.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _changes(months: Sequence[Month]) -> Select:
+    """(position, unit_id, staff, level2): how each unit's counts changed between the end of
+    the month before `position` and the end of its month, for every month but the first.
+
+    A count changes only when someone joins, leaves or declares, so the history costs a
+    look at what happened in the months shown rather than the whole staff once per month.
+    """
+    level2 = VneidStatus.LEVEL2_ACTIVE
+    ends = [month.ends_utc() for month in months]
+    ranges = (
+        values(
+            column("position", Integer),
+            column("after", DateTime),
+            column("until", DateTime),
+            name="month_range",
+        )
+        .data([(p, ends[p - 1], ends[p]) for p in range(1, len(months))])
+        .cte()
+    )
+
+    def is_level2(status: ColumnElement) -> ColumnElement[int]:
+        return case((status == level2, 1), else_=0)
+
+    def within(moment: ColumnElement) -> ColumnElement[bool]:
+        # The month an event falls in; each branch joins the ranges itself, so a range is
+        # one index range scan over the declarations rather than a pass over every event.
+        return and_(moment > ranges.c.after, moment <= ranges.c.until)
+
+    earlier = aliased(Declaration)
+    previous = (
+        select(earlier.status)
+        .where(
+            earlier.employee_id == Declaration.employee_id,
+            tuple_(earlier.declared_at, earlier.id) < tuple_(Declaration.declared_at, Declaration.id),
+        )
+        .order_by(earlier.declared_at.desc(), earlier.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # A declaration while on the staff moves the count by its status against the one before;
+    # joining brings in the status the person had declared by then, leaving takes it away.
+    declared = (
+        select(
+            ranges.c.position,
+            Employee.unit_id,
+            literal(0).label("staff"),
+            (is_level2(Declaration.status) - is_level2(previous)).label("level2"),
+        )
+        .select_from(ranges)
+        .join(Declaration, within(Declaration.declared_at))
+        .join(Employee, Employee.id == Declaration.employee_id)
+        .where(
+            Employee.created_at < Declaration.declared_at,
+            or_(Employee.left_at.is_(None), Employee.left_at > Declaration.declared_at),
+        )
+    )
+    def month_of(moment: ColumnElement) -> ColumnElement[int]:
+        return select(ranges.c.position).where(within(moment)).scalar_subquery()
+
+    def shown(moment: ColumnElement) -> ColumnElement[bool]:
+        # Few people join or leave in a year: one pass over the staff finds them.
+        return and_(moment > ends[0], moment <= ends[-1])
+
+    joined = select(
+        month_of(Employee.created_at),
+        Employee.unit_id,
+        literal(1),
+        is_level2(_latest_status(Employee.id, Employee.created_at, inclusive=True)),
+    ).where(shown(Employee.created_at))
+    left = select(
+        month_of(Employee.left_at),
+        Employee.unit_id,
+        literal(-1),
+        -is_level2(_latest_status(Employee.id, Employee.left_at, inclusive=False)),
+    ).where(Employee.left_at.is_not(None), shown(Employee.left_at))
+    events = union_all(declared, joined, left).subquery("events")
+    return select(
+        events.c.position, events.c.unit_id, func.sum(events.c.staff), func.sum(events.c.level2)
+    ).group_by(events.c.position, events.c.unit_id)
+
+
 def compliance_history(months: Sequence[Month]) -> History:
-    """Staff and level-2 counts per unit at the end of each of `months`, in one query."""
-    staff = _staff_at(_month_ends(months))
+    """Staff and level-2 counts per unit at the end of each of `months`, in one query: the
+    counts at the first month's end, then each later month's changes, added up in order."""
+    staff = _staff_at(_month_ends(months[:1]))
     level2 = _status_groups(staff.c.status)["level2"]
-    query = select(
+    first = select(
         staff.c.position, staff.c.unit_id, func.count(), func.count().filter(level2)
     ).group_by(staff.c.position, staff.c.unit_id)
-    by_unit: dict[int | None, list[MonthPoint]] = {}
+    query = union_all(first, _changes(months)) if len(months) > 1 else first
+    changes: dict[int | None, list[tuple[int, int]]] = {}
     for position, unit_id, count, on_level2 in db.session.execute(query):
-        series = by_unit.setdefault(unit_id, [MonthPoint(m, 0, 0) for m in months])
-        series[position] = MonthPoint(months[position], count, on_level2)
+        series = changes.setdefault(unit_id, [(0, 0)] * len(months))
+        series[position] = (int(count), int(on_level2))
+    by_unit: dict[int | None, list[MonthPoint]] = {}
+    for unit_id, steps in changes.items():
+        count = on_level2 = 0
+        points = []
+        for month, (staff_change, level2_change) in zip(months, steps):
+            count, on_level2 = count + staff_change, on_level2 + level2_change
+            points.append(MonthPoint(month, count, on_level2))
+        by_unit[unit_id] = points
     return History(list(months), by_unit)
