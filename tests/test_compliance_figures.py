@@ -311,3 +311,13 @@ def test_history_month_by_month(data: DataSet) -> None:
     assert [(p.staff, p.level2) for p in a] == [(7, 0), (6, 1), (6, 2), (7, 4)]
     assert [(p.staff, p.level2) for p in history.total][2] == (9, 4)
     assert history.of(data.units["C"])[0].percent is None
+
+
+def test_history_agrees_with_each_months_table(data: DataSet) -> None:
+    # The chart adds up month-by-month changes; the table counts each month afresh.
+    months = Month(2024, 6).back(8)
+    history = compliance_history(months)
+    for position, month in enumerate(months):
+        for row in unit_compliance(month).rows:
+            point = history.of(row.unit_id)[position]
+            assert (point.staff, point.level2) == (row.figures.staff, row.figures.level2), month

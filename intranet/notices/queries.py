@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..months import next_month
@@ -29,7 +29,8 @@ class AppraisalRow:
 def _notice_rows(query) -> list[NoticeRow]:
     rows = db.session.execute(
         query.add_columns(notice_stands().label("stands"), notice_decided().label("decided")).options(
-            selectinload(Notice.cases), selectinload(Notice.employee), selectinload(Notice.issuing_body)
+            # Many-to-one in the same query; only the cases need a second one.
+            selectinload(Notice.cases), joinedload(Notice.employee), joinedload(Notice.issuing_body)
         )
     )
     return [NoticeRow(notice, bool(stands), bool(decided)) for notice, stands, decided in rows]
@@ -62,7 +63,7 @@ def appraisals_about(employee: Employee) -> list[AppraisalRow]:
     rows = db.session.execute(
         select(Appraisal, appraisal_stands().label("stands"))
         .where(Appraisal.employee_id == employee.id)
-        .options(selectinload(Appraisal.notices), selectinload(Appraisal.outcome))
+        .options(selectinload(Appraisal.notices), joinedload(Appraisal.outcome))
         .order_by(Appraisal.id.desc())
     )
     return [AppraisalRow(appraisal, bool(stands)) for appraisal, stands in rows]

@@ -1,0 +1,99 @@
+"""The pages people use most send the same number of SQL statements whatever the data's size."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, select
+
+from intranet.extensions import db
+from intranet.models import Employee, Unit
+
+from intranet.compliance.months import Month
+
+from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, csrf_token
+from .test_compliance_figures import add_employee, add_notice, decide, declare
+
+TOO_MANY = 10  # the most statements any of these pages may send
+
+
+@contextmanager
+def counting(app: Flask) -> Iterator[Callable[[], int]]:
+    """Counts the statements sent to the database while the block runs."""
+    seen = [0]
+
+    def count(*_args: object) -> None:
+        seen[0] += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield lambda: seen[0]
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def statements(app: Flask, request: Callable[[], object]) -> int:
+    with counting(app) as count:
+        response = request()
+    assert response.status_code in (200, 302), response.status_code  # type: ignore[attr-defined]
+    return count()
+
+
+def grow(app: Flask, *, colleagues: int, units: int, notices: int) -> None:
+    """More staff in the demo employee's unit (60 in all, say), each with a history of
+    declarations; more units with staff; notices and decisions about the demo employee."""
+    now = datetime.now() - timedelta(days=1)
+    with app.app_context():
+        employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        unit = employee.unit
+        for n in range(colleagues):
+            colleague = add_employee(f"Trần Văn Bình {colleagues} {n}", unit, created_at=now - timedelta(days=400))
+            for months_ago, status in enumerate(("level2_active", "level2_pending", "level1")):
+                declare(colleague, status, now - timedelta(days=30 * months_ago + n % 7))
+        for n in range(units):
+            other = Unit(f"Trạm Kiểm lâm số {units}-{n}")
+            db.session.add(other)
+            for m in range(3):
+                person = add_employee(f"Lê Thị Mai {units} {n} {m}", other, created_at=now - timedelta(days=400))
+                declare(person, "level2_active", now - timedelta(days=m))
+        recorded = [
+            add_notice(employee, unit, date.today() - timedelta(days=n), now - timedelta(hours=n),
+                       reference=f"{units}-{n}/TB")
+            for n in range(notices)
+        ]
+        for n in range(0, notices, 3):
+            decide(recorded[n:n + 2], employee, now)
+        db.session.commit()
+
+
+def counts(app: Flask, employee: FlaskClient, head: FlaskClient, admin: FlaskClient) -> dict[str, int]:
+    declaration = {"status": "level2_active", "activated_on": "15/03/2024", "committed": "y",
+                   "csrf_token": csrf_token(employee, "/declaration")}
+    past = Month.containing(date.today()).back(10)[0].iso
+    return {
+        "home": statements(app, lambda: employee.get("/")),
+        "declaration": statements(app, lambda: employee.post("/declaration", data=declaration)),
+        "unit": statements(app, lambda: head.get("/unit")),
+        "compliance": statements(app, lambda: admin.get("/compliance")),
+        "compliance past month": statements(app, lambda: admin.get(f"/compliance?month={past}")),
+    }
+
+
+def test_pages_send_as_many_statements_for_60_staff_as_for_3(
+    synced_app: Flask, employee_client: FlaskClient, head_client: FlaskClient, admin_client: FlaskClient
+) -> None:
+    clients = (employee_client, head_client, admin_client)
+    # A few of everything first, so both counts include the loading of each kind of record.
+    grow(synced_app, colleagues=0, units=1, notices=2)
+    small = counts(synced_app, *clients)
+    grow(synced_app, colleagues=57, units=20, notices=12)
+    with synced_app.app_context():
+        unit = db.session.scalar(select(Employee).filter_by(username=DEMO_HEAD)).unit
+        assert len([e for e in unit.staff if e.active]) >= 60
+    assert counts(synced_app, *clients) == small
+    assert max(small.values()) <= TOO_MANY, small
