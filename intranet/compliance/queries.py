@@ -493,62 +493,52 @@ def _changes(months: Sequence[Month]) -> Select:
     A count changes only when someone joins, leaves or declares, so the history costs a
     look at what happened in the months shown rather than the whole staff once per month.
     """
-    level2 = VneidStatus.LEVEL2_ACTIVE
     ends = [month.ends_utc() for month in months]
-    ranges = (
-        values(
-            column("position", Integer),
-            column("after", DateTime),
-            column("until", DateTime),
-            name="month_range",
-        )
-        .data([(p, ends[p - 1], ends[p]) for p in range(1, len(months))])
-        .cte()
-    )
 
     def is_level2(status: ColumnElement) -> ColumnElement[int]:
-        return case((status == level2, 1), else_=0)
+        return case((status == VneidStatus.LEVEL2_ACTIVE, 1), else_=0)
 
-    def within(moment: ColumnElement) -> ColumnElement[bool]:
-        # The month an event falls in; each branch joins the ranges itself, so a range is
-        # one index range scan over the declarations rather than a pass over every event.
-        return and_(moment > ranges.c.after, moment <= ranges.c.until)
+    def shown(moment: ColumnElement) -> ColumnElement[bool]:
+        return and_(moment > ends[0], moment <= ends[-1])
 
-    earlier = aliased(Declaration)
-    previous = (
-        select(earlier.status)
-        .where(
-            earlier.employee_id == Declaration.employee_id,
-            tuple_(earlier.declared_at, earlier.id) < tuple_(Declaration.declared_at, Declaration.id),
+    def month_of(moment: ColumnElement) -> ColumnElement[int]:
+        # The first month whose end is not before `moment` (of those shown, after the first).
+        return case(*((moment <= end, position) for position, end in enumerate(ends) if position))
+
+    # Declarations in the months shown, each with the status it replaced: the one before it
+    # in the window, or for a person's first there, the one standing at the first month's end.
+    order = (Declaration.declared_at, Declaration.id)
+    window = (
+        select(
+            Declaration.employee_id,
+            Declaration.declared_at,
+            Declaration.status,
+            func.lag(Declaration.status)
+            .over(partition_by=Declaration.employee_id, order_by=order)
+            .label("replaced"),
         )
-        .order_by(earlier.declared_at.desc(), earlier.id.desc())
-        .limit(1)
-        .scalar_subquery()
+        .where(shown(Declaration.declared_at))
+        .subquery("declared")
+    )
+    replaced = func.coalesce(
+        window.c.replaced, _latest_status(window.c.employee_id, literal(ends[0]), inclusive=True)
     )
     # A declaration while on the staff moves the count by its status against the one before;
     # joining brings in the status the person had declared by then, leaving takes it away.
     declared = (
         select(
-            ranges.c.position,
+            month_of(window.c.declared_at).label("position"),
             Employee.unit_id,
             literal(0).label("staff"),
-            (is_level2(Declaration.status) - is_level2(previous)).label("level2"),
+            (is_level2(window.c.status) - is_level2(replaced)).label("level2"),
         )
-        .select_from(ranges)
-        .join(Declaration, within(Declaration.declared_at))
-        .join(Employee, Employee.id == Declaration.employee_id)
+        .join(Employee, Employee.id == window.c.employee_id)
         .where(
-            Employee.created_at < Declaration.declared_at,
-            or_(Employee.left_at.is_(None), Employee.left_at > Declaration.declared_at),
+            Employee.created_at < window.c.declared_at,
+            or_(Employee.left_at.is_(None), Employee.left_at > window.c.declared_at),
         )
     )
-    def month_of(moment: ColumnElement) -> ColumnElement[int]:
-        return select(ranges.c.position).where(within(moment)).scalar_subquery()
-
-    def shown(moment: ColumnElement) -> ColumnElement[bool]:
-        # Few people join or leave in a year: one pass over the staff finds them.
-        return and_(moment > ends[0], moment <= ends[-1])
-
+    # Few people join or leave in a year: one pass over the staff finds them.
     joined = select(
         month_of(Employee.created_at),
         Employee.unit_id,
