@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test load install install-dev translations system-deps migrate sync clean
+.PHONY: run test load bench bench-data install install-dev translations system-deps migrate sync clean
 
 run: install translations
 	$(BIN)/flask db upgrade
@@ -66,3 +66,16 @@ sync: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# Not part of `make test`: a province-scale data set (200 units, 20,000 staff, two years of
+# history), built once into .bench/ (BENCH_DATA_FLAGS=--rebuild to build it again), then
+# server times, SQL counts, throughput under gunicorn and memory; see BENCHMARKS.md.
+BENCH_FLAGS ?=
+BENCH_DATA_FLAGS ?=
+bench-data: install-dev translations system-deps
+	$(BIN)/python scripts/bench_data.py --staff 20000 --units 200 $(BENCH_DATA_FLAGS)
+	$(BIN)/python scripts/bench_data.py --staff 1000 --units 200 $(BENCH_DATA_FLAGS)
+	$(BIN)/python scripts/bench_data.py --staff 1000 --units 20 $(BENCH_DATA_FLAGS)
+
+bench: bench-data
+	$(BIN)/python scripts/bench.py $(BENCH_FLAGS)

@@ -25,13 +25,12 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    tuple_,
     union,
     union_all,
     values,
 )
 
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
