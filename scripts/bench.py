@@ -334,8 +334,9 @@ def under_gunicorn(database: Path, slapd: Slapd, seconds: float, work: Path) -> 
 
 
 def machine() -> dict[str, str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
+                if line.startswith("model name")), "?")
     memory = next(line.split(":", 1)[1].strip() for line in
                   Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
     import os
@@ -363,6 +364,24 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+def markdown(results: dict) -> str:
+    """The results as the Markdown table BENCHMARKS.md holds."""
+    lines = ["| figure | median | p95 | SQL statements | target | verdict | note |",
+             "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    for f in results["figures"]:
+        unit = f["unit"]
+        median = f"{f['median']:.1f} {unit}" if f["median"] is not None else "-"
+        p95 = f"{f['p95']:.1f} {unit}" if f["p95"] is not None else "-"
+        queries = ", ".join(map(str, f["queries"])) or "-"
+        target = f"≤ {f['target']:g} {unit}" if f["target"] is not None else "-"
+        if f["queries"]:
+            sql = f"SQL ≤ {QUERY_LIMIT}"
+            target = f"{target} ({sql})" if f["target"] is not None else sql
+        lines.append(f"| {f['name']} | {median} | {p95} | {queries} | {target} | {f['verdict']} "
+                     f"| {f['note']} |")
+    return "\n".join(lines)
+
+
 @contextmanager
 def copy_of(database: Path, work: Path) -> Iterator[Path]:
     copy = work / database.name
@@ -378,7 +397,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached data sets")
     parser.add_argument("--skip-gunicorn", action="store_true", help="in-process figures only")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the last results (.bench/results.json) as Markdown, and stop")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads((BENCH / "results.json").read_text())))
+        return 0
 
     big, big_ldif = build(args.staff, args.units, args.rebuild)
     # 1,000 staff in as many units (the ratio: what more staff costs, the page the same size),

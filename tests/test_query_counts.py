@@ -48,18 +48,19 @@ def grow(app: Flask, *, colleagues: int, units: int, notices: int) -> None:
     """More staff in the demo employee's unit (60 in all, say), each with a history of
     declarations; more units with staff; notices and decisions about the demo employee."""
     now = datetime.now() - timedelta(days=1)
+    hired = now - timedelta(days=400)
     with app.app_context():
         employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
         unit = employee.unit
         for n in range(colleagues):
-            colleague = add_employee(f"Trần Văn Bình {colleagues} {n}", unit, created_at=now - timedelta(days=400))
+            colleague = add_employee(f"Trần Văn Bình {colleagues} {n}", unit, created_at=hired)
             for months_ago, status in enumerate(("level2_active", "level2_pending", "level1")):
                 declare(colleague, status, now - timedelta(days=30 * months_ago + n % 7))
         for n in range(units):
             other = Unit(f"Trạm Kiểm lâm số {units}-{n}")
             db.session.add(other)
             for m in range(3):
-                person = add_employee(f"Lê Thị Mai {units} {n} {m}", other, created_at=now - timedelta(days=400))
+                person = add_employee(f"Lê Thị Mai {units} {n} {m}", other, created_at=hired)
                 declare(person, "level2_active", now - timedelta(days=m))
         recorded = [
             add_notice(employee, unit, date.today() - timedelta(days=n), now - timedelta(hours=n),
@@ -71,7 +72,9 @@ def grow(app: Flask, *, colleagues: int, units: int, notices: int) -> None:
         db.session.commit()
 
 
-def counts(app: Flask, employee: FlaskClient, head: FlaskClient, admin: FlaskClient) -> dict[str, int]:
+def counts(
+    app: Flask, employee: FlaskClient, head: FlaskClient, admin: FlaskClient
+) -> dict[str, int]:
     declaration = {"status": "level2_active", "activated_on": "15/03/2024", "committed": "y",
                    "csrf_token": csrf_token(employee, "/declaration")}
     past = Month.containing(date.today()).back(10)[0].iso
@@ -85,7 +88,10 @@ def counts(app: Flask, employee: FlaskClient, head: FlaskClient, admin: FlaskCli
 
 
 def test_pages_send_as_many_statements_for_60_staff_as_for_3(
-    synced_app: Flask, employee_client: FlaskClient, head_client: FlaskClient, admin_client: FlaskClient
+    synced_app: Flask,
+    employee_client: FlaskClient,
+    head_client: FlaskClient,
+    admin_client: FlaskClient,
 ) -> None:
     clients = (employee_client, head_client, admin_client)
     # A few of everything first, so both counts include the loading of each kind of record.
