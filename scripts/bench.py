@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -275,19 +276,21 @@ def throughput(base: str, path: str, usernames: list[str], seconds: float) -> Fi
         session.trust_env = False  # loopback only: no proxy from the environment
         http_sign_in(session, base, username)
         sessions.append(session)
-    done, errors, lock = [0], [0], threading.Lock()
+    done, errors, lock = [0], Counter[str](), threading.Lock()
     deadline = time.monotonic() + seconds
 
     def run(session: requests.Session) -> None:
         while time.monotonic() < deadline:
             try:
-                ok = session.get(base + path, allow_redirects=False,
-                                 timeout=HTTP_TIMEOUT).status_code == 200
-            except requests.RequestException:
-                ok = False
+                status = session.get(base + path, allow_redirects=False,
+                                     timeout=HTTP_TIMEOUT).status_code
+                error = "" if status == 200 else f"HTTP {status}"
+            except requests.RequestException as exception:
+                error = type(exception).__name__
             with lock:
                 done[0] += 1
-                errors[0] += not ok
+                if error:
+                    errors[error] += 1
 
     started = time.monotonic()
     threads = [threading.Thread(target=run, args=(s,), daemon=True) for s in sessions]
@@ -299,7 +302,8 @@ def throughput(base: str, path: str, usernames: list[str], seconds: float) -> Fi
     rate = done[0] / elapsed
     return Figure(f"throughput GET {path}", rate, rate, unit="req/s",
                   note=f"{len(sessions)} clients, 2 workers, {elapsed:.0f} s, "
-                       f"{done[0]} requests, {errors[0]} errors")
+                       f"{done[0]} requests, {sum(errors.values())} errors"
+                       + "".join(f", {count} x {kind}" for kind, count in errors.items()))
 
 
 def worker_rss(master: int) -> list[float]:
