@@ -107,6 +107,11 @@ def _sqlite_begin(connection: Connection) -> None:
         return  # a caller that asked for no transaction (e.g. /healthz) gets none
     # After an AUTOCOMMIT use the pool restores sqlite3's own BEGIN; take it away again.
     connection.connection.dbapi_connection.isolation_level = None
+    from .read_only import READ_ONLY
+
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")  # a page that never writes (intranet/read_only.py)
+        return
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -16,7 +16,7 @@ from intranet.declarations import service
 from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee
 
-from .conftest import DEMO_EMPLOYEE, base_config, make_app, signed_in_client
+from .conftest import ON_POSTGRES, DEMO_EMPLOYEE, base_config, make_app, signed_in_client
 
 WORKERS = 4
 WRITES_PER_WORKER = 25
@@ -120,3 +120,20 @@ def test_a_request_that_fails_after_writing_keeps_nothing(failing_app: Flask) ->
     failing_app.config["WTF_CSRF_ENABLED"] = True
     employee = signed_in_client(failing_app, DEMO_EMPLOYEE)
     assert employee.get("/declaration").status_code == 200
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's write lock")
+def test_compliance_pages_read_while_another_process_holds_the_write_lock(
+    admin_client: FlaskClient, synced_app: Flask
+) -> None:
+    # Read-only pages start a deferred transaction: they read WAL's snapshot, not queue.
+    with synced_app.app_context():
+        path = db.engine.url.database
+    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        for page in ("/compliance", "/compliance/unit/none", "/compliance/report"):
+            assert admin_client.get(page).status_code == 200, page
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

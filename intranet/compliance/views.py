@@ -12,6 +12,7 @@ from ..access import admin_required, load_unit_for
 from ..clock import local_today
 from ..errors import render_error
 from ..extensions import db
+from ..read_only import read_only
 from . import exports
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, unit_name
@@ -62,6 +63,7 @@ def requested_sort() -> Sort:
 
 
 @bp.route("/compliance")
+@read_only
 @admin_required
 def table() -> str:
     context = table_context(requested_month(), requested_sort())
@@ -88,6 +90,7 @@ def table_context(month: Month, sort: Sort) -> dict[str, object]:
 
 @bp.route("/compliance/unit/<id:unit_id>")
 @bp.route("/compliance/unit/none", defaults={"unit_id": None})
+@read_only
 @admin_required
 def unit(unit_id: int | None) -> str:
     """One unit's people behind each figure; /none: staff the directory puts in no unit."""
@@ -114,6 +117,7 @@ def unit(unit_id: int | None) -> str:
 
 
 @bp.route("/compliance/report")
+@read_only
 @admin_required
 def report() -> str:
     month = requested_month()

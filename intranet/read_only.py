@@ -1,0 +1,30 @@
+"""Pages that only read: on SQLite their transaction does not queue for the write lock."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from .extensions import db
+
+# The execution option _sqlite_begin (intranet/__init__.py) reads.
+READ_ONLY = "intranet_read_only"
+
+
+def read_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Start the request's transaction as a plain (deferred) BEGIN instead of BEGIN IMMEDIATE.
+
+    Every SQLite transaction takes the write lock up front so that a read-then-write cannot
+    fail halfway; a page that never writes needs no lock, only WAL's consistent snapshot.
+    Under load, heavy read-only pages queued behind each other for the lock, and one that
+    waited past the busy timeout failed with "database is locked" (make bench). Put it
+    outside the access check, so the transaction starts here, before the user is loaded;
+    never on a view that writes (an export records its audit row: not read-only).
+    """
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        db.session.connection(execution_options={READ_ONLY: True})
+        return view(*args, **kwargs)
+
+    return wrapper
