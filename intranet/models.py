@@ -14,6 +14,10 @@ from .append_only import install_on as install_append_only
 from .vietnamese import name_sort_key, text_sort_key
 
 
+# Vietnamese collation keys compare byte by byte: PostgreSQL must not apply a locale's collation.
+SortKey = Text().with_variant(Text(collation="C"), "postgresql")
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -25,7 +29,7 @@ class Unit(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    sort_key: Mapped[str] = mapped_column(Text, index=True)
+    sort_key: Mapped[str] = mapped_column(SortKey, index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -52,7 +56,7 @@ class Employee(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(150), unique=True)
     directory_dn: Mapped[str] = mapped_column(String(1000))
     full_name: Mapped[str] = mapped_column(String(200))
-    sort_key: Mapped[str] = mapped_column(Text, index=True)
+    sort_key: Mapped[str] = mapped_column(SortKey, index=True)
     email: Mapped[str | None] = mapped_column(String(254))
     title: Mapped[str | None] = mapped_column(String(200))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -129,7 +133,7 @@ class IssuingBody(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
-    sort_key: Mapped[str] = mapped_column(Text)
+    sort_key: Mapped[str] = mapped_column(SortKey)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,12 +13,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from playwright.sync_api import Browser
 
 from intranet import create_app, reference_data
 from intranet.directory import current_directory
 from intranet.directory.sync import sync_people
 from intranet.extensions import db
 
+from .browser import chromium
 from .pg_server import FreshDatabase, Postgres
 
 TESTS = Path(__file__).parent
@@ -158,3 +162,37 @@ def head_client(synced_app: Flask) -> FlaskClient:
 @pytest.fixture
 def admin_client(synced_app: Flask) -> FlaskClient:
     return signed_in_client(synced_app, DEMO_ADMIN)
+
+
+@pytest.fixture
+def silent_directory() -> Iterator[str]:
+    """A port that accepts connections and never answers, like a hung directory server."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"ldap://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium (the distribution's) for every browser journey."""
+    with chromium() as browser:
+        yield browser

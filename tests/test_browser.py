@@ -8,16 +8,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from .browser import chromium, live_server, sign_in
+from .browser import live_server, sign_in
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -15,18 +15,12 @@ from intranet.compliance.months import Month
 from intranet.extensions import db
 from intranet.models import Declaration, Employee, Unit
 
-from .browser import chromium, live_server, sign_in
+from .browser import live_server, sign_in
 from .conftest import DEMO_ADMIN, DEMO_PASSWORD
 
 AN_LAO = "Hạt Kiểm lâm An Lão"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

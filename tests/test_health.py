@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import socket
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,33 +48,6 @@ def test_directory_down_is_degraded_but_still_200(tmp_path: Path) -> None:
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "degraded", "database": "ok", "directory": "error"}
-
-
-@pytest.fixture
-def silent_directory() -> Iterator[str]:
-    """A port that accepts connections and never answers, like a hung directory server."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"ldap://127.0.0.1:{listener.getsockname()[1]}"
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    listener.close()
 
 
 def test_hung_directory_answers_within_the_ldap_timeout(tmp_path: Path, silent_directory: str) -> None:

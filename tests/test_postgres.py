@@ -51,3 +51,12 @@ def test_append_only_tables_refuse_raw_update_and_delete(
             db.session.execute(text(statement.format(table=table)))
         db.session.rollback()
         assert db.session.scalar(text(f"SELECT count(*) FROM {table}")) >= 1
+
+
+def test_sort_keys_compare_byte_by_byte_whatever_the_database_locale(app: Flask) -> None:
+    with app.app_context():
+        collations = db.session.execute(text(
+            "SELECT table_name, collation_name FROM information_schema.columns "
+            "WHERE column_name = 'sort_key' ORDER BY table_name"
+        )).all()
+    assert collations == [("employee", "C"), ("issuing_body", "C"), ("unit", "C")]
