@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1  # BIGINT; larger numbers would overflow the driver, not just miss
+MAX_ID = 2**31 - 1  # INTEGER on PostgreSQL; larger numbers would overflow, not just miss
 
 
 class IdConverter(IntegerConverter):

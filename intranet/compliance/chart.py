@@ -52,16 +52,13 @@ class Chart:
     y_ticks: list[Tick]
     x_ticks: list[Tick]
     series: list[Series]
-    compact: bool
 
 
-def percent_chart(
-    lines: Sequence[tuple[str, Sequence[MonthPoint]]], *, compact: bool = False
-) -> Chart:
+def percent_chart(lines: Sequence[tuple[str, Sequence[MonthPoint]]]) -> Chart:
     """A chart of each (label, points) line's level-2 percentage, 0-100%, one x step a month."""
-    width, height = (280, 130) if compact else (640, 280)
-    left, right = (42.0, width - 16.0) if compact else (64.0, width - 28.0)
-    top, bottom = (14.0, height - 22.0) if compact else (24.0, height - 34.0)
+    width, height = 640, 280
+    left, right = 64.0, width - 28.0
+    top, bottom = 24.0, height - 34.0
     months: list[Month] = [p.month for p in lines[0][1]] if lines else []
     step = (right - left) / max(len(months) - 1, 1)
 
@@ -71,10 +68,8 @@ def percent_chart(
     def y(percent: float) -> float:
         return round(bottom - (bottom - top) * percent / 100, 1)
 
-    y_ticks = [Tick(y(p), f"{p}%") for p in ((0, 50, 100) if compact else (0, 25, 50, 75, 100))]
+    y_ticks = [Tick(y(p), f"{p}%") for p in (0, 25, 50, 75, 100)]
     x_ticks = [Tick(x(i), f"{m.month:02d}/{m.year % 100:02d}") for i, m in enumerate(months)]
-    if compact:  # room for the first and the last month only
-        x_ticks = [x_ticks[0], x_ticks[-1]] if len(x_ticks) > 1 else x_ticks
     grid = [
         [None if p.percent is None else Mark(x(i), y(p.percent), p) for i, p in enumerate(points)]
         for _label, points in lines
@@ -88,7 +83,7 @@ def percent_chart(
         Series(label, dash, marker, _paths(marks), [m for m in marks if m is not None])
         for (label, _points), marks, (dash, marker) in zip(lines, grid, STYLES)
     ]
-    return Chart(width, height, left, right, top, bottom, y_ticks, x_ticks, series, compact)
+    return Chart(width, height, left, right, top, bottom, y_ticks, x_ticks, series)
 
 
 def _paths(marks: Sequence[Mark | None]) -> list[str]:

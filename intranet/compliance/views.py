@@ -81,10 +81,9 @@ def table_context(month: Month, sort: Sort) -> dict[str, object]:
         "sort": sort,
         "sortable": SORTABLE,
         "trend": [whole, *units],
+        # Each unit's own chart is on its detail page: 200 charts here cost more to draw
+        # than every query of the page, and the trend table already gives each unit's line.
         "chart": percent_chart([whole]),
-        "unit_charts": [
-            (row, percent_chart([line], compact=True)) for row, line in zip(by_unit.rows, units)
-        ],
     }
 
 
