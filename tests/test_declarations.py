@@ -154,3 +154,9 @@ def test_declarations_cannot_be_edited_or_deleted_through_any_route(synced_app: 
         if rule.rule.startswith("/declaration")
     }
     assert methods == {"/declaration": {"GET", "HEAD", "OPTIONS", "POST"}}
+
+
+def test_a_nul_byte_in_any_field_is_refused(employee_client: FlaskClient, synced_app: Flask) -> None:
+    assert declare(employee_client, status="level1", note="ghi\x00chú").status_code == 400
+    assert employee_client.get("/declaration?x=a\x00b").status_code == 400
+    assert declarations_of(synced_app, DEMO_EMPLOYEE) == []
