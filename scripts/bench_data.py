@@ -9,8 +9,6 @@ again. Deterministic (seeded), so two runs build the same figures.
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import random
 import sys
 import time
@@ -43,6 +41,8 @@ from tests.ldap_server import (  # noqa: E402
     DEFAULT_SERVICE_DN,
     DEFAULT_SERVICE_PASSWORD,
     DEFAULT_SUFFIX,
+    entry,
+    ssha,
 )
 
 BENCH = ROOT / ".bench"
@@ -126,22 +126,6 @@ def paths(staff: int, units: int) -> tuple[Path, Path]:
 
 
 # -- the LDIF --------------------------------------------------------------------------
-
-
-def ssha(password: str, salt: bytes) -> str:
-    digest = hashlib.sha1(password.encode() + salt).digest()
-    return "{SSHA}" + base64.b64encode(digest + salt).decode()
-
-
-def ldif_line(name: str, value: str) -> str:
-    """One attribute line; non-ASCII values are base64, as RFC 2849 requires."""
-    if value.isascii() and value.isprintable() and not value.startswith((" ", ":", "<")):
-        return f"{name}: {value}"
-    return f"{name}:: {base64.b64encode(value.encode()).decode()}"
-
-
-def entry(dn: str, attributes: list[tuple[str, str]]) -> str:
-    return "\n".join([ldif_line("dn", dn), *(ldif_line(n, v) for n, v in attributes)]) + "\n"
 
 
 def directory_ldif(staff: list[Person], names: list[str]) -> str:

@@ -13,8 +13,6 @@ declarations in the database differs from the number of accepted POSTs.
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import os
 import re
 import secrets
@@ -39,6 +37,8 @@ from tests.ldap_server import (  # noqa: E402 - after the path fix above
     DEFAULT_SERVICE_PASSWORD,
     DEFAULT_SUFFIX,
     Slapd,
+    entry,
+    ssha,
 )
 
 STAFF_BASE = f"ou=staff,{DEFAULT_SUFFIX}"
@@ -77,24 +77,6 @@ class Account:
     password: str
     unit: str
     is_head: bool
-
-
-def ssha(password: str) -> str:
-    """An OpenLDAP {SSHA} hash: salted SHA-1, so slapd really checks each password."""
-    salt = os.urandom(8)
-    digest = hashlib.sha1(password.encode() + salt).digest()
-    return "{SSHA}" + base64.b64encode(digest + salt).decode()
-
-
-def ldif_line(name: str, value: str) -> str:
-    """One attribute line; non-ASCII values are base64, as RFC 2849 requires."""
-    if value.isascii() and value.isprintable() and not value.startswith((" ", ":", "<")):
-        return f"{name}: {value}"
-    return f"{name}:: {base64.b64encode(value.encode()).decode()}"
-
-
-def entry(dn: str, attributes: list[tuple[str, str]]) -> str:
-    return "\n".join([ldif_line("dn", dn), *(ldif_line(n, v) for n, v in attributes)]) + "\n"
 
 
 def accounts(count: int) -> list[Account]:
