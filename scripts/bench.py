@@ -37,7 +37,7 @@ from sqlalchemy import event, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for intranet, tests and scripts when run as a script
 
-from intranet.compliance.months import current_month  # noqa: E402
+from intranet.months import current_month  # noqa: E402
 from intranet.compliance.queries import Sort  # noqa: E402
 from intranet.compliance.views import table_context  # noqa: E402
 from intranet.directory import current_directory  # noqa: E402

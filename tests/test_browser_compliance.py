@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from intranet.clock import local_today
-from intranet.compliance.months import Month
+from intranet.months import Month
 from intranet.extensions import db
 from intranet.models import Declaration, Employee, Unit
 

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from intranet.compliance.months import EARLIEST, Month, decree30_date
+from intranet.months import EARLIEST, Month, decree30_date
 from intranet.compliance.queries import (
     Figures,
     Sort,

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event, func, insert, select
 
 from intranet.clock import local_today
-from intranet.compliance.months import Month
+from intranet.months import Month
 from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee, IssuingBody, Notice, Unit
 from intranet.vietnamese import name_sort_key, text_sort_key

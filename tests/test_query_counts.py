@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from intranet.extensions import db
 from intranet.models import Employee, Unit
 
-from intranet.compliance.months import Month
+from intranet.months import Month
 
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, csrf_token
 from .test_compliance_figures import add_employee, add_notice, decide, declare

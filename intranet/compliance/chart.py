@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .months import Month
+from ..months import Month
 from .queries import MonthPoint
 
 # Series in drawing order: (dash pattern, marker shape). The first one is the subject.

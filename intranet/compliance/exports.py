@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .labels import COLUMNS, WHOLE, status_labels, unit_name
-from .months import Month
+from ..months import Month
 from .queries import ComplianceTable, Figures, StaffLine
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -44,7 +44,7 @@ from ..models import (
     appraisal_notice,
 )
 from ..notices.state import appraisal_stands, notice_decided, notice_stands
-from .months import Month
+from ..months import Month
 
 # The columns a staff member can fall in; exactly one each (see _status_groups).
 STATUS_GROUPS = ("level2", "pending", "level1", "no_account", "undeclared")

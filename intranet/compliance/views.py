@@ -16,7 +16,7 @@ from ..read_only import read_only
 from . import exports
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, unit_name
-from .months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
+from ..months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
 from .queries import (
     SORTABLE,
     STAFF_FILTERS,

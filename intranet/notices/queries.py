@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..months import next_month
+from ..months import Month
 from ..models import Appraisal, Employee, Notice
 from .state import appraisal_stands, notice_decided, notice_stands
 
@@ -36,11 +35,13 @@ def _notice_rows(query) -> list[NoticeRow]:
     return [NoticeRow(notice, bool(stands), bool(decided)) for notice, stands, decided in rows]
 
 
-def unit_notices(unit_id: int, *, month: date | None = None, status: str | None = None) -> list[NoticeRow]:
+def unit_notices(unit_id: int, *, month: Month | None = None, status: str | None = None) -> list[NoticeRow]:
     """The unit's standing notices, newest first; by notice month and open/decided status."""
     query = select(Notice).where(Notice.unit_id == unit_id, notice_stands())
     if month is not None:
-        query = query.where(Notice.notice_date >= month, Notice.notice_date < next_month(month))
+        query = query.where(
+            Notice.notice_date >= month.first_day, Notice.notice_date < month.next().first_day
+        )
     if status == "open":
         query = query.where(~notice_decided())
     elif status == "decided":

@@ -24,7 +24,7 @@ from ..clock import local_today
 from ..extensions import db
 from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
-from ..months import parse_month
+from ..months import MonthError, parse_month
 from ..validation import RuleViolation, forged_choices, show_violation
 from . import bp, queries
 from .forms import CHOOSE, NoticeCorrectionForm, NoticeForm
@@ -144,7 +144,10 @@ def index() -> str:
     if unit_id is None:
         abort(404)
     unit = load_unit_for(current_user, unit_id)
-    month = parse_month(request.args.get("month"))
+    try:
+        month = parse_month(request.args["month"]) if request.args.get("month") else None
+    except MonthError:
+        abort(400)
     status = request.args.get("status") if request.args.get("status") in ("open", "decided") else None
     rows = queries.unit_notices(unit.id, month=month, status=status)
     return render_template("notices/index.html", unit=unit, rows=rows, month=month, status=status)
