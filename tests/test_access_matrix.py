@@ -57,6 +57,7 @@ ROUTES: dict[str, Route] = {
     "admin.audit_log": ("GET", lambda ids: "/admin/audit", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.table": ("GET", lambda ids: "/compliance", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.unit": ("GET", lambda ids: f"/compliance/unit/{ids['unit']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "compliance.trend": ("GET", lambda ids: "/compliance/trend", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.report": ("GET", lambda ids: "/compliance/report", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.table_xlsx": ("GET", lambda ids: "/compliance.xlsx", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.table_csv": ("GET", lambda ids: "/compliance.csv", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),

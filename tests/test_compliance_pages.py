@@ -24,7 +24,10 @@ from intranet.vietnamese import name_sort_key, text_sort_key
 
 from .test_compliance_figures import DataSet, add_employee, build_data_set, declare
 
-PAGES = ("/compliance", "/compliance/unit/{unit}", "/compliance/unit/none", "/compliance/report")
+PAGES = (
+    "/compliance", "/compliance/trend", "/compliance/unit/{unit}", "/compliance/unit/none",
+    "/compliance/report",
+)
 FILES = ("/compliance.xlsx", "/compliance.csv", "/compliance-missing.csv")
 
 
@@ -190,14 +193,20 @@ def test_sorting_from_the_headers(admin_client: FlaskClient, data: DataSet) -> N
     assert '<option value="-percent" selected>' in page
 
 
-def test_the_chart_is_svg_on_the_page(admin_client: FlaskClient, data: DataSet) -> None:
-    page = admin_client.get("/compliance?month=2024-03").get_data(as_text=True)
+def test_the_chart_is_svg_on_the_trend_page(admin_client: FlaskClient, data: DataSet) -> None:
+    table = admin_client.get("/compliance?month=2024-03").get_data(as_text=True)
+    assert 'href="/compliance/trend?month=2024-03"' in table
+
+    page = admin_client.get("/compliance/trend?month=2024-03").get_data(as_text=True)
     chart = page.split('aria-labelledby="trend-all-title trend-all-desc"')[1].split("</svg>")[0]
     # A point for each month with staff (January to March 2024): the months before leave a gap.
     assert chart.count("<circle") == 3
     assert "Toàn Chi cục, tháng 03/2024: 44,4% (4/9 cán bộ mức độ 2)" in chart
     assert "<script" not in page and "style=" not in page
-    assert "Bảng số liệu của biểu đồ" in page
+    # Every unit's line in figures, the retired unit with someone still in it included.
+    rows = page.split("<details open>")[1].split("</details>")[0]
+    assert rows.index("Toàn Chi cục") < rows.index("Hạt Kiểm lâm Hoài Ân") < rows.index("Hạt Kiểm lâm Phù Mỹ")
+    assert "44,4%" in rows
 
 
 def test_the_report_is_laid_out_as_an_official_report(admin_client: FlaskClient, data: DataSet, synced_app: Flask) -> None:

@@ -25,12 +25,13 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
     union,
     union_all,
     values,
 )
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -243,22 +244,25 @@ def _month_ends(months: Sequence[Month]) -> CTE:
     return ends.data([(index, month.ends_utc()) for index, month in enumerate(months)]).cte()
 
 
-def _staff_at(month_end: CTE):
-    """(position, employee_id, unit_id, declaration_id, status): who was on the staff at each
-    month's end, with the declaration standing then (none if they had not declared yet)."""
-    # The standing declaration: one seek per person and month in ix_declaration_standing,
-    # rather than ranking the whole history (which grows every month) for each of them.
-    standing = (
-        select(Declaration.id)
-        .where(
-            Declaration.employee_id == Employee.id,
-            Declaration.declared_at <= month_end.c.ends_at,
-        )
-        .order_by(Declaration.declared_at.desc(), Declaration.id.desc())
+def _standing(employee_id: ColumnElement[int], moment: ColumnElement, *, column: str = "status",
+              inclusive: bool = True):
+    """A column of the employee's declaration standing at `moment` (made by then, or strictly
+    before it): the latest, ties going to the highest id. One seek per person in
+    ix_declaration_standing_status, which holds the status: no table row is read."""
+    earlier = aliased(Declaration)
+    made = earlier.declared_at <= moment if inclusive else earlier.declared_at < moment
+    return (
+        select(getattr(earlier, column))
+        .where(earlier.employee_id == employee_id, made)
+        .order_by(earlier.declared_at.desc(), earlier.id.desc())
         .limit(1)
-        .correlate(Employee, month_end)
         .scalar_subquery()
     )
+
+
+def _staff_at(month_end: CTE):
+    """(position, employee_id, unit_id, status): who was on the staff at each month's end,
+    with the status of the declaration standing then (None if they had not declared yet)."""
     on_staff = and_(
         Employee.created_at <= month_end.c.ends_at,
         or_(Employee.left_at.is_(None), Employee.left_at > month_end.c.ends_at),
@@ -268,13 +272,24 @@ def _staff_at(month_end: CTE):
             month_end.c.position,
             Employee.id.label("employee_id"),
             Employee.unit_id,
-            Declaration.id.label("declaration_id"),
-            Declaration.status,
+            _standing(Employee.id, month_end.c.ends_at).label("status"),
         )
-        .select_from(Employee)
         .join(month_end, on_staff)
-        .outerjoin(Declaration, Declaration.id == standing)
         .subquery("staff")
+    )
+
+
+def _people_by_status(month_end: CTE):
+    """(position, unit_id, status, people): how many of each unit's staff stood at each status.
+
+    Counting by status first finds each person's status once: counted straight from
+    _staff_at, the status subquery would be run again for every column that tests it.
+    """
+    staff = _staff_at(month_end)
+    return (
+        select(staff.c.position, staff.c.unit_id, staff.c.status, func.count().label("people"))
+        .group_by(staff.c.position, staff.c.unit_id, staff.c.status)
+        .subquery("by_status")
     )
 
 
@@ -326,13 +341,13 @@ def _same_unit(column_: ColumnElement[int | None], unit_id: int | None) -> Colum
 
 def _unit_figures(month: Month) -> tuple[Select, dict[str, ColumnElement]]:
     """One row per unit, with the figure columns by name (for sorting and filtering)."""
-    staff = _staff_at(_month_ends([month]))
+    staff = _people_by_status(_month_ends([month]))
     groups = _status_groups(staff.c.status)
     staff_counts = (
         select(
             staff.c.unit_id,
-            func.count().label("staff"),
-            *(func.count().filter(groups[name]).label(name) for name in STATUS_GROUPS),
+            func.sum(staff.c.people).label("staff"),
+            *(func.sum(staff.c.people).filter(groups[name]).label(name) for name in STATUS_GROUPS),
         )
         .group_by(staff.c.unit_id)
         .cte("staff_counts")
@@ -412,11 +427,14 @@ def unit_figures(month: Month, unit_id: int | None) -> Figures:
 
 
 def _staff_lines(month: Month, group: str | None) -> Select:
-    staff = _staff_at(_month_ends([month]))
+    month_end = _month_ends([month])
+    staff = _staff_at(month_end)
+    standing = _standing(Employee.id, month_end.c.ends_at, column="id")
     query = (
         select(Employee, Declaration, Unit)
         .join(staff, staff.c.employee_id == Employee.id)
-        .outerjoin(Declaration, Declaration.id == staff.c.declaration_id)
+        .join(month_end, month_end.c.position == staff.c.position)
+        .outerjoin(Declaration, Declaration.id == standing)
         .outerjoin(Unit, Unit.id == staff.c.unit_id)
     )
     if group is not None:
@@ -473,18 +491,6 @@ def unit_decisions(month: Month, unit_id: int) -> list[DecisionLine]:
 # --- month by month --------------------------------------------------------------------
 
 
-def _latest_status(employee_id: ColumnElement[int], before: ColumnElement, *, inclusive: bool):
-    """The status of the employee's latest declaration made by (or strictly before) `before`."""
-    when = Declaration.declared_at <= before if inclusive else Declaration.declared_at < before
-    return (
-        select(Declaration.status)
-        .where(Declaration.employee_id == employee_id, when)
-        .order_by(Declaration.declared_at.desc(), Declaration.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def _changes(months: Sequence[Month]) -> Select:
     """(position, unit_id, staff, level2): how each unit's counts changed between the end of
     the month before `position` and the end of its month, for every month but the first.
@@ -504,37 +510,33 @@ def _changes(months: Sequence[Month]) -> Select:
         # The first month whose end is not before `moment` (of those shown, after the first).
         return case(*((moment <= end, position) for position, end in enumerate(ends) if position))
 
-    # Declarations in the months shown, each with the status it replaced: the one before it
-    # in the window, or for a person's first there, the one standing at the first month's end.
-    order = (Declaration.declared_at, Declaration.id)
-    window = (
-        select(
-            Declaration.employee_id,
-            Declaration.declared_at,
-            Declaration.status,
-            func.lag(Declaration.status)
-            .over(partition_by=Declaration.employee_id, order_by=order)
-            .label("replaced"),
+    # Each declaration in the months shown (one range of ix_declaration_moment) against the
+    # one it replaced: the person's declaration just before it, one seek each.
+    earlier = aliased(Declaration)
+    replaced = (
+        select(earlier.status)
+        .where(
+            earlier.employee_id == Declaration.employee_id,
+            tuple_(earlier.declared_at, earlier.id) < tuple_(Declaration.declared_at, Declaration.id),
         )
-        .where(shown(Declaration.declared_at))
-        .subquery("declared")
-    )
-    replaced = func.coalesce(
-        window.c.replaced, _latest_status(window.c.employee_id, literal(ends[0]), inclusive=True)
+        .order_by(earlier.declared_at.desc(), earlier.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     # A declaration while on the staff moves the count by its status against the one before;
     # joining brings in the status the person had declared by then, leaving takes it away.
     declared = (
         select(
-            month_of(window.c.declared_at).label("position"),
+            month_of(Declaration.declared_at).label("position"),
             Employee.unit_id,
             literal(0).label("staff"),
-            (is_level2(window.c.status) - is_level2(replaced)).label("level2"),
+            (is_level2(Declaration.status) - is_level2(replaced)).label("level2"),
         )
-        .join(Employee, Employee.id == window.c.employee_id)
+        .join(Employee, Employee.id == Declaration.employee_id)
         .where(
-            Employee.created_at < window.c.declared_at,
-            or_(Employee.left_at.is_(None), Employee.left_at > window.c.declared_at),
+            shown(Declaration.declared_at),
+            Employee.created_at < Declaration.declared_at,
+            or_(Employee.left_at.is_(None), Employee.left_at > Declaration.declared_at),
         )
     )
     # Few people join or leave in a year: one pass over the staff finds them.
@@ -542,13 +544,13 @@ def _changes(months: Sequence[Month]) -> Select:
         month_of(Employee.created_at),
         Employee.unit_id,
         literal(1),
-        is_level2(_latest_status(Employee.id, Employee.created_at, inclusive=True)),
+        is_level2(_standing(Employee.id, Employee.created_at)),
     ).where(shown(Employee.created_at))
     left = select(
         month_of(Employee.left_at),
         Employee.unit_id,
         literal(-1),
-        -is_level2(_latest_status(Employee.id, Employee.left_at, inclusive=False)),
+        -is_level2(_standing(Employee.id, Employee.left_at, inclusive=False)),
     ).where(Employee.left_at.is_not(None), shown(Employee.left_at))
     events = union_all(declared, joined, left).subquery("events")
     return select(
@@ -559,16 +561,16 @@ def _changes(months: Sequence[Month]) -> Select:
 def compliance_history(months: Sequence[Month]) -> History:
     """Staff and level-2 counts per unit at the end of each of `months`, in one query: the
     counts at the first month's end, then each later month's changes, added up in order."""
-    staff = _staff_at(_month_ends(months[:1]))
+    staff = _people_by_status(_month_ends(months[:1]))
     level2 = _status_groups(staff.c.status)["level2"]
     first = select(
-        staff.c.position, staff.c.unit_id, func.count(), func.count().filter(level2)
+        staff.c.position, staff.c.unit_id, func.sum(staff.c.people), func.sum(staff.c.people).filter(level2)
     ).group_by(staff.c.position, staff.c.unit_id)
     query = union_all(first, _changes(months)) if len(months) > 1 else first
     changes: dict[int | None, list[tuple[int, int]]] = {}
     for position, unit_id, count, on_level2 in db.session.execute(query):
         series = changes.setdefault(unit_id, [(0, 0)] * len(months))
-        series[position] = (int(count), int(on_level2))
+        series[position] = (int(count), int(on_level2 or 0))
     by_unit: dict[int | None, list[MonthPoint]] = {}
     for unit_id, steps in changes.items():
         count = on_level2 = 0
@@ -578,3 +580,10 @@ def compliance_history(months: Sequence[Month]) -> History:
             points.append(MonthPoint(month, count, on_level2))
         by_unit[unit_id] = points
     return History(list(months), by_unit)
+
+
+def units_in(history: History) -> list[Unit]:
+    """The active units and any other unit with a line in `history`, in name order."""
+    ids = [unit_id for unit_id in history.by_unit if unit_id is not None]
+    query = select(Unit).where(or_(Unit.active.is_(True), Unit.id.in_(ids))).order_by(Unit.sort_key)
+    return list(db.session.scalars(query))

@@ -23,6 +23,7 @@ from .queries import (
     STATUS_GROUPS,
     Sort,
     compliance_history,
+    units_in,
     non_compliant_staff,
     unit_compliance,
     unit_decisions,
@@ -45,7 +46,8 @@ def bad_month(error: MonthError):
 @bp.context_processor
 def shared() -> dict[str, object]:
     return {
-        "COLUMNS": COLUMNS,
+        # Resolved once per page: a table shows each column's label in every row.
+        "COLUMNS": {name: str(label) for name, label in COLUMNS.items()},
         "STATUS_GROUPS": STATUS_GROUPS,
         "NO_UNIT": NO_UNIT,
         "WHOLE": WHOLE,
@@ -72,19 +74,24 @@ def table() -> str:
 
 def table_context(month: Month, sort: Sort) -> dict[str, object]:
     """What the table page shows; apart so the benchmark can time its rendering alone."""
-    by_unit = unit_compliance(month, sort)
+    return {"table": unit_compliance(month, sort), "sort": sort, "sortable": SORTABLE}
+
+
+@bp.route("/compliance/trend")
+@read_only
+@admin_required
+def trend() -> str:
+    """The level-2 share month by month: the whole sub-department's chart, every unit's line
+    in figures. Its own page: the history costs more than the month's table it comes from."""
+    month = requested_month()
     history = compliance_history(month.back(CHART_MONTHS))
     whole = (str(WHOLE), history.total)
-    units = [(unit_name(row.unit), history.of(row.unit_id)) for row in by_unit.rows]
-    return {
-        "table": by_unit,
-        "sort": sort,
-        "sortable": SORTABLE,
-        "trend": [whole, *units],
-        # Each unit's own chart is on its detail page: 200 charts here cost more to draw
-        # than every query of the page, and the trend table already gives each unit's line.
-        "chart": percent_chart([whole]),
-    }
+    units = [(unit_name(unit), history.of(unit.id)) for unit in units_in(history)]
+    if None in history.by_unit:
+        units.append((str(NO_UNIT), history.of(None)))
+    return render_template(
+        "compliance/trend.html", month=month, trend=[whole, *units], chart=percent_chart([whole])
+    )
 
 
 @bp.route("/compliance/unit/<id:unit_id>")
