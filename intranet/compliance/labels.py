@@ -1,7 +1,10 @@
 """The words the compliance page, the report and the exports share: one msgid per column."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from ..declarations.rules import NOT_DECLARED, SHORT_LABELS
 from ..models import Unit, VneidStatus
@@ -29,6 +32,26 @@ STAFF_FILTER_LABELS = {
 NO_UNIT = _l("Chưa thuộc đơn vị nào")
 # The totals row and the chart line of the whole sub-department.
 WHOLE = _l("Toàn Chi cục")
+
+
+class FigureColumn(NamedTuple):
+    name: str
+    label: str
+    # What a count's link adds to its unit's page URL: the column's filter and section.
+    link: Markup
+
+
+def figure_columns() -> list[FigureColumn]:
+    """The table's figure columns with their labels in the current language."""
+    sections = {"notices": "notices", "awaiting": "notices", "decisions": "decisions"}
+    columns = []
+    for name, label in COLUMNS.items():
+        if name == "name":
+            continue
+        status = f"&status={name}" if name in STATUS_GROUPS else ""
+        link = Markup("{}#{}").format(status, sections.get(name, "staff"))
+        columns.append(FigureColumn(name, str(label), link))
+    return columns
 
 
 def unit_name(unit: Unit | None) -> str:

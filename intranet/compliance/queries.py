@@ -8,19 +8,17 @@ directory keeps no unit history, so a past month counts people where they are no
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from dataclasses import dataclass, fields
 
 from sqlalchemy import (
-    CTE,
     ColumnElement,
     DateTime,
     Float,
-    Integer,
     Select,
     and_,
     case,
     cast,
-    column,
     func,
     literal,
     or_,
@@ -28,7 +26,6 @@ from sqlalchemy import (
     tuple_,
     union,
     union_all,
-    values,
 )
 
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -69,6 +66,10 @@ class Figures:
     notices: int = 0
     awaiting: int = 0
     decisions: int = 0
+
+    def __getitem__(self, name: str) -> int:
+        # figures["level2"]: templates look figures up by column name.
+        return getattr(self, name)
 
     @property
     def missing(self) -> int:
@@ -238,10 +239,10 @@ class Sort:
 # --- building blocks -------------------------------------------------------------------
 
 
-def _month_ends(months: Sequence[Month]) -> CTE:
-    """(position, ends_at): each month's last instant, in stored UTC."""
-    ends = values(column("position", Integer), column("ends_at", DateTime), name="month_end")
-    return ends.data([(index, month.ends_utc()) for index, month in enumerate(months)]).cte()
+def _month_end(month: Month) -> ColumnElement[datetime]:
+    """The month's last instant, in stored UTC, as a bound parameter (so that the statement
+    is compiled once and cached, whatever the month)."""
+    return literal(month.ends_utc(), DateTime)
 
 
 def _standing(employee_id: ColumnElement[int], moment: ColumnElement, *, column: str = "status",
@@ -260,35 +261,34 @@ def _standing(employee_id: ColumnElement[int], moment: ColumnElement, *, column:
     )
 
 
-def _staff_at(month_end: CTE):
-    """(position, employee_id, unit_id, status): who was on the staff at each month's end,
-    with the status of the declaration standing then (None if they had not declared yet)."""
-    on_staff = and_(
-        Employee.created_at <= month_end.c.ends_at,
-        or_(Employee.left_at.is_(None), Employee.left_at > month_end.c.ends_at),
-    )
+def _staff_at(month: Month):
+    """(employee_id, unit_id, status): who was on the staff at the month's end, with the
+    status of the declaration standing then (None if they had not declared yet)."""
+    end = _month_end(month)
     return (
         select(
-            month_end.c.position,
             Employee.id.label("employee_id"),
             Employee.unit_id,
-            _standing(Employee.id, month_end.c.ends_at).label("status"),
+            _standing(Employee.id, end).label("status"),
         )
-        .join(month_end, on_staff)
+        .where(
+            Employee.created_at <= end,
+            or_(Employee.left_at.is_(None), Employee.left_at > end),
+        )
         .subquery("staff")
     )
 
 
-def _people_by_status(month_end: CTE):
-    """(position, unit_id, status, people): how many of each unit's staff stood at each status.
+def _people_by_status(month: Month):
+    """(unit_id, status, people): how many of each unit's staff stood at each status.
 
     Counting by status first finds each person's status once: counted straight from
     _staff_at, the status subquery would be run again for every column that tests it.
     """
-    staff = _staff_at(month_end)
+    staff = _staff_at(month)
     return (
-        select(staff.c.position, staff.c.unit_id, staff.c.status, func.count().label("people"))
-        .group_by(staff.c.position, staff.c.unit_id, staff.c.status)
+        select(staff.c.unit_id, staff.c.status, func.count().label("people"))
+        .group_by(staff.c.unit_id, staff.c.status)
         .subquery("by_status")
     )
 
@@ -341,7 +341,7 @@ def _same_unit(column_: ColumnElement[int | None], unit_id: int | None) -> Colum
 
 def _unit_figures(month: Month) -> tuple[Select, dict[str, ColumnElement]]:
     """One row per unit, with the figure columns by name (for sorting and filtering)."""
-    staff = _people_by_status(_month_ends([month]))
+    staff = _people_by_status(month)
     groups = _status_groups(staff.c.status)
     staff_counts = (
         select(
@@ -427,13 +427,11 @@ def unit_figures(month: Month, unit_id: int | None) -> Figures:
 
 
 def _staff_lines(month: Month, group: str | None) -> Select:
-    month_end = _month_ends([month])
-    staff = _staff_at(month_end)
-    standing = _standing(Employee.id, month_end.c.ends_at, column="id")
+    staff = _staff_at(month)
+    standing = _standing(Employee.id, _month_end(month), column="id")
     query = (
         select(Employee, Declaration, Unit)
         .join(staff, staff.c.employee_id == Employee.id)
-        .join(month_end, month_end.c.position == staff.c.position)
         .outerjoin(Declaration, Declaration.id == standing)
         .outerjoin(Unit, Unit.id == staff.c.unit_id)
     )
@@ -561,11 +559,11 @@ def _changes(months: Sequence[Month]) -> Select:
 def compliance_history(months: Sequence[Month]) -> History:
     """Staff and level-2 counts per unit at the end of each of `months`, in one query: the
     counts at the first month's end, then each later month's changes, added up in order."""
-    staff = _people_by_status(_month_ends(months[:1]))
-    level2 = _status_groups(staff.c.status)["level2"]
+    staff = _people_by_status(months[0])
+    on_level2 = func.sum(staff.c.people).filter(_status_groups(staff.c.status)["level2"])
     first = select(
-        staff.c.position, staff.c.unit_id, func.sum(staff.c.people), func.sum(staff.c.people).filter(level2)
-    ).group_by(staff.c.position, staff.c.unit_id)
+        literal(0), staff.c.unit_id, func.sum(staff.c.people), on_level2
+    ).group_by(staff.c.unit_id)
     query = union_all(first, _changes(months)) if len(months) > 1 else first
     changes: dict[int | None, list[tuple[int, int]]] = {}
     for position, unit_id, count, on_level2 in db.session.execute(query):

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..read_only import read_only
 from . import exports
 from .chart import percent_chart
-from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, unit_name
+from .labels import COLUMNS, NO_UNIT, figure_columns, STAFF_FILTER_LABELS, WHOLE, unit_name
 from ..months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
 from .queries import (
     SORTABLE,
@@ -48,6 +48,7 @@ def shared() -> dict[str, object]:
     return {
         # Resolved once per page: a table shows each column's label in every row.
         "COLUMNS": {name: str(label) for name, label in COLUMNS.items()},
+        "FIGURE_COLUMNS": figure_columns(),
         "STATUS_GROUPS": STATUS_GROUPS,
         "NO_UNIT": NO_UNIT,
         "WHOLE": WHOLE,
