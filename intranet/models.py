@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 from .append_only import install_on as install_append_only
+from .latest_status import install_on as install_latest_status
 from .vietnamese import name_sort_key, text_sort_key
 
 
@@ -69,8 +70,17 @@ class Employee(UserMixin, db.Model):
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
     left_at: Mapped[datetime | None] = mapped_column()
     last_sign_in_at: Mapped[datetime | None] = mapped_column()
+    # The status of their latest declaration (None: never declared), written by the database
+    # when a declaration is recorded (intranet/latest_status.py); the app never sets it.
+    vneid_status: Mapped[str | None] = mapped_column(String(32))
 
     unit: Mapped[Unit | None] = relationship(back_populates="staff")
+
+    # Each unit's staff on the roster at a moment, counted by status from the index alone
+    # (the current month's compliance table).
+    __table_args__ = (
+        Index("ix_employee_roster_status", "unit_id", "vneid_status", "created_at", "left_at"),
+    )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -273,3 +283,4 @@ class AuditEvent(db.Model):
 
 
 install_append_only(db.metadata)
+install_latest_status(db.metadata)

@@ -6,7 +6,7 @@ Dates are UTC as stored; the month boundaries are local time (UTC+7): March 2024
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
@@ -321,3 +321,36 @@ def test_history_agrees_with_each_months_table(data: DataSet) -> None:
         for row in unit_compliance(month).rows:
             point = history.of(row.unit_id)[position]
             assert (point.staff, point.level2) == (row.figures.staff, row.figures.level2), month
+
+
+def test_the_latest_status_on_each_employee_row_follows_the_declarations(data: DataSet) -> None:
+    def latest(key: str) -> str | None:
+        return db.session.scalar(select(Employee.vneid_status).filter_by(id=data.people[key]))
+
+    assert latest("level2_after_month") == "level2_active"
+    assert latest("pending") == "level2_pending"
+    assert latest("joined_after") is None  # never declared
+    changed = db.session.get(Employee, data.people["pending"])
+    declare(changed, "level2_active", datetime(2024, 6, 1))
+    # Recorded later but dated earlier (an import, say): it does not replace the latest.
+    declare(changed, "none", datetime(2024, 5, 1))
+    db.session.commit()
+    assert latest("pending") == "level2_active"
+
+
+def test_the_current_month_counts_the_same_from_employee_rows_as_from_the_history(data: DataSet) -> None:
+    """The current month reads each person's latest status from their row; the history,
+    a seek per person, must give the same counts."""
+    from intranet.compliance.queries import _people_by_status
+    from intranet.months import current_month
+
+    def counts(from_history: bool) -> list[tuple]:
+        by_status = _people_by_status(current_month(), from_history=from_history)
+        return sorted(db.session.execute(select(by_status)).all(), key=repr)
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    declare(db.session.get(Employee, data.people["joined_after"]), "level1", now)
+    declare(db.session.get(Employee, data.people["no_account"]), "level2_active", now)
+    db.session.commit()
+    assert counts(from_history=False) == counts(from_history=True)
+    assert (data.units["A"], "level2_active", 5) in counts(from_history=False)

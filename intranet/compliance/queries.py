@@ -40,6 +40,7 @@ from ..models import (
     Unit,
     VneidStatus,
     appraisal_notice,
+    utcnow,
 )
 from ..notices.state import appraisal_stands, notice_decided, notice_stands
 from ..months import Month
@@ -261,6 +262,13 @@ def _standing(employee_id: ColumnElement[int], moment: ColumnElement, *, column:
     )
 
 
+def _on_staff(moment: ColumnElement[datetime]) -> ColumnElement[bool]:
+    return and_(
+        Employee.created_at <= moment,
+        or_(Employee.left_at.is_(None), Employee.left_at > moment),
+    )
+
+
 def _staff_at(month: Month):
     """(employee_id, unit_id, status): who was on the staff at the month's end, with the
     status of the declaration standing then (None if they had not declared yet)."""
@@ -271,20 +279,32 @@ def _staff_at(month: Month):
             Employee.unit_id,
             _standing(Employee.id, end).label("status"),
         )
-        .where(
-            Employee.created_at <= end,
-            or_(Employee.left_at.is_(None), Employee.left_at > end),
-        )
+        .where(_on_staff(end))
         .subquery("staff")
     )
 
 
-def _people_by_status(month: Month):
-    """(unit_id, status, people): how many of each unit's staff stood at each status.
+def _people_by_status(month: Month, *, from_history: bool = False):
+    """(unit_id, status, people): how many of each unit's staff stood at each status at the
+    month's end.
 
+    While the month runs, nothing can be dated after its end, so each person's standing
+    declaration is their latest: its status is on their row (intranet/latest_status.py),
+    counted from one index. A month that has ended is read from the history, one seek per
+    person; `from_history` does so for the current month too (the tests compare the two).
     Counting by status first finds each person's status once: counted straight from
     _staff_at, the status subquery would be run again for every column that tests it.
     """
+    end = month.ends_utc()
+    if end >= utcnow() and not from_history:
+        status = Employee.vneid_status
+        on_staff = _on_staff(_month_end(month))
+        return (
+            select(Employee.unit_id, status.label("status"), func.count().label("people"))
+            .where(on_staff)
+            .group_by(Employee.unit_id, status)
+            .subquery("by_status")
+        )
     staff = _staff_at(month)
     return (
         select(staff.c.unit_id, staff.c.status, func.count().label("people"))
@@ -401,8 +421,9 @@ def _unit_figures(month: Month) -> tuple[Select, dict[str, ColumnElement]]:
 
 
 def _rows(query: Select) -> list[UnitRow]:
+    # int(): PostgreSQL sums counts as NUMERIC.
     return [
-        UnitRow(unit, Figures(*numbers)) for _key, unit, *numbers in db.session.execute(query)
+        UnitRow(unit, Figures(*map(int, numbers))) for _key, unit, *numbers in db.session.execute(query)
     ]
 
 
