@@ -341,12 +341,12 @@ def test_the_latest_status_on_each_employee_row_follows_the_declarations(data: D
 def test_the_current_month_counts_the_same_from_employee_rows_as_from_the_history(data: DataSet) -> None:
     """The current month reads each person's latest status from their row; the history,
     a seek per person, must give the same counts."""
-    from intranet.compliance.queries import _people_by_status
+    from intranet.compliance.queries import MONTH_END, _in, _people_by_status
     from intranet.months import current_month
 
     def counts(from_history: bool) -> list[tuple]:
-        by_status = _people_by_status(current_month(), from_history=from_history)
-        return sorted(db.session.execute(select(by_status)).all(), key=repr)
+        by_status = _people_by_status(MONTH_END, running=not from_history)
+        return sorted(db.session.execute(select(by_status), _in(current_month())).all(), key=repr)
 
     now = datetime.now(UTC).replace(tzinfo=None)
     declare(db.session.get(Employee, data.people["joined_after"]), "level1", now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..declarations.rules import NOT_DECLARED, SHORT_LABELS
 from ..models import Unit, VneidStatus
@@ -36,7 +36,7 @@ WHOLE = _l("Toàn Chi cục")
 
 class FigureColumn(NamedTuple):
     name: str
-    label: str
+    label: Markup  # escaped once here rather than in every row
     # What a count's link adds to its unit's page URL: the column's filter and section.
     link: Markup
 
@@ -50,7 +50,7 @@ def figure_columns() -> list[FigureColumn]:
             continue
         status = f"&status={name}" if name in STATUS_GROUPS else ""
         link = Markup("{}#{}").format(status, sections.get(name, "staff"))
-        columns.append(FigureColumn(name, str(label), link))
+        columns.append(FigureColumn(name, escape(str(label)), link))
     return columns
 
 

@@ -8,15 +8,18 @@ directory keeps no unit history, so a past month counts people where they are no
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from datetime import datetime
 from dataclasses import dataclass, fields
 
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    Date,
     Float,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -240,10 +243,25 @@ class Sort:
 # --- building blocks -------------------------------------------------------------------
 
 
-def _month_end(month: Month) -> ColumnElement[datetime]:
-    """The month's last instant, in stored UTC, as a bound parameter (so that the statement
-    is compiled once and cached, whatever the month)."""
-    return literal(month.ends_utc(), DateTime)
+# The month a statement asks about, as named parameters: each statement is built and
+# compiled once, then run for any month with _in(month).
+MONTH_START = bindparam("month_start", type_=DateTime)  # its first instant, in stored UTC
+MONTH_END = bindparam("month_end", type_=DateTime)  # its last instant
+FIRST_DAY = bindparam("first_day", type_=Date)
+LAST_DAY = bindparam("last_day", type_=Date)
+
+
+def _in(month: Month) -> dict[str, object]:
+    """The parameters of a statement built on MONTH_START, MONTH_END, FIRST_DAY and LAST_DAY."""
+    return {
+        "month_start": month.starts_utc(), "month_end": month.ends_utc(),
+        "first_day": month.first_day, "last_day": month.last_day,
+    }
+
+
+def _is_running(month: Month) -> bool:
+    """Whether the month has not ended yet: nothing recorded can be dated after its end."""
+    return month.ends_utc() >= utcnow()
 
 
 def _standing(employee_id: ColumnElement[int], moment: ColumnElement, *, column: str = "status",
@@ -269,10 +287,9 @@ def _on_staff(moment: ColumnElement[datetime]) -> ColumnElement[bool]:
     )
 
 
-def _staff_at(month: Month):
-    """(employee_id, unit_id, status): who was on the staff at the month's end, with the
-    status of the declaration standing then (None if they had not declared yet)."""
-    end = _month_end(month)
+def _staff_at(end: ColumnElement[datetime]):
+    """(employee_id, unit_id, status): who was on the staff at `end`, with the status of
+    the declaration standing then (None if they had not declared yet)."""
     return (
         select(
             Employee.id.label("employee_id"),
@@ -284,28 +301,26 @@ def _staff_at(month: Month):
     )
 
 
-def _people_by_status(month: Month, *, from_history: bool = False):
-    """(unit_id, status, people): how many of each unit's staff stood at each status at the
-    month's end.
+def _people_by_status(end: ColumnElement[datetime], *, running: bool):
+    """(unit_id, status, people): how many of each unit's staff stood at each status at `end`.
 
-    While the month runs, nothing can be dated after its end, so each person's standing
-    declaration is their latest: its status is on their row (intranet/latest_status.py),
-    counted from one index. A month that has ended is read from the history, one seek per
-    person; `from_history` does so for the current month too (the tests compare the two).
-    Counting by status first finds each person's status once: counted straight from
-    _staff_at, the status subquery would be run again for every column that tests it.
+    While the month runs (`running`), nothing can be dated after its end, so each person's
+    standing declaration is their latest: its status is on their row
+    (intranet/latest_status.py), counted from one index. Otherwise the history answers, one
+    seek per person (the tests check that both agree on the current month). Counting by
+    status first finds each person's status once: counted straight from _staff_at, the
+    status subquery would be run again for every column that tests it.
     """
-    end = month.ends_utc()
-    if end >= utcnow() and not from_history:
+    if running:
         status = Employee.vneid_status
-        on_staff = _on_staff(_month_end(month))
+        on_staff = _on_staff(end)
         return (
             select(Employee.unit_id, status.label("status"), func.count().label("people"))
             .where(on_staff)
             .group_by(Employee.unit_id, status)
             .subquery("by_status")
         )
-    staff = _staff_at(month)
+    staff = _staff_at(end)
     return (
         select(staff.c.unit_id, staff.c.status, func.count().label("people"))
         .group_by(staff.c.unit_id, staff.c.status)
@@ -327,29 +342,27 @@ def _status_groups(status: ColumnElement[str | None]) -> dict[str, ColumnElement
     }
 
 
-def _notices_known(month: Month) -> ColumnElement[bool]:
+def _notices_known() -> ColumnElement[bool]:
     """Notices dated by the month's end, recorded by then and not yet corrected then.
 
     Counting only what was recorded by the end keeps a corrected notice and its
     correction from both counting in a month that ended before the correction.
     """
-    end = month.ends_utc()
-    return and_(notice_stands(end), Notice.recorded_at <= end, Notice.notice_date <= month.last_day)
+    return and_(notice_stands(MONTH_END), Notice.recorded_at <= MONTH_END, Notice.notice_date <= LAST_DAY)
 
 
-def _notice_in_month(month: Month) -> ColumnElement[bool]:
-    return Notice.notice_date >= month.first_day
+def _notice_in_month() -> ColumnElement[bool]:
+    return Notice.notice_date >= FIRST_DAY
 
 
-def _notice_awaiting(month: Month) -> ColumnElement[bool]:
-    return ~notice_decided(month.ends_utc())
+def _notice_awaiting() -> ColumnElement[bool]:
+    return ~notice_decided(MONTH_END)
 
 
-def _decisions_in(month: Month) -> ColumnElement[bool]:
+def _decisions_in() -> ColumnElement[bool]:
     """Standing decisions (as of the month's end) recorded during the month."""
-    end = month.ends_utc()
     recorded = Appraisal.recorded_at
-    return and_(appraisal_stands(end), recorded >= month.starts_utc(), recorded <= end)
+    return and_(appraisal_stands(MONTH_END), recorded >= MONTH_START, recorded <= MONTH_END)
 
 
 def _same_unit(column_: ColumnElement[int | None], unit_id: int | None) -> ColumnElement[bool]:
@@ -359,9 +372,11 @@ def _same_unit(column_: ColumnElement[int | None], unit_id: int | None) -> Colum
 # --- per unit --------------------------------------------------------------------------
 
 
-def _unit_figures(month: Month) -> tuple[Select, dict[str, ColumnElement]]:
-    """One row per unit, with the figure columns by name (for sorting and filtering)."""
-    staff = _people_by_status(month)
+@cache
+def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
+    """One row per unit, with the figure columns by name (for sorting and filtering).
+    Built once for a running month and once for one that has ended (see _people_by_status)."""
+    staff = _people_by_status(MONTH_END, running=running)
     groups = _status_groups(staff.c.status)
     staff_counts = (
         select(
@@ -372,20 +387,20 @@ def _unit_figures(month: Month) -> tuple[Select, dict[str, ColumnElement]]:
         .group_by(staff.c.unit_id)
         .cte("staff_counts")
     )
-    in_month, awaiting = _notice_in_month(month), _notice_awaiting(month)
+    in_month, awaiting = _notice_in_month(), _notice_awaiting()
     notice_counts = (
         select(
             Notice.unit_id,
             func.count().filter(in_month).label("notices"),
             func.count().filter(awaiting).label("awaiting"),
         )
-        .where(_notices_known(month), or_(in_month, awaiting))
+        .where(_notices_known(), or_(in_month, awaiting))
         .group_by(Notice.unit_id)
         .cte("notice_counts")
     )
     decision_counts = (
         select(Appraisal.unit_id, func.count().label("decisions"))
-        .where(_decisions_in(month))
+        .where(_decisions_in())
         .group_by(Appraisal.unit_id)
         .cte("decision_counts")
     )
@@ -420,36 +435,41 @@ def _unit_figures(month: Month) -> tuple[Select, dict[str, ColumnElement]]:
     return query, order
 
 
-def _rows(query: Select) -> list[UnitRow]:
+def _rows(query: Select, month: Month) -> list[UnitRow]:
     # int(): PostgreSQL sums counts as NUMERIC.
     return [
-        UnitRow(unit, Figures(*map(int, numbers))) for _key, unit, *numbers in db.session.execute(query)
+        UnitRow(unit, Figures(*map(int, numbers)))
+        for _key, unit, *numbers in db.session.execute(query, _in(month))
     ]
+
+
+@cache
+def _sorted_unit_figures(running: bool, sort: Sort) -> Select:
+    query, order = _unit_figures(running)
+    key = order[sort.column]
+    key = key.desc() if sort.descending else key.asc()
+    # Units with nobody to count, and the no-unit row, go last; then the Vietnamese name order.
+    return query.order_by(key.nulls_last(), Unit.sort_key.asc().nulls_last())
 
 
 def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
     """Every unit's figures for `month`, sorted on the server."""
-    query, order = _unit_figures(month)
-    key = order[sort.column]
-    key = key.desc() if sort.descending else key.asc()
-    # Units with nobody to count, and the no-unit row, go last; then the Vietnamese name order.
-    query = query.order_by(key.nulls_last(), Unit.sort_key.asc().nulls_last())
-    return ComplianceTable(month, _rows(query))
+    return ComplianceTable(month, _rows(_sorted_unit_figures(_is_running(month), sort), month))
 
 
 def unit_figures(month: Month, unit_id: int | None) -> Figures:
     """One unit's figures for `month` (unit_id None: the staff in no unit)."""
-    query, _order = _unit_figures(month)
-    rows = _rows(query.where(_same_unit(query.selected_columns.unit_id, unit_id)))
+    query, _order = _unit_figures(_is_running(month))
+    rows = _rows(query.where(_same_unit(query.selected_columns.unit_id, unit_id)), month)
     return rows[0].figures if rows else Figures()
 
 
 # --- the people behind the numbers -----------------------------------------------------
 
 
-def _staff_lines(month: Month, group: str | None) -> Select:
-    staff = _staff_at(month)
-    standing = _standing(Employee.id, _month_end(month), column="id")
+def _staff_lines(group: str | None) -> Select:
+    staff = _staff_at(MONTH_END)
+    standing = _standing(Employee.id, MONTH_END, column="id")
     query = (
         select(Employee, Declaration, Unit)
         .join(staff, staff.c.employee_id == Employee.id)
@@ -464,33 +484,33 @@ def _staff_lines(month: Month, group: str | None) -> Select:
 def unit_staff(month: Month, unit_id: int | None, group: str | None = None) -> list[StaffLine]:
     """A unit's staff at the end of `month`, each with the declaration standing then; `group`
     keeps one column of the table (see STAFF_FILTERS)."""
-    query = _staff_lines(month, group).where(_same_unit(Employee.unit_id, unit_id))
-    rows = db.session.execute(query.order_by(Employee.sort_key, Employee.id))
+    query = _staff_lines(group).where(_same_unit(Employee.unit_id, unit_id))
+    rows = db.session.execute(query.order_by(Employee.sort_key, Employee.id), _in(month))
     return [StaffLine(*row) for row in rows]
 
 
 def non_compliant_staff(month: Month) -> list[StaffLine]:
     """Everyone not on level 2 at the end of `month`, unit by unit."""
-    query = _staff_lines(month, "missing").order_by(
+    query = _staff_lines("missing").order_by(
         Unit.sort_key.asc().nulls_last(), Employee.sort_key, Employee.id
     )
-    return [StaffLine(*row) for row in db.session.execute(query)]
+    return [StaffLine(*row) for row in db.session.execute(query, _in(month))]
 
 
 def unit_notices(month: Month, unit_id: int) -> list[NoticeLine]:
     """The unit's notices dated in `month` or still awaiting a decision at its end."""
-    in_month, awaiting = _notice_in_month(month), _notice_awaiting(month)
+    in_month, awaiting = _notice_in_month(), _notice_awaiting()
     query = (
         select(Notice, in_month, awaiting)
         .options(
             joinedload(Notice.employee), joinedload(Notice.issuing_body), selectinload(Notice.cases)
         )
-        .where(Notice.unit_id == unit_id, _notices_known(month), or_(in_month, awaiting))
+        .where(Notice.unit_id == unit_id, _notices_known(), or_(in_month, awaiting))
         .order_by(Notice.notice_date, Notice.id)
     )
     return [
         NoticeLine(notice, bool(dated), bool(waiting))
-        for notice, dated, waiting in db.session.execute(query)
+        for notice, dated, waiting in db.session.execute(query, _in(month))
     ]
 
 
@@ -501,10 +521,10 @@ def unit_decisions(month: Month, unit_id: int) -> list[DecisionLine]:
         select(Appraisal, Employee.full_name, AppraisalOutcome.label, notices.scalar_subquery())
         .join(Employee, Employee.id == Appraisal.employee_id)
         .join(AppraisalOutcome, AppraisalOutcome.id == Appraisal.outcome_id)
-        .where(Appraisal.unit_id == unit_id, _decisions_in(month))
+        .where(Appraisal.unit_id == unit_id, _decisions_in())
         .order_by(Appraisal.recorded_at, Appraisal.id)
     )
-    return [DecisionLine(*row) for row in db.session.execute(query)]
+    return [DecisionLine(*row) for row in db.session.execute(query, _in(month))]
 
 
 # --- month by month --------------------------------------------------------------------
@@ -580,7 +600,7 @@ def _changes(months: Sequence[Month]) -> Select:
 def compliance_history(months: Sequence[Month]) -> History:
     """Staff and level-2 counts per unit at the end of each of `months`, in one query: the
     counts at the first month's end, then each later month's changes, added up in order."""
-    staff = _people_by_status(months[0])
+    staff = _people_by_status(literal(months[0].ends_utc(), DateTime), running=_is_running(months[0]))
     on_level2 = func.sum(staff.c.people).filter(_status_groups(staff.c.status)["level2"])
     first = select(
         literal(0), staff.c.unit_id, func.sum(staff.c.people), on_level2
