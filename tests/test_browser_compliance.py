@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from intranet.clock import local_today
 from intranet.months import Month
@@ -87,11 +87,31 @@ def test_admin_checks_last_month_opens_a_unit_and_downloads_the_table(
     context.close()
 
 
+def test_admin_follows_the_trend_month_by_month(
+    browser: Browser, base_url: str, last_month: Month, synced_app: Flask
+) -> None:
+    with synced_app.app_context():
+        staff = db.session.scalar(
+            select(func.count(Employee.id)).join(Unit).where(Unit.name == AN_LAO, Employee.active)
+        )
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    sign_in(page, base_url, DEMO_ADMIN, DEMO_PASSWORD)
+    page.goto(f"{base_url}/compliance?month={last_month.iso}")
+    page.get_by_role("link", name="Xem diễn biến theo tháng").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"12 tháng đến tháng {last_month.label}")
+    expect(page.get_by_role("img", name="Tỷ lệ mức độ 2 toàn Chi cục")).to_be_visible()
+    # Each unit's line in figures: two of An Lão's staff on level 2 by last month's end.
+    an_lao = page.locator("table.trend-table tbody tr").filter(has_text=AN_LAO)
+    expect(an_lao.locator("td").last).to_have_text(f"{200 / staff:.1f}%".replace(".", ","))
+    context.close()
+
+
 def test_the_table_fits_a_phone(browser: Browser, base_url: str, last_month: Month) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 800}, locale="vi-VN")
     page = context.new_page()
     sign_in(page, base_url, DEMO_ADMIN, DEMO_PASSWORD)
-    for path in (f"/compliance?month={last_month.iso}", "/compliance/report"):
+    for path in (f"/compliance?month={last_month.iso}", "/compliance/trend", "/compliance/report"):
         page.goto(base_url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     # The headers are hidden on a phone (one labelled card per unit): sorting is in the form.
