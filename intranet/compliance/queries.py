@@ -8,14 +8,14 @@ directory keeps no unit history, so a past month counts people where they are no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-from datetime import datetime
 from dataclasses import dataclass, fields
+from datetime import datetime
+from functools import cache
 
 from sqlalchemy import (
     ColumnElement,
-    DateTime,
     Date,
+    DateTime,
     Float,
     Select,
     and_,

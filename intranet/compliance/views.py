@@ -15,7 +15,7 @@ from ..extensions import db
 from ..read_only import read_only
 from . import exports
 from .chart import percent_chart
-from .labels import COLUMNS, NO_UNIT, figure_columns, STAFF_FILTER_LABELS, WHOLE, unit_name
+from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
 from ..months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
 from .queries import (
     SORTABLE,
@@ -23,13 +23,13 @@ from .queries import (
     STATUS_GROUPS,
     Sort,
     compliance_history,
-    units_in,
     non_compliant_staff,
     unit_compliance,
     unit_decisions,
     unit_figures,
     unit_notices,
     unit_staff,
+    units_in,
 )
 
 bp = Blueprint("compliance", __name__)
