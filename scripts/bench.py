@@ -53,15 +53,18 @@ from scripts.bench_data import (  # noqa: E402
     STAFF_BASE,
     bench_app,
     build,
+    copy_to,
     counts,
 )
 from scripts.load import Gunicorn, app_environment  # noqa: E402
 from tests.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd  # noqa: E402
+from tests.pg_server import Postgres  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ADMIN, HEAD, EMPLOYEE = "cb00000", "cb00001", "cb00500"  # see bench_data.people
 PAST_MONTHS_BACK = 6
 RENDERING_ONLY = "/bench/rendering-only"
+POSTGRESQL = " (PostgreSQL)"  # after the name of a figure measured on PostgreSQL
 HTTP_TIMEOUT = 30
 
 # figure -> (target, unit, whether higher is better)
@@ -90,7 +93,9 @@ class Figure:
 
     @property
     def target(self) -> float | None:
-        return TARGETS[self.name][0] if self.name in TARGETS else None
+        # The same targets on PostgreSQL.
+        name = self.name.removesuffix(POSTGRESQL)
+        return TARGETS[name][0] if name in TARGETS else None
 
     @property
     def verdict(self) -> str:
@@ -193,7 +198,7 @@ def compliance_figures(app: Flask, repeat: int, suffix: str = "") -> list[Figure
     ]
 
 
-def pages(app: Flask, repeat: int) -> list[Figure]:
+def pages(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
     """The request figures on the big data set, each signed in as the role that uses it."""
     counter = StatementCounter(app)
     employee, head, admin = app.test_client(), app.test_client(), app.test_client()
@@ -205,18 +210,39 @@ def pages(app: Flask, repeat: int) -> list[Figure]:
     def declare() -> None:
         expect(302, employee.post("/declaration", data=declaration))
 
-    figures = [
-        timed("employee home /", page(employee, "/"), counter, repeat),
-        timed("POST /declaration", declare, counter, repeat),
-        timed("head's /unit (100 staff)", page(head, "/unit"), counter, repeat),
-        *compliance_figures(app, repeat),
-        timed("/compliance.xlsx", page(admin, "/compliance.xlsx"), counter, max(5, repeat // 3)),
+    return [
+        timed("employee home /" + suffix, page(employee, "/"), counter, repeat),
+        timed("POST /declaration" + suffix, declare, counter, repeat),
+        timed("head's /unit (100 staff)" + suffix, page(head, "/unit"), counter, repeat),
+        *compliance_figures(app, repeat, suffix),
+        timed("/compliance.xlsx" + suffix, page(admin, "/compliance.xlsx"), counter,
+              max(5, repeat // 3)),
+        timed("rendering only (same table)" + suffix, page(admin, RENDERING_ONLY), counter, repeat),
+        timed("/compliance/trend (12 months)" + suffix, page(admin, "/compliance/trend"), counter,
+              repeat),
+        timed("/compliance/unit/<id> (100 staff)" + suffix, page(admin, "/compliance/unit/1"),
+              counter, repeat),
     ]
-    figures += [
-        timed("rendering only (same table)", page(admin, RENDERING_ONLY), counter, repeat),
-        timed("/compliance/trend (12 months)", page(admin, "/compliance/trend"), counter, repeat),
-        timed("/compliance/unit/<id> (100 staff)", page(admin, "/compliance/unit/1"), counter, repeat),
-    ]
+
+
+def on_postgresql(data: Path, slapd: Slapd, repeat: int) -> list[Figure]:
+    """The same request figures with the data set copied into a PostgreSQL server started for
+    the run (tests/pg_server.py: loopback only, fsync off, so writes cost less than on a
+    production server), its schema built by the migrations."""
+    from flask_migrate import upgrade
+
+    with Postgres() as server:
+        server.create_database("bench")
+        url = server.url("bench")
+        app = bench_app(url, **ldap_config(slapd))
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        copy_to(data, url)
+        add_rendering_only_page(app)
+        figures = pages(serving(app), repeat, POSTGRESQL)
+        with app.app_context():
+            db.engine.dispose()
     return figures
 
 
@@ -425,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached data sets")
     parser.add_argument("--skip-gunicorn", action="store_true", help="in-process figures only")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="the in-process request figures again on a PostgreSQL copy")
     parser.add_argument("--markdown", action="store_true",
                         help="print the last results (.bench/results.json) as Markdown, and stop")
     args = parser.parse_args(argv)
@@ -461,6 +489,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("in-process figures measured", flush=True)
                 if not args.skip_gunicorn:
                     figures += under_gunicorn(database, slapd, args.seconds, work)
+            if args.postgresql:
+                figures += on_postgresql(big, slapd, args.repeat)
+                print("PostgreSQL figures measured", flush=True)
             figures += directory_sync(work / "sync.db", slapd, args.staff)
     by_name = {f.name: f for f in figures}
     current = by_name["/compliance current month"]
@@ -470,6 +501,11 @@ def main(argv: list[str] | None = None) -> int:
                          f"/compliance current month, {args.units} units in both"))
     figures.append(ratio("ratio /compliance / rendering only", current,
                          by_name["rendering only (same table)"], "current month, 200 units"))
+    if args.postgresql:
+        figures.append(ratio("ratio /compliance / rendering only" + POSTGRESQL,
+                             by_name["/compliance current month" + POSTGRESQL],
+                             by_name["rendering only (same table)" + POSTGRESQL],
+                             "current month, 200 units"))
     same = (few_units[0].queries == current.queries
             and few_units[1].queries == by_name["/compliance past month"].queries)
     print(table(figures))

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for intranet and tests.ldap_server, when run as a script
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
 from intranet import create_app  # noqa: E402
 from intranet.extensions import db  # noqa: E402
@@ -163,11 +163,39 @@ def directory_ldif(staff: list[Person], names: list[str]) -> str:
 # -- the database ----------------------------------------------------------------------
 
 
-def bench_app(database: Path, **config: object):
+def bench_app(database: Path | str, **config: object):
+    """The app on a SQLite file (a Path) or on any SQLAlchemy URL."""
+    url = f"sqlite:///{database}" if isinstance(database, Path) else database
     return create_app({
         "TESTING": True, "SECRET_KEY": "bench-secret", "LDAP_URL": "",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", **config,
+        "SQLALCHEMY_DATABASE_URI": url, **config,
     })
+
+
+def copy_to(database: Path, url: str) -> None:
+    """The rows of a built SQLite data set into the migrated, still empty database at `url`
+    (PostgreSQL). Triggers are off while copying (session_replication_role): the rows are
+    copies, each employee's latest status included. Then each id sequence moves past the
+    copied ids, and VACUUM ANALYZE does what autovacuum would in time: the planner's
+    statistics, and the visibility map that lets an index-only scan skip the table."""
+    source, target = create_engine(f"sqlite:///{database}"), create_engine(url)
+    tables = db.metadata.sorted_tables
+    with source.connect() as read, target.begin() as write:
+        write.execute(text("SET session_replication_role = replica"))
+        write.execute(text("TRUNCATE " + ", ".join(table.name for table in tables)))
+        for table in tables:
+            rows = [dict(row._mapping) for row in read.execute(table.select())]
+            for start in range(0, len(rows), 5000):
+                write.execute(table.insert(), rows[start:start + 5000])
+            if "id" in table.c and rows:
+                write.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), max(id)) "
+                    f"FROM {table.name}"
+                ))
+    with target.connect() as maintain:  # VACUUM runs outside a transaction
+        maintain.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+    source.dispose()
+    target.dispose()
 
 
 def fill(staff: list[Person], names: list[str], scale: float, rng: random.Random) -> None:

@@ -27,6 +27,14 @@ def test_the_app_runs_on_its_own_postgresql_database(app: Flask) -> None:
         assert db.session.scalar(select(func.count(Employee.id))) == 0
 
 
+def test_no_jit_in_the_app_s_sessions(app: Flask) -> None:
+    # Compiling the compliance statements to machine code cost more than running them.
+    with app.app_context():
+        assert db.session.scalar(text("SHOW jit")) == "off"
+        db.session.rollback()
+        assert db.session.scalar(text("SHOW jit")) == "off"  # a setting of the session
+
+
 def test_the_schema_and_seeds_come_from_the_migrations(app: Flask) -> None:
     with app.app_context():
         head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
