@@ -4,8 +4,9 @@ Uses the cached data sets of scripts/bench_data.py (20,000 staff in 200 units, a
 in 20 units), each copied to a temporary folder so the run never changes the cache, and a
 real slapd (tests/ldap_server.py) holding the matching directory. Measures in-process with
 the Flask test client (signed in through the directory), then under gunicorn with 2 workers
-and 20 concurrent clients. Everything stays on 127.0.0.1 and each phase is bounded in time.
-Prints one table and writes it to .bench/results.json.
+and 20 concurrent clients, then in-process again on a PostgreSQL copy of the data (a server
+started for the run, tests/pg_server.py). Everything stays on 127.0.0.1 and each phase is
+bounded in time. Prints one table and writes it to .bench/results.json.
 
     .venv/bin/python scripts/bench.py --repeat 30 --seconds 15
 """
@@ -451,8 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached data sets")
     parser.add_argument("--skip-gunicorn", action="store_true", help="in-process figures only")
-    parser.add_argument("--postgresql", action="store_true",
-                        help="the in-process request figures again on a PostgreSQL copy")
+    parser.add_argument("--skip-postgresql", action="store_true",
+                        help="not the request figures again on a PostgreSQL copy of the data")
     parser.add_argument("--markdown", action="store_true",
                         help="print the last results (.bench/results.json) as Markdown, and stop")
     args = parser.parse_args(argv)
@@ -489,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("in-process figures measured", flush=True)
                 if not args.skip_gunicorn:
                     figures += under_gunicorn(database, slapd, args.seconds, work)
-            if args.postgresql:
+            if not args.skip_postgresql:
                 figures += on_postgresql(big, slapd, args.repeat)
                 print("PostgreSQL figures measured", flush=True)
             figures += directory_sync(work / "sync.db", slapd, args.staff)
@@ -501,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"/compliance current month, {args.units} units in both"))
     figures.append(ratio("ratio /compliance / rendering only", current,
                          by_name["rendering only (same table)"], "current month, 200 units"))
-    if args.postgresql:
+    if not args.skip_postgresql:
         figures.append(ratio("ratio /compliance / rendering only" + POSTGRESQL,
                              by_name["/compliance current month" + POSTGRESQL],
                              by_name["rendering only (same table)" + POSTGRESQL],
