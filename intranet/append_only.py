@@ -15,6 +15,7 @@ APPEND_ONLY_TABLES = (
     "appraisal",
     "appraisal_notice",
     "audit_event",
+    "roster_entry",
 )
 
 PG_FUNCTION = """

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .extensions import db
 from .append_only import install_on as install_append_only
 from .latest_status import install_on as install_latest_status
+from .roster import install_on as install_roster
 from .vietnamese import name_sort_key, text_sort_key
 
 
@@ -95,6 +96,28 @@ class Employee(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Employee {self.username!r}>"
+
+
+class RosterEntry(db.Model):
+    """From `at` on, the employee is on the staff of `unit` (or of no unit), or has left.
+
+    Written by the database whenever an employee row is created, changes unit, leaves or
+    comes back (intranet/roster.py); append-only. Past months place people by it.
+    """
+
+    __tablename__ = "roster_entry"
+    # The entry standing at a moment is one seek per person in the first; the entries of a
+    # span of months one range of the second. Both answer without reading the table.
+    __table_args__ = (
+        Index("ix_roster_entry_standing", "employee_id", "at", "id", "unit_id", "on_staff"),
+        Index("ix_roster_entry_moment", "at", "employee_id", "id", "unit_id", "on_staff"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    on_staff: Mapped[bool] = mapped_column()
+    at: Mapped[datetime] = mapped_column()
 
 
 class VneidStatus(enum.StrEnum):
@@ -284,3 +307,4 @@ class AuditEvent(db.Model):
 
 install_append_only(db.metadata)
 install_latest_status(db.metadata)
+install_roster(db.metadata)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from intranet.clock import local_today
 from intranet.months import Month
 from intranet.extensions import db
-from intranet.models import Declaration, Employee, Unit
+from intranet.models import Declaration, Employee, RosterEntry, Unit
 
 from .browser import live_server, sign_in
 from .conftest import DEMO_ADMIN, DEMO_PASSWORD
@@ -29,7 +29,10 @@ def last_month(synced_app: Flask) -> Month:
     with synced_app.app_context():
         month = Month.containing(local_today()).previous()
         for employee in db.session.scalars(select(Employee)):
+            # On the roster since then: the sync that added them only says "from now".
             employee.created_at = datetime(2025, 1, 1)
+            db.session.add(RosterEntry(employee_id=employee.id, unit_id=employee.unit_id,
+                                       on_staff=True, at=employee.created_at))
         an_lao = db.session.scalars(
             select(Employee).join(Unit).where(Unit.name == AN_LAO).order_by(Employee.id).limit(2)
         )

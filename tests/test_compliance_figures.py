@@ -313,7 +313,7 @@ def test_history_month_by_month(data: DataSet) -> None:
     assert history.of(data.units["C"])[0].percent is None
 
 
-def test_history_agrees_with_each_months_table(data: DataSet) -> None:
+def assert_history_agrees_with_each_months_table() -> None:
     # The chart adds up month-by-month changes; the table counts each month afresh.
     months = Month(2024, 6).back(8)
     history = compliance_history(months)
@@ -321,6 +321,33 @@ def test_history_agrees_with_each_months_table(data: DataSet) -> None:
         for row in unit_compliance(month).rows:
             point = history.of(row.unit_id)[position]
             assert (point.staff, point.level2) == (row.figures.staff, row.figures.level2), month
+
+
+def test_history_agrees_with_each_months_table(data: DataSet) -> None:
+    assert_history_agrees_with_each_months_table()
+
+
+def test_each_month_counts_people_in_the_unit_they_were_in_then(data: DataSet) -> None:
+    u = data.units
+    before = by_unit(APRIL)
+    mover = db.session.get(Employee, data.people["b2"])  # in B, on level 2 since 1 March
+    mover.unit_id, mover.synced_at = u["A"], datetime(2024, 4, 10)  # the sync that saw the move
+    back = db.session.get(Employee, data.people["left_before"])  # left on 15 February, level 1
+    back.active, back.left_at, back.synced_at = True, None, datetime(2024, 4, 20)
+    db.session.commit()
+
+    assert by_unit(MARCH)[u["B"]] == Figures(staff=2, level2=2)  # the move came after March
+    assert by_unit(MARCH)[u["A"]].staff == 6  # and the one who left is not back yet
+    april = by_unit(APRIL)
+    assert april[u["B"]] == Figures(staff=1, level2=1)
+    assert (april[u["A"]].staff, april[u["A"]].level2, april[u["A"]].level1) == (
+        before[u["A"]].staff + 2, before[u["A"]].level2 + 1, before[u["A"]].level1 + 1
+    )
+    assert mover.id in {line.employee.id for line in unit_staff(MARCH, u["B"])}
+    assert mover.id not in {line.employee.id for line in unit_staff(MARCH, u["A"])}
+    assert mover.id in {line.employee.id for line in unit_staff(APRIL, u["A"])}
+    assert {line.unit.id for line in non_compliant_staff(MARCH) if line.employee.id == back.id} == set()
+    assert_history_agrees_with_each_months_table()
 
 
 def test_the_latest_status_on_each_employee_row_follows_the_declarations(data: DataSet) -> None:

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from intranet.directory import Directory, directory_from_config
 from intranet.extensions import db
-from intranet.models import AuditEvent, Employee, Unit
+from intranet.models import AuditEvent, Employee, RosterEntry, Unit
 
 from .conftest import DEMO_EMPLOYEE, csrf_token
 
@@ -19,10 +21,11 @@ def count(model: type, *criteria) -> int:
 
 
 class ShrunkDirectory(Directory):
-    """The demo directory with some people gone and one renamed, as after staff changes."""
+    """The demo directory with some people gone, renamed or moved, as after staff changes."""
 
     gone: set[str] = set()
     renamed: dict[str, str] = {}
+    moved: dict[str, str] = {}
 
     def people(self):
         for person in super().people():
@@ -30,14 +33,18 @@ class ShrunkDirectory(Directory):
                 continue
             if person.username in self.renamed:
                 person = dataclasses.replace(person, full_name=self.renamed[person.username])
+            if person.username in self.moved:
+                person = dataclasses.replace(person, unit_name=self.moved[person.username])
             yield person
 
 
-def use_shrunk_directory(app: Flask, gone: set[str], renamed: dict[str, str]) -> None:
+def use_shrunk_directory(
+    app: Flask, gone: set[str], renamed: dict[str, str], moved: dict[str, str] | None = None
+) -> None:
     def factory(config):
         real = directory_from_config(config)
         directory = ShrunkDirectory(real.settings, real.server, real.client_strategy)
-        directory.gone, directory.renamed = gone, renamed
+        directory.gone, directory.renamed, directory.moved = gone, renamed, moved or {}
         return directory
 
     app.config["DIRECTORY_FACTORY"] = factory
@@ -83,6 +90,49 @@ def test_sync_updates_and_deactivates_but_never_deletes(synced_app: Flask) -> No
     with synced_app.app_context():
         back = db.session.scalar(select(Employee).filter_by(username=someone))
         assert back.active and back.left_at is None
+
+
+def test_the_roster_keeps_each_move_departure_and_return(synced_app: Flask) -> None:
+    def entries() -> list[tuple[str | None, bool]]:
+        rows = db.session.execute(
+            select(Unit.name, RosterEntry.on_staff, RosterEntry.at)
+            .join(Employee, Employee.id == RosterEntry.employee_id)
+            .outerjoin(Unit, Unit.id == RosterEntry.unit_id)
+            .where(Employee.username == DEMO_EMPLOYEE)
+            .order_by(RosterEntry.at, RosterEntry.id)
+        )
+        return [(name, on_staff) for name, on_staff, _at in rows]
+
+    with synced_app.app_context():
+        first = entries()
+        assert first == [("Hạt Kiểm lâm An Lão", True)]
+    steps = [
+        ({}, {DEMO_EMPLOYEE: "Hạt Kiểm lâm Hoài Nhơn"}),  # moved
+        ({DEMO_EMPLOYEE}, {}),  # gone from the directory
+        (set(), {DEMO_EMPLOYEE: "Hạt Kiểm lâm Hoài Nhơn"}),  # back, in the new unit
+        (set(), {DEMO_EMPLOYEE: "Hạt Kiểm lâm Hoài Nhơn"}),  # nothing new: no entry
+    ]
+    for gone, moved in steps:
+        use_shrunk_directory(synced_app, gone=set(gone), renamed={}, moved=moved)
+        result = synced_app.test_cli_runner().invoke(args=["directory", "sync"])
+        assert result.exit_code == 0, result.output
+    with synced_app.app_context():
+        assert entries() == [
+            ("Hạt Kiểm lâm An Lão", True),
+            ("Hạt Kiểm lâm Hoài Nhơn", True),
+            ("Hạt Kiểm lâm Hoài Nhơn", False),
+            ("Hạt Kiểm lâm Hoài Nhơn", True),
+        ]
+        employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        times = db.session.scalars(
+            select(RosterEntry.at).filter_by(employee_id=employee.id).order_by(RosterEntry.id)
+        ).all()
+        # Each at the sync that saw it; the last sync saw nothing new.
+        assert times == sorted(set(times)) and times[-1] < employee.synced_at
+        entry = db.session.scalar(select(RosterEntry).filter_by(employee_id=employee.id))
+        entry.on_staff = False
+        with pytest.raises(DBAPIError):  # the roster is a record: append-only
+            db.session.commit()
 
 
 def test_staff_member_who_left_cannot_sign_in_with_an_old_session(

@@ -1,9 +1,9 @@
 """The figures behind the compliance pages, each one SQL query, whatever the number of units.
 
 Every figure is the state at the END of a month (local time), rebuilt from the append-only
-history: the staff active then, each with the latest declaration made by then, and the
-notices and decisions recorded by then. A unit is the employee's *current* unit: the
-directory keeps no unit history, so a past month counts people where they are now.
+records: the staff on the roster then, each in the unit they were in then
+(intranet/roster.py) with the latest declaration made by then, and the notices and
+decisions recorded by then.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Select,
+    Subquery,
     and_,
     bindparam,
     case,
@@ -40,6 +41,7 @@ from ..models import (
     Declaration,
     Employee,
     Notice,
+    RosterEntry,
     Unit,
     VneidStatus,
     appraisal_notice,
@@ -280,7 +282,22 @@ def _standing(employee_id: ColumnElement[int], moment: ColumnElement, *, column:
     )
 
 
+def _roster_entry(employee_id: ColumnElement[int], moment: ColumnElement):
+    """The id of the employee's roster entry standing at `moment` (intranet/roster.py): one
+    seek per person in ix_roster_entry_standing."""
+    earlier = aliased(RosterEntry)
+    return (
+        select(earlier.id)
+        .where(earlier.employee_id == employee_id, earlier.at <= moment)
+        .order_by(earlier.at.desc(), earlier.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def _on_staff(moment: ColumnElement[datetime]) -> ColumnElement[bool]:
+    """On the staff at `moment`, from the employee row: true of the roster's latest entry, so
+    only for a moment no later than the month now running."""
     return and_(
         Employee.created_at <= moment,
         or_(Employee.left_at.is_(None), Employee.left_at > moment),
@@ -288,15 +305,18 @@ def _on_staff(moment: ColumnElement[datetime]) -> ColumnElement[bool]:
 
 
 def _staff_at(end: ColumnElement[datetime]):
-    """(employee_id, unit_id, status): who was on the staff at `end`, with the status of
-    the declaration standing then (None if they had not declared yet)."""
+    """(employee_id, unit_id, status): who was on the staff at `end`, in the unit they were in
+    then (the roster), with the status of the declaration standing then (None if they had
+    not declared yet)."""
+    entry = aliased(RosterEntry)
     return (
         select(
             Employee.id.label("employee_id"),
-            Employee.unit_id,
+            entry.unit_id,
             _standing(Employee.id, end).label("status"),
         )
-        .where(_on_staff(end))
+        .join(entry, entry.id == _roster_entry(Employee.id, end))
+        .where(entry.on_staff)
         .subquery("staff")
     )
 
@@ -305,8 +325,8 @@ def _people_by_status(end: ColumnElement[datetime], *, running: bool):
     """(unit_id, status, people): how many of each unit's staff stood at each status at `end`.
 
     While the month runs (`running`), nothing can be dated after its end, so each person's
-    standing declaration is their latest: its status is on their row
-    (intranet/latest_status.py), counted from one index. Otherwise the history answers, one
+    standing declaration is their latest and their roster entry too: the status and the unit
+    are on their row (intranet/latest_status.py), counted from one index. Otherwise the history answers, one
     seek per person (the tests check that both agree on the current month). Counting by
     status first finds each person's status once: counted straight from _staff_at, the
     status subquery would be run again for every column that tests it.
@@ -467,7 +487,9 @@ def unit_figures(month: Month, unit_id: int | None) -> Figures:
 # --- the people behind the numbers -----------------------------------------------------
 
 
-def _staff_lines(group: str | None) -> Select:
+def _staff_lines(group: str | None) -> tuple[Select, Subquery]:
+    """Employee, standing declaration and unit of everyone on the staff at the month's end,
+    and the subquery that places them (for its unit_id); `group` keeps one column."""
     staff = _staff_at(MONTH_END)
     standing = _standing(Employee.id, MONTH_END, column="id")
     query = (
@@ -478,22 +500,22 @@ def _staff_lines(group: str | None) -> Select:
     )
     if group is not None:
         query = query.where(_status_groups(staff.c.status)[group])
-    return query
+    return query, staff
 
 
 def unit_staff(month: Month, unit_id: int | None, group: str | None = None) -> list[StaffLine]:
-    """A unit's staff at the end of `month`, each with the declaration standing then; `group`
-    keeps one column of the table (see STAFF_FILTERS)."""
-    query = _staff_lines(group).where(_same_unit(Employee.unit_id, unit_id))
+    """A unit's staff at the end of `month` (those in it then), each with the declaration
+    standing then; `group` keeps one column of the table (see STAFF_FILTERS)."""
+    query, staff = _staff_lines(group)
+    query = query.where(_same_unit(staff.c.unit_id, unit_id))
     rows = db.session.execute(query.order_by(Employee.sort_key, Employee.id), _in(month))
     return [StaffLine(*row) for row in rows]
 
 
 def non_compliant_staff(month: Month) -> list[StaffLine]:
     """Everyone not on level 2 at the end of `month`, unit by unit."""
-    query = _staff_lines("missing").order_by(
-        Unit.sort_key.asc().nulls_last(), Employee.sort_key, Employee.id
-    )
+    query, _staff = _staff_lines("missing")
+    query = query.order_by(Unit.sort_key.asc().nulls_last(), Employee.sort_key, Employee.id)
     return [StaffLine(*row) for row in db.session.execute(query, _in(month))]
 
 
@@ -534,8 +556,8 @@ def _changes(months: Sequence[Month]) -> Select:
     """(position, unit_id, staff, level2): how each unit's counts changed between the end of
     the month before `position` and the end of its month, for every month but the first.
 
-    A count changes only when someone joins, leaves or declares, so the history costs a
-    look at what happened in the months shown rather than the whole staff once per month.
+    A count changes only when someone joins, moves, leaves or declares, so the history costs
+    a look at what happened in the months shown rather than the whole staff once per month.
     """
     ends = [month.ends_utc() for month in months]
 
@@ -562,35 +584,41 @@ def _changes(months: Sequence[Month]) -> Select:
         .limit(1)
         .scalar_subquery()
     )
-    # A declaration while on the staff moves the count by its status against the one before;
-    # joining brings in the status the person had declared by then, leaving takes it away.
+    # A declaration moves the count of the unit the person was in then (if on the staff) by
+    # its status against the one before. At one instant, a roster change comes first.
+    placed = aliased(RosterEntry)
     declared = (
         select(
             month_of(Declaration.declared_at).label("position"),
-            Employee.unit_id,
+            placed.unit_id,
             literal(0).label("staff"),
             (is_level2(Declaration.status) - is_level2(replaced)).label("level2"),
         )
-        .join(Employee, Employee.id == Declaration.employee_id)
-        .where(
-            shown(Declaration.declared_at),
-            Employee.created_at < Declaration.declared_at,
-            or_(Employee.left_at.is_(None), Employee.left_at > Declaration.declared_at),
-        )
+        .join(placed, placed.id == _roster_entry(Declaration.employee_id, Declaration.declared_at))
+        .where(shown(Declaration.declared_at), placed.on_staff)
     )
-    # Few people join or leave in a year: one pass over the staff finds them.
-    joined = select(
-        month_of(Employee.created_at),
-        Employee.unit_id,
-        literal(1),
-        is_level2(_standing(Employee.id, Employee.created_at)),
-    ).where(shown(Employee.created_at))
-    left = select(
-        month_of(Employee.left_at),
-        Employee.unit_id,
-        literal(-1),
-        -is_level2(_standing(Employee.id, Employee.left_at, inclusive=False)),
-    ).where(Employee.left_at.is_not(None), shown(Employee.left_at))
+    # A roster change (joining, moving, leaving, coming back; few in a year) takes the person,
+    # with the status declared before it, out of the unit they were in and into the new one.
+    entry, before, earlier = aliased(RosterEntry), aliased(RosterEntry), aliased(RosterEntry)
+    previous = (
+        select(earlier.id)
+        .where(
+            earlier.employee_id == entry.employee_id,
+            tuple_(earlier.at, earlier.id) < tuple_(entry.at, entry.id),
+        )
+        .order_by(earlier.at.desc(), earlier.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    carried = is_level2(_standing(entry.employee_id, entry.at, inclusive=False))
+    joined = select(month_of(entry.at), entry.unit_id, literal(1), carried).where(
+        shown(entry.at), entry.on_staff
+    )
+    left = (
+        select(month_of(entry.at), before.unit_id, literal(-1), -carried)
+        .join(before, before.id == previous)
+        .where(shown(entry.at), before.on_staff)
+    )
     events = union_all(declared, joined, left).subquery("events")
     return select(
         events.c.position, events.c.unit_id, func.sum(events.c.staff), func.sum(events.c.level2)
