@@ -7,7 +7,7 @@ decisions recorded by then.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
+    ScalarSelect,
     Select,
     Subquery,
     and_,
@@ -266,33 +267,46 @@ def _is_running(month: Month) -> bool:
     return month.ends_utc() >= utcnow()
 
 
-def _standing(employee_id: ColumnElement[int], moment: ColumnElement, *, column: str = "status",
-              inclusive: bool = True):
-    """A column of the employee's declaration standing at `moment` (made by then, or strictly
-    before it): the latest, ties going to the highest id. One seek per person in
-    ix_declaration_standing_status, which holds the status: no table row is read."""
-    earlier = aliased(Declaration)
-    made = earlier.declared_at <= moment if inclusive else earlier.declared_at < moment
+# The two timelines, each a record per change: (model, its time column).
+DECLARATIONS = (Declaration, "declared_at")
+ROSTER = (RosterEntry, "at")
+
+
+def _latest(timeline, employee_id: ColumnElement[int], column: str, made) -> ScalarSelect:
+    """`column` of the employee's latest record on `timeline` for which made(record) holds:
+    the latest time, ties going to the highest id. One seek per person in the timeline's
+    index (ix_declaration_standing_status, ix_roster_entry_standing), which holds every
+    column asked for: no table row is read."""
+    model, time = timeline
+    earlier = aliased(model)
+    moment = getattr(earlier, time)
     return (
         select(getattr(earlier, column))
-        .where(earlier.employee_id == employee_id, made)
-        .order_by(earlier.declared_at.desc(), earlier.id.desc())
+        .where(earlier.employee_id == employee_id, made(earlier, moment))
+        .order_by(moment.desc(), earlier.id.desc())
         .limit(1)
         .scalar_subquery()
     )
 
 
-def _roster_entry(employee_id: ColumnElement[int], moment: ColumnElement):
-    """The id of the employee's roster entry standing at `moment` (intranet/roster.py): one
-    seek per person in ix_roster_entry_standing."""
-    earlier = aliased(RosterEntry)
-    return (
-        select(earlier.id)
-        .where(earlier.employee_id == employee_id, earlier.at <= moment)
-        .order_by(earlier.at.desc(), earlier.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+def _standing(employee_id: ColumnElement[int], moment: ColumnElement, *, column: str = "status",
+              inclusive: bool = True) -> ScalarSelect:
+    """A column of the employee's declaration standing at `moment` (made by then, or strictly
+    before it)."""
+    if inclusive:
+        return _latest(DECLARATIONS, employee_id, column, lambda _d, made: made <= moment)
+    return _latest(DECLARATIONS, employee_id, column, lambda _d, made: made < moment)
+
+
+def _roster_entry(employee_id: ColumnElement[int], moment: ColumnElement) -> ScalarSelect:
+    """The id of the employee's roster entry standing at `moment` (intranet/roster.py)."""
+    return _latest(ROSTER, employee_id, "id", lambda _r, at: at <= moment)
+
+
+def _before(timeline, record) -> Callable:
+    """made() for the records of the same person before `record` (an aliased model)."""
+    _model, time = timeline
+    return lambda earlier, moment: tuple_(moment, earlier.id) < tuple_(getattr(record, time), record.id)
 
 
 def _on_staff(moment: ColumnElement[datetime]) -> ColumnElement[bool]:
@@ -573,16 +587,8 @@ def _changes(months: Sequence[Month]) -> Select:
 
     # Each declaration in the months shown (one range of ix_declaration_moment) against the
     # one it replaced: the person's declaration just before it, one seek each.
-    earlier = aliased(Declaration)
-    replaced = (
-        select(earlier.status)
-        .where(
-            earlier.employee_id == Declaration.employee_id,
-            tuple_(earlier.declared_at, earlier.id) < tuple_(Declaration.declared_at, Declaration.id),
-        )
-        .order_by(earlier.declared_at.desc(), earlier.id.desc())
-        .limit(1)
-        .scalar_subquery()
+    replaced = _latest(
+        DECLARATIONS, Declaration.employee_id, "status", _before(DECLARATIONS, Declaration)
     )
     # A declaration moves the count of the unit the person was in then (if on the staff) by
     # its status against the one before. At one instant, a roster change comes first.
@@ -599,17 +605,8 @@ def _changes(months: Sequence[Month]) -> Select:
     )
     # A roster change (joining, moving, leaving, coming back; few in a year) takes the person,
     # with the status declared before it, out of the unit they were in and into the new one.
-    entry, before, earlier = aliased(RosterEntry), aliased(RosterEntry), aliased(RosterEntry)
-    previous = (
-        select(earlier.id)
-        .where(
-            earlier.employee_id == entry.employee_id,
-            tuple_(earlier.at, earlier.id) < tuple_(entry.at, entry.id),
-        )
-        .order_by(earlier.at.desc(), earlier.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    entry, before = aliased(RosterEntry), aliased(RosterEntry)
+    previous = _latest(ROSTER, entry.employee_id, "id", _before(ROSTER, entry))
     carried = is_level2(_standing(entry.employee_id, entry.at, inclusive=False))
     joined = select(month_of(entry.at), entry.unit_id, literal(1), carried).where(
         shown(entry.at), entry.on_staff
