@@ -6,6 +6,8 @@ and by the migrations, so both build the same guard.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import DDL, MetaData, event
 
 APPEND_ONLY_TABLES = (
@@ -44,10 +46,17 @@ def trigger_statements(table: str, dialect: str) -> list[str]:
     return []
 
 
+def create_with(metadata: MetaData, table: str, statements: Callable[[str], list[str]]) -> None:
+    """Run statements(dialect) after `table` is created from the models (create_all), on
+    SQLite and PostgreSQL: how the triggers reach a database not built by the migrations."""
+    for dialect in ("sqlite", "postgresql"):
+        for statement in statements(dialect):
+            event.listen(
+                metadata.tables[table], "after_create", DDL(statement).execute_if(dialect=dialect)
+            )
+
+
 def install_on(metadata: MetaData) -> None:
     """Add the triggers whenever these tables are created from the models."""
     for name in APPEND_ONLY_TABLES:
-        table = metadata.tables[name]
-        for dialect in ("sqlite", "postgresql"):
-            for statement in trigger_statements(name, dialect):
-                event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+        create_with(metadata, name, lambda dialect, name=name: trigger_statements(name, dialect))

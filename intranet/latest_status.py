@@ -9,7 +9,9 @@ Used by the models (create_all) and by migration 0007, so both build the same tr
 """
 from __future__ import annotations
 
-from sqlalchemy import DDL, MetaData, event
+from sqlalchemy import MetaData
+
+from .append_only import create_with
 
 TRIGGER = "declaration_sets_latest_status"
 
@@ -50,9 +52,4 @@ def drop_statements(dialect: str) -> list[str]:
 
 
 def install_on(metadata: MetaData) -> None:
-    """Add the trigger whenever the declaration table is created from the models."""
-    for dialect in ("sqlite", "postgresql"):
-        for statement in trigger_statements(dialect):
-            event.listen(
-                metadata.tables["declaration"], "after_create", DDL(statement).execute_if(dialect=dialect)
-            )
+    create_with(metadata, "declaration", trigger_statements)

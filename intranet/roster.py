@@ -8,7 +8,9 @@ append-only like the other records. Used by the models (create_all) and by migra
 """
 from __future__ import annotations
 
-from sqlalchemy import DDL, MetaData, event
+from sqlalchemy import MetaData
+
+from .append_only import create_with
 
 TRIGGER = "employee_roster"
 
@@ -63,9 +65,4 @@ def drop_statements(dialect: str) -> list[str]:
 
 
 def install_on(metadata: MetaData) -> None:
-    """Add the triggers whenever the employee table is created from the models."""
-    for dialect in ("sqlite", "postgresql"):
-        for statement in trigger_statements(dialect):
-            event.listen(
-                metadata.tables["employee"], "after_create", DDL(statement).execute_if(dialect=dialect)
-            )
+    create_with(metadata, "employee", trigger_statements)
