@@ -19,7 +19,8 @@ from ..months import Month
 from .queries import ComplianceTable, Figures, StaffLine
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+# Flask adds "; charset=utf-8" to any text/* type itself; naming it here sent it twice.
+CSV_MIMETYPE = "text/csv"
 
 # A cell starting with one of these is a formula (or becomes one) in a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
