@@ -41,14 +41,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 translations: install
 	$(BIN)/pybabel -q compile -d translations
 
-# The tests start a real OpenLDAP slapd and a PostgreSQL server, and drive the
-# distribution's Chromium.
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql
+# The tests start a real OpenLDAP slapd and a PostgreSQL server, drive the
+# distribution's Chromium, and open the XLSX export in LibreOffice (checked through poppler).
+SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql libreoffice-calc-nogui poppler-utils
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \
