@@ -100,3 +100,11 @@ def test_audit_log_until_keeps_the_whole_last_day(admin_client: FlaskClient) -> 
 def test_csv_names_its_charset_once(admin_client: FlaskClient) -> None:
     for path in ("/compliance.csv", "/compliance-missing.csv"):
         assert admin_client.get(path).headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_the_refusal_is_in_english_for_an_english_session(synced_app: Flask, employee_client: FlaskClient) -> None:
+    employee_client.post("/language", data={"lang": "en", "next": "/", "csrf_token": csrf_token(employee_client, "/")})
+    token = csrf_token(employee_client, "/declaration")
+    response = employee_client.post("/declaration", data={"status": "none", "note": a_file(), "csrf_token": token})
+    assert response.status_code == 400
+    assert "This form does not accept attached files." in response.get_data(as_text=True)
