@@ -1,4 +1,5 @@
-"""Request shapes no page takes, refused before any view runs: NUL bytes and stray file parts."""
+"""Request shapes no page takes, refused before any view runs: NUL bytes, stray file parts,
+and bodies that are not HTML forms."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,6 +13,8 @@ from .errors import render_error
 View = TypeVar("View", bound=Callable)
 
 FILES_ALLOWED = "accepts_files"
+# What a browser sends for a <form>; Flask-WTF would also read a JSON body as form data.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def accepts_files(view: View) -> View:
@@ -21,8 +24,17 @@ def accepts_files(view: View) -> View:
 
 
 def register(app: Flask) -> None:
+    app.before_request(refuse_other_bodies)
     app.before_request(refuse_nul_bytes)
     app.before_request(refuse_stray_files)
+
+
+def refuse_other_bodies():
+    """A body that is not a form (JSON, XML, ...): the forms would get numbers, lists or
+    objects where they expect text. No page sends one."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.mimetype not in ("", *FORM_TYPES):
+        return render_error(415)
+    return None
 
 
 def refuse_nul_bytes() -> None:

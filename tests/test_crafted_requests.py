@@ -108,3 +108,27 @@ def test_the_refusal_is_in_english_for_an_english_session(synced_app: Flask, emp
     response = employee_client.post("/declaration", data={"status": "none", "note": a_file(), "csrf_token": token})
     assert response.status_code == 400
     assert "This form does not accept attached files." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", [{"username": 5, "password": {"a": 1}}, [1, 2], "x"])
+def test_a_json_body_at_sign_in_is_refused(synced_app: Flask, client: FlaskClient, body: object) -> None:
+    response = client.post("/login", json=body, headers={"X-CSRFToken": csrf_token(client)})
+    assert response.status_code == 415
+    assert "Dữ liệu gửi lên phải là một biểu mẫu." in response.get_data(as_text=True)
+
+
+def test_a_json_declaration_is_refused_and_writes_nothing(synced_app: Flask, employee_client: FlaskClient) -> None:
+    token = csrf_token(employee_client, "/declaration")
+    for body in ({"status": "none", "note": 5}, {"status": "level2_active", "activated_on": ["01/01/2024"]}):
+        assert employee_client.post("/declaration", json=body, headers={"X-CSRFToken": token}).status_code == 415
+    assert count(synced_app, Declaration) == 0
+
+
+def test_a_json_notice_is_refused(synced_app: Flask, head_client: FlaskClient) -> None:
+    data = {**notice_form(synced_app), "reference_number": {"x": 1}, "cases-0-filed_on": 5}
+    response = head_client.post("/notices/new", json=data, headers={"X-CSRFToken": csrf_token(head_client, "/")})
+    assert response.status_code == 415 and count(synced_app, Notice) == 0
+
+
+def test_a_get_with_a_content_type_is_answered_as_usual(admin_client: FlaskClient) -> None:
+    assert admin_client.get("/admin/", headers={"Content-Type": "application/json"}).status_code == 200

@@ -1,7 +1,7 @@
 """Every route of the URL map, as every role, sent every hostile shape the security review
 used: line breaks (CR/LF and Unicode separators), NUL, 100 KB strings, file parts, repeated,
-missing and empty fields, extreme and malformed dates, months and ids. No answer is a 5xx,
-and a request that is refused (or only re-shows its form) writes nothing.
+missing and empty fields, extreme and malformed dates, months and ids, JSON bodies. No answer
+is a 5xx, and a request that is refused (or only re-shows its form) writes nothing.
 
 The routes and their URLs come from the access matrix (which fails when a route is missing
 from it); the fields a POST takes come from the forms the pages render, the query parameters
@@ -237,7 +237,8 @@ class Walk:
         return client_for(self.app, self.role)
 
     def send(self, route: Route, label: str, *, url: str | None = None,
-             query: list[tuple[str, str]] | None = None, form: list[tuple[str, object]] | None = None) -> bool:
+             query: list[tuple[str, str]] | None = None, form: list[tuple[str, object]] | None = None,
+             json: object = None) -> bool:
         """Send one request and check the answer; whether the role was turned away."""
         self.requests += 1
         client, token = self.client, self.token
@@ -251,7 +252,10 @@ class Walk:
             data = MultiDict()
             for name, value in form:
                 data.add(name, token if value == self.token else value)
-        response = client.open(url or route.url, method=route.method, query_string=query, data=data)
+        if json is not None:  # with the token in the header Flask-WTF also reads
+            response = client.open(url or route.url, method=route.method, json=json, headers={"X-CSRFToken": token})
+        else:
+            response = client.open(url or route.url, method=route.method, query_string=query, data=data)
         status = response.status_code
         where = f"{self.role} {route.method} {route.endpoint} [{label}]"
         self.last_counts = self.counts()
@@ -325,6 +329,9 @@ def walk_post(walk: Walk, route: Route, spec: FormSpec) -> None:
     for label, form in (all_at_once(fields) if away else mutations(fields, spec.parsed)):
         walk.serial += 1
         walk.send(route, label, form=unique(form, walk.serial))  # type: ignore[arg-type]
+    as_json = dict(unique(fields, walk.serial))
+    for label, body in (("JSON", as_json), ("JSON numbers", {name: 5 for name in as_json}), ("JSON list", [1, 2])):
+        walk.send(route, label, json=body)
     split = urlsplit(route.url)
     linked = parse_qsl(split.query, keep_blank_values=True)
     base = [*linked, *((name, "") for name in query_names if name not in dict(linked))]
