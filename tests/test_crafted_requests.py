@@ -132,3 +132,21 @@ def test_a_json_notice_is_refused(synced_app: Flask, head_client: FlaskClient) -
 
 def test_a_get_with_a_content_type_is_answered_as_usual(admin_client: FlaskClient) -> None:
     assert admin_client.get("/admin/", headers={"Content-Type": "application/json"}).status_code == 200
+
+
+def test_a_view_marked_for_files_gets_its_file(tmp_path) -> None:
+    from intranet.request_guards import accepts_files
+
+    from .conftest import make_app
+
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
+
+    @accepts_files
+    def upload() -> str:
+        from flask import request
+
+        return request.files["list"].read().decode()
+
+    app.add_url_rule("/test-upload", view_func=upload, methods=["POST"])
+    response = app.test_client().post("/test-upload", data={"list": (io.BytesIO(b"danh sach"), "ds.xlsx")})
+    assert response.status_code == 200 and response.get_data(as_text=True) == "danh sach"
