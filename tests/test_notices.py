@@ -105,8 +105,8 @@ FUTURE = (TODAY + timedelta(days=3)).strftime("%d/%m/%Y")
         ({"reference_number": ""}, None, "Vui lòng nhập số, ký hiệu văn bản."),
         ({"notice_date": ""}, None, "Vui lòng nhập ngày thông báo."),
         ({"notice_date": "30/02/2026"}, None, "Ngày không hợp lệ"),
-        ({"notice_date": FUTURE}, None, "Ngày không được sau ngày hôm nay."),
-        ({}, [case(1, filed_on=FUTURE)], "Ngày không được sau ngày hôm nay."),
+        ({"notice_date": FUTURE}, None, "Ngày không được sau ngày hôm nay"),
+        ({}, [case(1, filed_on=FUTURE)], "Ngày không được sau ngày hôm nay"),
         ({}, [case(1, filed_on="11/11/2026")], "Ngày nộp hồ sơ không được sau ngày thông báo."),
         ({}, [case(1, dossier_code="")], "Vui lòng nhập mã hồ sơ."),
         ({}, [case(1, procedure_name="")], "Vui lòng nhập tên thủ tục hành chính."),
@@ -134,7 +134,7 @@ def test_a_bad_third_case_saves_none_of_the_three(head_client: FlaskClient, sync
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     # The message sits beside the third case's date, and what was typed is kept.
-    assert page.index("Ngày không được sau ngày hôm nay.") > page.index('name="cases-2-filed_on"')
+    assert page.index("Ngày không được sau ngày hôm nay") > page.index('name="cases-2-filed_on"')
     assert "H01.22-261102-0002" in page
     assert count(synced_app, Notice) == 0 and count(synced_app, NoticeCase) == 0
 
