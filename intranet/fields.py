@@ -27,7 +27,7 @@ class VietnameseDateField(Field):
         # "numeric" brings the digits keypad on phones; the parser takes 8 digits for that.
         # data-date-echo lets static/js/dates.js say which date it understood.
         render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
-                     "data-date-echo": ""}
+                     "data-date-echo": _l("Hiểu là: {weekday}, {date}")}
         render_kw.update(kwargs.pop("render_kw", None) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.earliest = earliest

@@ -133,8 +133,10 @@ def test_a_bad_third_case_saves_none_of_the_three(head_client: FlaskClient, sync
     response = post_notice(head_client, notice_form(synced_app, cases=cases))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    # The message sits beside the third case's date, and what was typed is kept.
-    assert page.index("Ngày không được sau ngày hôm nay") > page.index('name="cases-2-filed_on"')
+    # The message sits beside the third case's date (and in the summary, linking to it),
+    # and what was typed is kept.
+    assert page.rindex("Ngày không được sau ngày hôm nay") > page.index('name="cases-2-filed_on"')
+    assert '<a href="#cases-2-filed_on">Hồ sơ 3 – Ngày nộp hồ sơ giấy: Ngày không được sau' in page
     assert "H01.22-261102-0002" in page
     assert count(synced_app, Notice) == 0 and count(synced_app, NoticeCase) == 0
 
