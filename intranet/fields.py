@@ -10,28 +10,25 @@ from wtforms.widgets import TextInput
 from .clock import local_today
 from .dates import EARLIEST_DAY, TypedDateError, format_date, parse_typed_date
 
-# The latest day a field accepts when it is not today: a date filter may end in the future,
-# but never past what a date can hold.
+# The latest day a field that takes future dates accepts (a filter's end, say): far enough.
 FAR_FUTURE = date(2099, 12, 31)
 
 
 class VietnameseDateField(Field):
     """A date as day, month, year (15/11/2026, 15112026, 15-11-26 ...); empty is None, left to
-    validators. Outside [earliest, latest] it is refused with the date understood in the message.
-    `latest` is today unless told (None: no bound but FAR_FUTURE)."""
+    validators. Before EARLIEST_DAY, or after today (after FAR_FUTURE with `future_allowed`),
+    it is refused with the date understood in the message."""
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, *, earliest: date = EARLIEST_DAY,
-                 latest: date | None | str = "today", **kwargs):
+    def __init__(self, label=None, validators=None, *, future_allowed: bool = False, **kwargs):
         # "numeric" brings the digits keypad on phones; the parser takes 8 digits for that.
         # data-date-echo lets static/js/dates.js say which date it understood.
         render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
                      "data-date-echo": _l("Hiểu là: {weekday}, {date}")}
         render_kw.update(kwargs.pop("render_kw", None) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
-        self.earliest = earliest
-        self.latest = latest
+        self.future_allowed = future_allowed
 
     def raw_data_text(self) -> str:
         return (self.raw_data[0] if self.raw_data else "").strip()
@@ -56,14 +53,14 @@ class VietnameseDateField(Field):
         self.data = day
 
     def check_bounds(self, day: date) -> None:
-        latest = local_today() if self.latest == "today" else (self.latest or FAR_FUTURE)
-        if day < self.earliest:
+        latest = FAR_FUTURE if self.future_allowed else local_today()
+        if day < EARLIEST_DAY:
             raise ValueError(
                 _l("Ngày không được trước %(earliest)s (ngày Nghị định 59/2022/NĐ-CP có hiệu lực); "
-                   "bạn đã nhập %(day)s.", day=format_date(day), earliest=format_date(self.earliest))
+                   "bạn đã nhập %(day)s.", day=format_date(day), earliest=format_date(EARLIEST_DAY))
             )
         if day > latest:
-            if self.latest == "today":
+            if not self.future_allowed:
                 message = _l("Ngày không được sau ngày hôm nay (%(today)s); bạn đã nhập %(day)s.",
                              day=format_date(day), today=format_date(latest))
             else:
