@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, FormField, RadioField, SelectField, SelectMultipleField
+from wtforms import BooleanField, Field, FieldList, FormField, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import ListWidget
 
@@ -81,7 +81,9 @@ def error_links(form: FlaskForm, entry_label: str = "{n}") -> list[ErrorLink]:
                 target = field.id
                 if isinstance(field.widget, ListWidget):
                     target = f"{field.id}-0" if field.choices else None
-                links.extend(ErrorLink(target, f"{prefix}{field.label.text}", str(m)) for m in field.errors)
+                # A checkbox's label is the whole sentence it confirms: its message says enough.
+                label = "" if isinstance(field, BooleanField) else field.label.text
+                links.extend(ErrorLink(target, f"{prefix}{label}", str(m)) for m in field.errors)
 
     walk(form, "")
     return links

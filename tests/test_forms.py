@@ -40,7 +40,8 @@ def test_a_failed_declaration_opens_on_a_summary_linking_to_each_field(employee_
     summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', page, re.S)
     assert summary, "no error summary"
     assert "autofocus" in summary.group(0) and 'tabindex="-1"' in summary.group(0)
-    assert '<a href="#committed">' in summary.group(1)
+    # A checkbox is named by its message alone: its label is the whole commitment sentence.
+    assert '<a href="#committed">Vui lòng xác nhận cam kết' in summary.group(1)
     assert "Vui lòng xác nhận cam kết" in summary.group(1)
     # Before the form: focus lands on it, then Tab goes on into the form.
     assert page.index('class="error-summary"') < page.index('name="status"')
