@@ -17,7 +17,8 @@ from flask_babel import lazy_gettext as _l
 EARLIEST_DAY = date(2022, 10, 20)
 
 _SEPARATED = re.compile(r"(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4}|\d{2})", re.ASCII)
-_DIGITS = re.compile(r"(\d{2})(\d{2})(\d{4}|\d{2})", re.ASCII)  # ddmmyyyy or ddmmyy, as a keypad types them
+# ddmmyyyy or ddmmyy, as a digits-only keypad types them.
+_DIGITS = re.compile(r"(\d{2})(\d{2})(\d{4}|\d{2})", re.ASCII)
 
 
 class TypedDateError(ValueError):
@@ -43,8 +44,8 @@ def parse_typed_date(text: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise TypedDateError(
-            _l("Ngày không hợp lệ: %(day)02d/%(month)02d/%(year)04d không có trên lịch; hãy kiểm tra ngày và tháng.",
-               day=day, month=month, year=year)
+            _l("Ngày không hợp lệ: %(day)02d/%(month)02d/%(year)04d không có trên lịch; "
+               "hãy kiểm tra ngày và tháng.", day=day, month=month, year=year)
         ) from None
 
 

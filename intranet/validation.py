@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, FieldList, FormField, RadioField, SelectField, SelectMultipleField
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    FormField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import ListWidget
 
@@ -64,8 +72,8 @@ class ErrorLink:
 
 
 def error_links(form: FlaskForm, entry_label: str = "{n}") -> list[ErrorLink]:
-    """Every error of `form` in page order, each pointing at its input; a field in a list
-    is named with its entry (`entry_label` with {n}, e.g. "Hồ sơ 2"); form-wide errors come first."""
+    """Every error of `form` in page order, each pointing at its input; form-wide errors
+    first. A field in a list is named with its entry (`entry_label` with {n}: "Hồ sơ 2")."""
     links = [ErrorLink(None, "", str(message)) for message in form.form_errors]
 
     def walk(fields, prefix: str) -> None:
@@ -73,7 +81,8 @@ def error_links(form: FlaskForm, entry_label: str = "{n}") -> list[ErrorLink]:
             if isinstance(field, FieldList):
                 for n, entry in enumerate(field.entries, start=1):
                     name = entry_label.replace("{n}", str(n))
-                    walk(entry.form if isinstance(entry, FormField) else [entry], f"{prefix}{name} – ")
+                    fields_of_entry = entry.form if isinstance(entry, FormField) else [entry]
+                    walk(fields_of_entry, f"{prefix}{name} – ")
             elif isinstance(field, FormField):
                 walk(field.form, prefix)
             else:
@@ -82,8 +91,11 @@ def error_links(form: FlaskForm, entry_label: str = "{n}") -> list[ErrorLink]:
                 if isinstance(field.widget, ListWidget):
                     target = f"{field.id}-0" if field.choices else None
                 # A checkbox's label is the whole sentence it confirms: its message says enough.
-                label = "" if isinstance(field, BooleanField) else field.label.text
-                links.extend(ErrorLink(target, f"{prefix}{label}", str(m)) for m in field.errors)
+                if isinstance(field, BooleanField):
+                    label = prefix.removesuffix(" – ")
+                else:
+                    label = f"{prefix}{field.label.text}"
+                links.extend(ErrorLink(target, label, str(m)) for m in field.errors)
 
     walk(form, "")
     return links

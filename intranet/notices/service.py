@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from .. import audit
-from ..dates import EARLIEST_DAY, format_date
 from ..access import can_act_for_unit
+from ..dates import EARLIEST_DAY, format_date
 from ..extensions import db
 from ..models import (
     Appraisal,
