@@ -116,11 +116,14 @@ def test_every_page_a_role_reaches_passes_axe(
     starts = ["/"] + (lived_in_app.config["DECIDED"] if role != "employee" else [])
     visited, problems = crawl(page, base_url, starts)
     problems += check_states(page, base_url, role)
-    # The same pages on a phone: the stacked tables and wrapped bars are other layouts.
+    # The same pages on a phone: the stacked tables and wrapped bars are other layouts; and
+    # none is wider than the phone (wide tables scroll inside their own region).
     page.set_viewport_size(PHONE)
     for path in visited:
         page.goto(base_url + path)
         problems += serious_violations(page)
+        if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
+            problems.append(f"{path}: wider than a {PHONE['width']} px phone")
     context.close()
     assert len(visited) >= {"employee": 5, "head": 14, "admin": 18}[role], visited
     assert problems == [], "\n".join(problems)
