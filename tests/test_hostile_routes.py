@@ -227,6 +227,7 @@ class Walk:
     requests: int = 0
     serial: int = 0
     last_counts: tuple[int, ...] | None = None
+    reached: set[str] = field(default_factory=set)  # routes whose view ran for this role
 
     def counts(self) -> tuple[int, ...]:
         sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in self.tables)
@@ -312,6 +313,8 @@ def walk_get(walk: Walk, route: Route) -> None:
     base = parse_qsl(split.query, keep_blank_values=True)
     READ_ARGS.clear()
     away = walk.send(route, "as linked", query=base, url=split.path)
+    if not away:
+        walk.reached.add(route.endpoint)
     names = sorted({name for name, _ in base} | READ_ARGS)
     fields = [(name, dict(base).get(name, "")) for name in names]
     for label, query in (all_at_once(fields) if away else mutations(fields, parsed=set(names))):
@@ -325,6 +328,8 @@ def walk_post(walk: Walk, route: Route, spec: FormSpec) -> None:
     walk.serial += 1
     READ_ARGS.clear()
     away = walk.send(route, "as rendered", form=unique(fields, walk.serial))  # type: ignore[arg-type]
+    if not away:
+        walk.reached.add(route.endpoint)
     query_names = sorted(READ_ARGS)  # e.g. where to go after signing in
     for label, form in (all_at_once(fields) if away else mutations(fields, spec.parsed)):
         walk.serial += 1
@@ -380,4 +385,7 @@ def test_no_hostile_request_gets_a_5xx_or_writes_in_part(hostile_world, role: st
         if route.path_ids:
             walk_path_ids(walk, route, ids)
     assert walked == {rule.endpoint for rule in app.url_map.iter_rules()}
+    # The walk went past the access checks wherever the access matrix lets this role in.
+    allowed = {endpoint for endpoint, (_, _, expected) in ROUTES.items() if expected[role] not in ("login", 403)}
+    assert allowed <= walk.reached, f"the walk was turned away from {allowed - walk.reached}"
     assert not walk.failures, f"{len(walk.failures)} of {walk.requests} requests:\n" + "\n".join(walk.failures[:40])
