@@ -102,6 +102,8 @@ class FormSpec:
     fields: list[tuple[str, str]] = field(default_factory=list)
     # Fields the app parses (choices, dates, hidden values) rather than keeps as typed text.
     parsed: set[str] = field(default_factory=set)
+    # The form's other buttons ("Thêm một hồ sơ"), each a request of its own.
+    other_buttons: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Forms(HTMLParser):
@@ -138,6 +140,8 @@ class Forms(HTMLParser):
         if tag == "input":
             kind = a.get("type", "text").lower()
             if kind == "submit":
+                if self.submit and self.submit not in self.current.other_buttons:
+                    self.current.other_buttons.append(self.submit)
                 self.submit = (name, a.get("value", "1"))  # the last one: the form's main button
             elif kind in ("checkbox", "radio", "hidden"):
                 self.add(name, a.get("value", "y"), parsed=True)
@@ -294,6 +298,15 @@ def mutations(fields: list[tuple[str, str]], parsed: set[str]) -> Iterator[tuple
                 yield f"{name} in row {index[:4]}", [*fields, (f"{row[1]}{index}{row[2]}", value)]
 
 
+def with_rows(fields: list[tuple[str, str]], rows: int) -> list[tuple[str, str]]:
+    """The fields with their first list row copied until the list has `rows` rows."""
+    first = [(match[1], match[2], value) for name, value in fields
+             if (match := re.fullmatch(r"(.+?-)0(-.+)", name))]
+    copies = [(f"{head}{n}{tail}", value) for n in range(1, rows) for head, tail, value in first]
+    taken = {name for name, _ in fields}
+    return [*fields, *((name, value) for name, value in copies if name not in taken)]
+
+
 def all_at_once(fields: list[tuple[str, str]]) -> Iterator[tuple[str, list[tuple[str, object]]]]:
     """Each shape in every field of one request: for a role the route turns away before its
     view runs, where only the checks in front of the view read the fields."""
@@ -334,6 +347,11 @@ def walk_post(walk: Walk, route: Route, spec: FormSpec) -> None:
     for label, form in (all_at_once(fields) if away else mutations(fields, spec.parsed)):
         walk.serial += 1
         walk.send(route, label, form=unique(form, walk.serial))  # type: ignore[arg-type]
+    for button in spec.other_buttons:
+        main = [pair for pair in fields if (pair[0], pair[1]) != spec.fields[-1]]
+        for label, form in (("", main), (" with 25 rows", with_rows(main, 25))):
+            walk.serial += 1
+            walk.send(route, f"{button[0]}{label}", form=unique([*form, button], walk.serial))  # type: ignore[arg-type]
     as_json = dict(unique(fields, walk.serial))
     for label, body in (("JSON", as_json), ("JSON numbers", {name: 5 for name in as_json}), ("JSON list", [1, 2])):
         walk.send(route, label, json=body)
