@@ -45,7 +45,7 @@ from intranet.compliance.views import table_context  # noqa: E402
 from intranet.directory import current_directory  # noqa: E402
 from intranet.directory.sync import sync_people  # noqa: E402
 from intranet.extensions import db  # noqa: E402
-from intranet.read_only import read_only  # noqa: E402
+from intranet.database.read_only import read_only  # noqa: E402
 from scripts.bench_data import (  # noqa: E402
     ADMINS_GROUP,
     BENCH,

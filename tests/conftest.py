@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from playwright.sync_api import Browser
 
-from intranet import create_app, reference_data
+from intranet import create_app
+from intranet.notices import reference_data
 from intranet.directory import current_directory
 from intranet.directory.sync import sync_people
 from intranet.extensions import db

@@ -2,7 +2,7 @@
 
 Every figure is the state at the END of a month (local time), rebuilt from the append-only
 records: the staff on the roster then, each in the unit they were in then
-(intranet/roster.py) with the latest declaration made by then, and the notices and
+(intranet/database/roster.py) with the latest declaration made by then, and the notices and
 decisions recorded by then.
 """
 from __future__ import annotations
@@ -299,7 +299,7 @@ def _standing(employee_id: ColumnElement[int], moment: ColumnElement, *, column:
 
 
 def _roster_entry(employee_id: ColumnElement[int], moment: ColumnElement) -> ScalarSelect:
-    """The id of the employee's roster entry standing at `moment` (intranet/roster.py)."""
+    """The id of the employee's roster entry standing at `moment` (intranet/database/roster.py)."""
     return _latest(ROSTER, employee_id, "id", lambda _r, at: at <= moment)
 
 
@@ -340,7 +340,7 @@ def _people_by_status(end: ColumnElement[datetime], *, running: bool):
 
     While the month runs (`running`), nothing can be dated after its end, so each person's
     standing declaration is their latest and their roster entry too: the status and the unit
-    are on their row (intranet/latest_status.py), counted from one index. Otherwise the history answers, one
+    are on their row (intranet/database/latest_status.py), counted from one index. Otherwise the history answers, one
     seek per person (the tests check that both agree on the current month). Counting by
     status first finds each person's status once: counted straight from _staff_at, the
     status subquery would be run again for every column that tests it.

@@ -12,7 +12,7 @@ from ..access import admin_required, load_unit_for
 from ..clock import local_today
 from ..errors import render_error
 from ..extensions import db
-from ..read_only import read_only
+from ..database.read_only import read_only
 from . import exports
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name

@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 from alembic import op
 import sqlalchemy as sa
 
-from intranet.append_only import trigger_statements
-from intranet.reference_data import APPRAISAL_OUTCOMES, ISSUING_BODIES
+from intranet.database.append_only import trigger_statements
+from intranet.notices.reference_data import APPRAISAL_OUTCOMES, ISSUING_BODIES
 
 # The tables this revision makes append-only (declaration came in 0002).
 APPEND_ONLY = ("declaration", "notice", "notice_case", "appraisal", "appraisal_notice", "audit_event")

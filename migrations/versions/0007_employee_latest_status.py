@@ -8,7 +8,7 @@ Create Date: 2026-11-25 12:20:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-from intranet.latest_status import BACKFILL, drop_statements, trigger_statements
+from intranet.database.latest_status import BACKFILL, drop_statements, trigger_statements
 
 
 # revision identifiers, used by Alembic.

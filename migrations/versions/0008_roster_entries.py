@@ -8,7 +8,7 @@ Create Date: 2026-11-25 12:40:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-from intranet import append_only, roster
+from intranet.database import append_only, roster
 
 
 # revision identifiers, used by Alembic.
