@@ -51,9 +51,9 @@ def create_with(metadata: MetaData, table: str, statements: Callable[[str], list
     SQLite and PostgreSQL: how the triggers reach a database not built by the migrations."""
     for dialect in ("sqlite", "postgresql"):
         for statement in statements(dialect):
-            event.listen(
-                metadata.tables[table], "after_create", DDL(statement).execute_if(dialect=dialect)
-            )
+            # DDL() formats its text with %: a literal % (RAISE's placeholder) is written %%.
+            ddl = DDL(statement.replace("%", "%%")).execute_if(dialect=dialect)
+            event.listen(metadata.tables[table], "after_create", ddl)
 
 
 def install_on(metadata: MetaData) -> None:
