@@ -26,6 +26,13 @@ ROSTER: Timeline = (RosterEntry, "at")
 Made = Callable[[Any, ColumnElement[datetime]], ColumnElement[bool]]
 
 
+def latest_first(timeline: Timeline, record: Any = None) -> tuple[ColumnElement, ColumnElement]:
+    """ORDER BY for `timeline`'s records (or an alias of its model), the latest first."""
+    model, time = timeline
+    record = model if record is None else record
+    return getattr(record, time).desc(), record.id.desc()
+
+
 def latest_record(timeline: Timeline, employee_id: ColumnElement[int], column: str,
                   made: Made | None = None) -> ScalarSelect[Any]:
     """`column` of the employee's latest record on `timeline` (of those for which made() holds)."""
@@ -35,12 +42,7 @@ def latest_record(timeline: Timeline, employee_id: ColumnElement[int], column: s
     query = select(getattr(earlier, column)).where(earlier.employee_id == employee_id)
     if made is not None:
         query = query.where(made(earlier, moment))
-    return (
-        query
-        .order_by(moment.desc(), earlier.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    return query.order_by(*latest_first(timeline, earlier)).limit(1).scalar_subquery()
 
 
 def standing_declaration(employee_id: ColumnElement[int], moment: ColumnElement | None = None,

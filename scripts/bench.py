@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))  # for intranet, tests and scripts when run as a s
 
 from intranet.access import admin_required  # noqa: E402
 from intranet.months import current_month  # noqa: E402
-from intranet.compliance.queries import Sort  # noqa: E402
+from intranet.compliance.sorting import Sort  # noqa: E402
 from intranet.compliance.views import table_context  # noqa: E402
 from intranet.directory import current_directory  # noqa: E402
 from intranet.directory.sync import sync_people  # noqa: E402

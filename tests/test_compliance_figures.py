@@ -13,17 +13,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from intranet.months import EARLIEST, Month, decree30_date
-from intranet.compliance.queries import (
-    Figures,
-    Sort,
-    compliance_history,
-    non_compliant_staff,
-    unit_compliance,
-    unit_decisions,
-    unit_figures,
-    unit_notices,
-    unit_staff,
-)
+from intranet.compliance.figures import unit_compliance, unit_figures
+from intranet.compliance.history import compliance_history
+from intranet.compliance.records import unit_decisions, unit_notices
+from intranet.compliance.results import Figures
+from intranet.compliance.sorting import Sort
+from intranet.compliance.staff import non_compliant_staff, unit_staff
 from intranet.extensions import db
 from intranet.models import (
     Appraisal,
@@ -232,22 +227,30 @@ def test_a_month_shows_the_state_at_its_end_not_today(data: DataSet) -> None:
 
 
 def test_notices_in_the_month_and_awaiting_at_its_end(data: DataSet) -> None:
-    lines = {line.notice.id: line for line in unit_notices(MARCH, data.units["A"])}
+    notices = unit_notices(MARCH, data.units["A"])
+    dated = {row.notice.id: row for row in notices.dated}
+    awaiting = {row.notice.id: row for row in notices.awaiting}
+    lines = dated | awaiting
     n = data.notices
     assert n["corrected"] not in lines  # superseded by its correction: counted once
-    assert lines[n["correction"]].in_month and lines[n["correction"]].awaiting
-    assert lines[n["decided"]].in_month and not lines[n["decided"]].awaiting
-    assert not lines[n["older_awaiting"]].in_month and lines[n["older_awaiting"]].awaiting
-    assert lines[n["decided_after"]].awaiting  # decided at local midnight on 1 April
+    assert n["correction"] in dated and n["correction"] in awaiting
+    assert n["decided"] in dated and n["decided"] not in awaiting and dated[n["decided"]].decided
+    assert n["older_awaiting"] not in dated and not awaiting[n["older_awaiting"]].decided
+    assert n["decided_after"] in awaiting  # decided at local midnight on 1 April
     assert n["recorded_after"] not in lines and n["old_decided"] not in lines
+    assert all(row.stands for row in lines.values())
     assert len(lines[n["correction"]].notice.cases) == 1
 
 
 def test_a_notice_corrected_after_the_month_counts_once_in_each_month(data: DataSet) -> None:
     n = data.notices
-    march = {line.notice.id for line in unit_notices(MARCH, data.units["A"])}
+    def ids(month: Month) -> set[int]:
+        notices = unit_notices(month, data.units["A"])
+        return {row.notice.id for row in notices.dated + notices.awaiting}
+
+    march = ids(MARCH)
     assert n["corrected_in_april"] in march and n["april_correction"] not in march
-    april = {line.notice.id for line in unit_notices(APRIL, data.units["A"])}
+    april = ids(APRIL)
     assert n["april_correction"] in april and n["corrected_in_april"] not in april
     # April: nothing dated in April; four await (the correction once, and the notice recorded
     # late); decided_after was decided at local midnight on 1 April.
@@ -368,12 +371,13 @@ def test_the_latest_status_on_each_employee_row_follows_the_declarations(data: D
 def test_the_current_month_counts_the_same_from_employee_rows_as_from_the_history(data: DataSet) -> None:
     """The current month reads each person's latest status from their row; the history,
     a seek per person, must give the same counts."""
-    from intranet.compliance.queries import MONTH_END, _in, _people_by_status
+    from intranet.compliance.params import MONTH_END, month_params
+    from intranet.compliance.staff import people_by_status
     from intranet.months import current_month
 
     def counts(from_history: bool) -> list[tuple]:
-        by_status = _people_by_status(MONTH_END, running=not from_history)
-        return sorted(db.session.execute(select(by_status), _in(current_month())).all(), key=repr)
+        by_status = people_by_status(MONTH_END, running=not from_history)
+        return sorted(db.session.execute(select(by_status), month_params(current_month())).all(), key=repr)
 
     now = datetime.now(UTC).replace(tzinfo=None)
     declare(db.session.get(Employee, data.people["joined_after"]), "level1", now)

@@ -17,20 +17,12 @@ from . import exports
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
 from ..months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
-from .queries import (
-    SORTABLE,
-    STAFF_FILTERS,
-    STATUS_GROUPS,
-    Sort,
-    compliance_history,
-    non_compliant_staff,
-    unit_compliance,
-    unit_decisions,
-    unit_figures,
-    unit_notices,
-    unit_staff,
-    units_in,
-)
+from .figures import unit_compliance, unit_figures
+from .history import compliance_history, units_in
+from .records import unit_decisions, unit_notices
+from .results import STAFF_FILTERS, STATUS_GROUPS
+from .sorting import SORTABLE, Sort
+from .staff import non_compliant_staff, unit_staff
 
 bp = Blueprint("compliance", __name__)
 
@@ -116,7 +108,7 @@ def unit(unit_id: int | None) -> str:
         filters=STAFF_FILTER_LABELS,
         figures=unit_figures(month, unit_id),
         staff=unit_staff(month, unit_id, group),
-        notices=unit_notices(month, unit_id) if unit_id is not None else [],
+        notices=unit_notices(month, unit_id) if unit_id is not None else None,
         decisions=unit_decisions(month, unit_id) if unit_id is not None else [],
         trend=trend,
         chart=percent_chart(trend),
