@@ -1,9 +1,22 @@
-"""Rule violations raised by services, and how forms show them beside the right field."""
+"""Rule violations raised by services, how forms show them beside the right field, and the
+one way a view submits a form: check it, call the service, show what the rules refuse."""
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+
+from .database.transaction import discard
+
+T = TypeVar("T")
+
+# The status a form is shown again with: a choice it never offered (a forged request), or
+# input the form or the rules refuse.
+FORGED = 400
+INVALID = 422
 
 
 class RuleViolation(ValueError):
@@ -48,3 +61,30 @@ def forged_choices(form: FlaskForm) -> list[Field]:
         if any(value not in offered for value in field.raw_data):
             forged.append(field)
     return forged
+
+
+def form_problem(form: FlaskForm) -> int | None:
+    """The status to re-show a form with, or None when it is well-formed and valid."""
+    if forged_choices(form):
+        form.validate()
+        return FORGED
+    return None if form.validate() else INVALID
+
+
+def attempt(form: FlaskForm, record: Callable[[], T],
+            field_of: Callable[[str], str] = lambda field: field) -> T | int:
+    """record()'s result, or INVALID with the rule it broke shown beside its field (named by
+    field_of) and whatever it wrote rolled back. The request commits the rest."""
+    try:
+        return record()
+    except RuleViolation as violation:
+        discard()
+        violation.field = field_of(violation.field)
+        show_violation(form, violation)
+        return INVALID
+
+
+def submit(form: FlaskForm, record: Callable[[], T],
+           field_of: Callable[[str], str] = lambda field: field) -> T | int:
+    """A posted form: form_problem(), then attempt(record)."""
+    return form_problem(form) or attempt(form, record, field_of)

@@ -7,13 +7,12 @@ from flask import Blueprint, current_app, render_template, request, send_file
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .. import audit
 from ..access import admin_required, load_unit_for
 from ..clock import local_today
 from ..errors import render_error
-from ..extensions import db
 from ..database.read_only import read_only
 from . import exports
+from .downloads import record_download
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
 from ..months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
@@ -154,7 +153,5 @@ def missing_csv() -> Response:
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Response:
-    # The files name staff and their statuses: who took which one is logged.
-    audit.record("compliance.export", actor=current_user._get_current_object(), file=name)
-    db.session.commit()
+    record_download(current_user._get_current_object(), name)
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

@@ -1,11 +1,13 @@
 """The database layer: engine settings and transaction policy, read-only transactions, and
 the triggers that keep records with legal weight as the law needs them (append-only tables,
-each employee's latest status, the roster). Importing it registers the engine listeners."""
+each employee's latest status, the roster), and the request's one transaction. Importing it
+registers the engine listeners."""
 from __future__ import annotations
 
 from sqlalchemy import MetaData
 
 from . import append_only, engine, latest_status, roster  # noqa: F401  engine: its listeners
+from .transaction import commit_each_request, discard  # noqa: F401  the request's transaction
 
 
 def install_triggers(metadata: MetaData) -> None:

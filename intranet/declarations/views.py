@@ -8,10 +8,9 @@ from werkzeug.wrappers import Response
 
 from ..audit import client_address
 from ..clock import local_today
-from ..extensions import db
 from . import service
 from .forms import DeclarationForm
-from ..validation import RuleViolation, forged_choices, show_violation
+from ..validation import forged_choices, submit
 from .rules import NOT_DECLARED, SHORT_LABELS, STATUS_LABELS
 
 bp = Blueprint("declarations", __name__)
@@ -29,26 +28,20 @@ def declare() -> Response | tuple[str, int]:
             form.validate()
             form.status.errors = [_("Tình trạng tài khoản không nằm trong danh sách.")]
             status = 400
-        elif form.validate():
-            try:
-                service.declare(
-                    employee,
-                    status=form.status.data,
-                    activated_on=form.activated_on.data,
-                    committed=form.committed.data,
-                    note=form.note.data,
-                    today=local_today(),
-                    address=client_address(),
-                )
-            except RuleViolation as violation:
-                show_violation(form, violation)
-                status = 422
-            else:
-                db.session.commit()
+        else:
+            result = submit(form, lambda: service.declare(
+                employee,
+                status=form.status.data,
+                activated_on=form.activated_on.data,
+                committed=form.committed.data,
+                note=form.note.data,
+                today=local_today(),
+                address=client_address(),
+            ))
+            if not isinstance(result, int):
                 flash(_("Đã ghi nhận kê khai của bạn."), "success")
                 return redirect(url_for("main.home"))
-        else:
-            status = 422
+            status = result
     return (
         render_template("declarations/form.html", form=form, history=service.history(employee)),
         status,

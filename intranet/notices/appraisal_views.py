@@ -17,7 +17,8 @@ from . import bp, queries
 from .forms import CHOOSE, AppraisalCorrectionForm, AppraisalForm
 from .periods import Period, offered_periods, period_of
 from .service import AppraisalDraft, open_notices, record_appraisal
-from .views import form_problem, run_recorder
+from ..validation import form_problem
+from .views import run_recorder
 
 
 def prepare_appraisal_form(form: AppraisalForm, employee: Employee, corrects: Appraisal | None) -> dict:
@@ -68,7 +69,6 @@ def new_appraisal() -> Response | tuple[str, int]:
     else:
         result = save_appraisal(form, employee, notices)
         if isinstance(result, Appraisal):
-            db.session.commit()
             flash(_("Đã ghi nhận quyết định."), "success")
             return redirect(url_for("notices.show_appraisal", appraisal_id=result.id))
         status = result
@@ -103,7 +103,6 @@ def correct_appraisal(appraisal_id: int) -> Response | tuple[str, int]:
     else:
         result = save_appraisal(form, employee, notices, corrects=original)
         if isinstance(result, Appraisal):
-            db.session.commit()
             flash(_("Đã lưu bản đính chính; bản cũ vẫn được giữ lại."), "success")
             return redirect(url_for("notices.show_appraisal", appraisal_id=result.id))
         status = result

@@ -25,13 +25,11 @@ from ..extensions import db
 from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import MonthError, parse_month
-from ..validation import RuleViolation, forged_choices, show_violation
+from ..validation import FORGED, attempt, form_problem
 from . import bp, queries
 from .forms import CHOOSE, NoticeCorrectionForm, NoticeForm
 from .service import CaseDraft, NoticeDraft, record_notice
 
-FORGED = 400
-INVALID = 422
 
 
 def unit_staff(unit_id: int) -> list[Employee]:
@@ -90,29 +88,16 @@ def notice_draft(form: NoticeForm, staff: dict[int, Employee]) -> tuple[NoticeDr
     return draft, rows
 
 
-def form_problem(form: FlaskForm) -> int | None:
-    """The status to re-show a form with, or None when it is well-formed and valid."""
-    if forged_choices(form):
-        form.validate()
-        return FORGED
-    return None if form.validate() else INVALID
-
-
 def run_recorder(form: FlaskForm, recorder: Callable, draft: object, corrects, field_of=lambda f: f):
     """Call a service recorder as the signed-in head; its rule violations go beside their fields."""
-    try:
-        return recorder(
-            current_user,
-            draft,
-            today=local_today(),
-            address=client_address(),
-            corrects=corrects,
-            reason=form.correction_reason.data if "correction_reason" in form else None,
-        )
-    except RuleViolation as violation:
-        violation.field = field_of(violation.field)
-        show_violation(form, violation)
-        return INVALID
+    return attempt(form, lambda: recorder(
+        current_user,
+        draft,
+        today=local_today(),
+        address=client_address(),
+        corrects=corrects,
+        reason=form.correction_reason.data if "correction_reason" in form else None,
+    ), field_of)
 
 
 def save_notice(form: NoticeForm, staff: dict[int, Employee], corrects: Notice | None = None) -> Notice | int:
@@ -169,7 +154,6 @@ def new() -> Response | tuple[str, int]:
         else:
             result = save_notice(form, staff)
             if isinstance(result, Notice):
-                db.session.commit()
                 flash(_("Đã ghi nhận thông báo."), "success")
                 return redirect(url_for("notices.show", notice_id=result.id))
             status = result
@@ -206,7 +190,6 @@ def correct(notice_id: int) -> Response | tuple[str, int]:
         else:
             result = save_notice(form, staff, corrects=original)
             if isinstance(result, Notice):
-                db.session.commit()
                 flash(_("Đã lưu bản đính chính; bản cũ vẫn được giữ lại."), "success")
                 return redirect(url_for("notices.show", notice_id=result.id))
             status = result
