@@ -133,9 +133,11 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import formatting
+    from . import access, formatting
 
     formatting.register(app)
+    # Templates ask the rules (access.can_act_for_unit(current_user, ...)), never restate them.
+    app.jinja_env.globals["access"] = access
 
     @app.before_request
     def refuse_nul_bytes() -> None:

@@ -100,6 +100,6 @@ def role_required(check: Callable[[Employee], bool]) -> Callable[[F], F]:
 
 
 admin_required = role_required(is_admin)
-head_required = role_required(lambda user: is_head(user) or is_admin(user))
+head_or_admin_required = role_required(lambda user: is_head(user) or is_admin(user))
 # Writing notices and decisions: a head with a unit of their own.
 unit_head_required = role_required(lambda user: is_head(user) and user.unit_id is not None)

@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..access import (
-    head_required,
+    can_act_for_unit,
+    head_or_admin_required,
     load_record_for,
     load_staff_member_for,
     load_staff_member_to_act_on,
@@ -50,7 +51,7 @@ def guard_posted_staff(form: NoticeForm) -> None:
         if not (raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
             abort(FORGED)
         employee = db.session.get(Employee, int(raw))
-        if employee is not None and employee.unit_id != current_user.unit_id:
+        if employee is not None and not can_act_for_unit(current_user, employee.unit_id):
             abort(403)
 
 
@@ -123,7 +124,7 @@ def notice_form_page(form: NoticeForm, template: str, status: int, **context) ->
 
 
 @bp.route("/notices")
-@head_required
+@head_or_admin_required
 def index() -> str:
     unit_id = id_arg("unit") if "unit" in request.args else current_user.unit_id
     if unit_id is None:

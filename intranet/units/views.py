@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from ..access import head_required, load_unit_for
+from ..access import head_or_admin_required, load_unit_for
 from ..notices.queries import open_counts
 from ..compliance.staff import unit_staff
 from ..months import current_month
@@ -13,7 +13,7 @@ bp = Blueprint("units", __name__)
 
 
 @bp.route("/unit")
-@head_required
+@head_or_admin_required
 def own_unit() -> str:
     if current_user.unit_id is None:
         abort(404)
@@ -21,7 +21,7 @@ def own_unit() -> str:
 
 
 @bp.route("/unit/<id:unit_id>")
-@head_required
+@head_or_admin_required
 def show(unit_id: int) -> str:
     unit = load_unit_for(current_user, unit_id)
     # Today's staff: the same question, and answer, as the compliance pages' current month.
