@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["id"] = IdConverter
     from .admin.views import bp as admin_bp
+    from .appraisals import bp as appraisals_bp
     from .auth.views import bp as auth_bp
     from .compliance.views import bp as compliance_bp
     from .declarations.views import bp as declarations_bp
@@ -112,7 +113,8 @@ def register_blueprints(app: Flask) -> None:
     from .units.views import bp as units_bp
 
     for blueprint in (
-        auth_bp, main_bp, declarations_bp, units_bp, notices_bp, admin_bp, compliance_bp
+        auth_bp, main_bp, declarations_bp, units_bp, notices_bp, appraisals_bp, admin_bp,
+        compliance_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in

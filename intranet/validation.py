@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 
+from .audit import client_address
+from .clock import local_today
 from .database.transaction import discard
 
 T = TypeVar("T")
@@ -88,3 +91,17 @@ def submit(form: FlaskForm, record: Callable[[], T],
            field_of: Callable[[str], str] = lambda field: field) -> T | int:
     """A posted form: form_problem(), then attempt(record)."""
     return form_problem(form) or attempt(form, record, field_of)
+
+
+def record_as_head(form: FlaskForm, recorder: Callable[..., T], draft: object, corrects: object,
+                   field_of: Callable[[str], str] = lambda field: field) -> T | int:
+    """attempt() a notice or appraisal recorder as the signed-in head, today, from their
+    address; a correction form's reason goes with it."""
+    return attempt(form, lambda: recorder(
+        current_user,
+        draft,
+        today=local_today(),
+        address=client_address(),
+        corrects=corrects,
+        reason=form.correction_reason.data if "correction_reason" in form else None,
+    ), field_of)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.models import Appraisal, AppraisalOutcome, AuditEvent, Notice
-from intranet.notices.periods import Period, offered_periods
+from intranet.appraisals.periods import Period, offered_periods
 from intranet.models import PeriodKind
 
 from .conftest import DEMO_EMPLOYEE, signed_in_client

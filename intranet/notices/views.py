@@ -1,12 +1,10 @@
 """Notice pages: the unit's list, recording a notice, reading it, correcting it; a person's records."""
 from __future__ import annotations
 
-from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -20,13 +18,11 @@ from ..access import (
     load_unit_for,
     unit_head_required,
 )
-from ..audit import client_address
-from ..clock import local_today
 from ..extensions import db
 from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import MonthError, parse_month
-from ..validation import FORGED, attempt, form_problem
+from ..validation import FORGED, form_problem, record_as_head
 from . import bp, queries
 from .forms import CHOOSE, NoticeCorrectionForm, NoticeForm
 from .service import CaseDraft, NoticeDraft, record_notice
@@ -89,18 +85,6 @@ def notice_draft(form: NoticeForm, staff: dict[int, Employee]) -> tuple[NoticeDr
     return draft, rows
 
 
-def run_recorder(form: FlaskForm, recorder: Callable, draft: object, corrects, field_of=lambda f: f):
-    """Call a service recorder as the signed-in head; its rule violations go beside their fields."""
-    return attempt(form, lambda: recorder(
-        current_user,
-        draft,
-        today=local_today(),
-        address=client_address(),
-        corrects=corrects,
-        reason=form.correction_reason.data if "correction_reason" in form else None,
-    ), field_of)
-
-
 def save_notice(form: NoticeForm, staff: dict[int, Employee], corrects: Notice | None = None) -> Notice | int:
     """Validate and record; the saved notice, or the HTTP status to re-show the form with."""
     problem = form_problem(form)
@@ -114,7 +98,7 @@ def save_notice(form: NoticeForm, staff: dict[int, Employee], corrects: Notice |
         _, index, name = field.split(".")
         return f"cases.{rows[int(index)]}.{name}"
 
-    return run_recorder(form, record_notice, draft, corrects, form_row)
+    return record_as_head(form, record_notice, draft, corrects, form_row)
 
 
 def notice_form_page(form: NoticeForm, template: str, status: int, **context) -> tuple[str, int]:
