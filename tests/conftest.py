@@ -21,8 +21,8 @@ from intranet.directory import current_directory
 from intranet.directory.sync import sync_people
 from intranet.extensions import db
 
-from .browser import chromium
-from .pg_server import FreshDatabase, Postgres
+from .support.browser import chromium
+from .support.pg_server import FreshDatabase, Postgres
 
 TESTS = Path(__file__).parent
 

@@ -16,8 +16,7 @@ from intranet.extensions import db
 from intranet.models import Appraisal, Employee, IssuingBody, Notice, Unit
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
-from .test_appraisals import decision_form, post_decision
-from .test_notices import OTHER_HEAD, notice_form, post_notice
+from .support.forms import OTHER_HEAD, decision_form, notice_form, post_decision, post_notice
 
 ROLES = ("anonymous", "employee", "other_head", "head", "admin")
 LOGIN = "login"  # a redirect to the login page

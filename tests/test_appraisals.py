@@ -6,41 +6,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from intranet.models import Appraisal, AppraisalOutcome, AuditEvent, Notice
+from intranet.models import Appraisal, AuditEvent, Notice
 from intranet.appraisals.periods import Period, offered_periods
 from intranet.models import PeriodKind
 
 from .conftest import DEMO_EMPLOYEE, signed_in_client
-from .test_notices import OTHER_HEAD, case, employee_id, notice_form, post_notice
-
-
-def outcome_id(app: Flask, code: str) -> int:
-    with app.app_context():
-        return db.session.scalar(select(AppraisalOutcome.id).filter_by(code=code))
+from .support.forms import (
+    OTHER_HEAD, case, decision_form, employee_id, notice_form, outcome_id, post_decision, post_notice,
+)
 
 
 def record_notice(client: FlaskClient, app: Flask, n: int = 1) -> int:
     data = notice_form(app, reference_number=f"{n}/TB", cases=[case(n)])
     location = post_notice(client, data).headers["Location"]
     return int(location.rsplit("/", 1)[1])
-
-
-def decision_form(app: Flask, notices: list[int], **fields: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "notice_ids": notices,
-        "period": "month-2026-11",
-        "outcome_id": outcome_id(app, "one_level_lower"),
-        "rationale": "Nộp hồ sơ giấy khi thủ tục đã có trên Cổng dịch vụ công.",
-    }
-    data.update(fields)
-    return data
-
-
-def post_decision(client: FlaskClient, app: Flask, data: dict[str, object], path: str | None = None):
-    from .conftest import csrf_token
-
-    path = path or f"/appraisals/new?employee={employee_id(app, DEMO_EMPLOYEE)}"
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/")})
 
 
 def appraisal_count(app: Flask) -> int:

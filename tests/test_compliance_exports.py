@@ -14,7 +14,7 @@ from intranet.compliance.exports import compliance_csv, compliance_xlsx, missing
 from intranet.compliance.figures import unit_compliance
 from intranet.compliance.staff import non_compliant_staff
 
-from .test_compliance_figures import MARCH, build_data_set
+from .support.factories import MARCH, build_data_set
 
 
 def open_xlsx(data: bytes) -> Workbook:

@@ -22,7 +22,7 @@ from intranet import create_app
 from intranet.extensions import db
 
 from .conftest import ON_POSTGRES, base_config
-from .pg_server import FreshDatabase
+from .support.pg_server import FreshDatabase
 
 
 @pytest.fixture

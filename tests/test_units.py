@@ -10,7 +10,7 @@ from intranet.models import Employee, Unit, utcnow
 from intranet.vietnamese import name_sort_key
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, signed_in_client
-from .test_declarations import declare
+from .support.forms import declare
 
 AN_LAO = "Hạt Kiểm lâm An Lão"
 

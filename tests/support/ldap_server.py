@@ -20,9 +20,6 @@ directory.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import os
 import shutil
 import socket
 import subprocess
@@ -403,24 +400,3 @@ def _mdb_is_builtin() -> bool:
         static = static.partition("Included static overlays:")[0]
         _builtin_mdb = "mdb" in static.split()
     return _builtin_mdb
-
-
-# -- writing LDIF for generated directories (the load and bench scripts) -----------------
-
-
-def ssha(password: str, salt: bytes | None = None) -> str:
-    """An OpenLDAP {SSHA} hash (salted SHA-1), so slapd really checks each password."""
-    salt = os.urandom(8) if salt is None else salt
-    digest = hashlib.sha1(password.encode() + salt).digest()
-    return "{SSHA}" + base64.b64encode(digest + salt).decode()
-
-
-def ldif_line(name: str, value: str) -> str:
-    """One attribute line; non-ASCII values are base64, as RFC 2849 requires."""
-    if value.isascii() and value.isprintable() and not value.startswith((" ", ":", "<")):
-        return f"{name}: {value}"
-    return f"{name}:: {base64.b64encode(value.encode()).decode()}"
-
-
-def entry(dn: str, attributes: list[tuple[str, str]]) -> str:
-    return "\n".join([ldif_line("dn", dn), *(ldif_line(n, v) for n, v in attributes)]) + "\n"
