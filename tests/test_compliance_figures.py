@@ -8,7 +8,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from intranet.months import EARLIEST, Month, decree30_date
+from intranet.compliance.decree30 import decree30_date
+from intranet.months import EARLIEST, Month
 from intranet.compliance.figures import unit_compliance, unit_figures
 from intranet.compliance.history import compliance_history
 from intranet.compliance.records import unit_decisions, unit_notices

@@ -15,7 +15,8 @@ from . import exports
 from .downloads import record_download
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
-from ..months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
+from ..months import EARLIEST, Month, MonthError, current_month, parse_month
+from .decree30 import decree30_date
 from .figures import unit_compliance, unit_figures
 from .history import compliance_history, units_in
 from .records import unit_decisions, unit_notices

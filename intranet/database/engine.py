@@ -1,13 +1,18 @@
 """How the app talks to its database engine: SQLite's pragmas and transaction policy,
-PostgreSQL's session settings. Listeners on every Engine, registered on import."""
+PostgreSQL's session settings (listeners on every Engine, registered on import), and
+whether the database answers at all (/healthz)."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 
+from ..extensions import db
 from .read_only import READ_ONLY
+
+log = logging.getLogger(__name__)
 
 
 def _is_pysqlite(dbapi_connection: Any) -> bool:
@@ -58,3 +63,14 @@ def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")  # a page that never writes (database/read_only.py)
         return
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def database_answers() -> bool:
+    """`SELECT 1` outside any transaction, so the probe never queues behind SQLite's writer."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready"; logged, not shown
+        log.warning("health check: database unavailable: %s", type(error).__name__)
+        return False
+    return True
