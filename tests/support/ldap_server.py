@@ -27,11 +27,12 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from ldap3 import NONE, Connection, Server
 from ldap3.core.exceptions import LDAPException
+
+from .service import Service
 
 SLAPD = Path("/usr/sbin/slapd")
 SLAPADD = Path("/usr/sbin/slapadd")
@@ -53,7 +54,7 @@ class SlapdError(RuntimeError):
     """slapd could not be configured, loaded, started or asked to do something."""
 
 
-class Slapd:
+class Slapd(Service):
     """One throw-away slapd holding one suffix in an mdb database."""
 
     def __init__(
@@ -162,17 +163,6 @@ class Slapd:
         process, self._process = self._process, None
         if process is not None:
             _terminate(process, timeout)
-
-    def __enter__(self) -> Slapd:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- directory access ----------------------------------------------------
 
