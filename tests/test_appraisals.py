@@ -161,3 +161,14 @@ def test_admin_reads_but_does_not_write_for_other_units(synced_app: Flask, head_
     assert admin_client.get(f"/notices/{notice}/correct").status_code == 403
     with synced_app.app_context():
         assert db.session.get(Notice, notice) is not None
+
+
+def test_appraisal_pages_sit_under_the_notices_menu_item(head_client: FlaskClient, synced_app: Flask) -> None:
+    # Proposals are made on notices: their pages keep the head's "notices" menu item current.
+    notice = record_notice(head_client, synced_app)
+    form_page = head_client.get(f"/appraisals/new?employee={employee_id(synced_app, DEMO_EMPLOYEE)}")
+    response = post_decision(head_client, synced_app, decision_form(synced_app, [notice]))
+    shown = head_client.get(response.headers["Location"])
+    for page in (form_page, shown):
+        assert page.status_code == 200
+        assert '<a href="/notices" aria-current="page">' in page.get_data(as_text=True)
