@@ -24,7 +24,7 @@ def in_unit(column_: ColumnElement[int | None], unit_id: int | None) -> ColumnEl
     return column_.is_(None) if unit_id is None else column_ == unit_id
 
 
-def _on_staff(moment: ColumnElement[datetime]) -> ColumnElement[bool]:
+def on_staff_at(moment: ColumnElement[datetime] | datetime) -> ColumnElement[bool]:
     """On the staff at `moment`, from the employee row: true of the roster's latest entry, so
     only for a moment no later than the month now running."""
     return and_(
@@ -62,7 +62,7 @@ def people_by_status(end: ColumnElement[datetime], *, running: bool):
     """
     if running:
         status = Employee.vneid_status
-        on_staff = _on_staff(end)
+        on_staff = on_staff_at(end)
         return (
             select(Employee.unit_id, status.label("status"), func.count().label("people"))
             .where(on_staff)
