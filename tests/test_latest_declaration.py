@@ -76,3 +76,36 @@ def test_every_page_export_and_trigger_agree_on_the_latest_declaration(out_of_or
     assert NAME not in admin.get(f"/compliance/unit/{unit_id}?status=missing").get_data(as_text=True)
     missing = csv.reader(io.StringIO(admin.get("/compliance-missing.csv").get_data(as_text=True)))
     assert all(NAME not in row for row in missing)
+
+
+def test_a_past_month_and_its_history_agree_on_the_latest_declaration(synced_app: Flask) -> None:
+    """March 2024: level 2 declared on the 20th (recorded first, lower id), level 1 dated the
+    10th recorded afterwards (higher id). At March's end the person stood at level 2, on the
+    table, the unit's list, the trend and the file alike."""
+    from datetime import datetime
+
+    from intranet.compliance.figures import unit_figures
+    from intranet.compliance.history import compliance_history
+    from intranet.compliance.staff import unit_staff
+
+    from .support.factories import MARCH, add_employee, declare
+
+    with synced_app.app_context():
+        unit = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE)).unit
+        person = add_employee("Võ Thị Lan", unit)  # hired 01/01/2024
+        declare(person, VneidStatus.LEVEL2_ACTIVE, datetime(2024, 3, 20, 3))
+        db.session.flush()
+        declare(person, VneidStatus.LEVEL1, datetime(2024, 3, 10, 3))
+        db.session.commit()
+        lines = {line.employee.id: line for line in unit_staff(MARCH, unit.id)}
+        assert lines[person.id].status == VneidStatus.LEVEL2_ACTIVE
+        assert unit_figures(MARCH, unit.id).level2 == 1
+        # The trend adds up March's changes to February's end: the same answer.
+        assert [p.level2 for p in compliance_history(MARCH.back(2)).of(unit.id)] == [0, 1]
+        unit_id = unit.id
+
+    admin = signed_in_client(synced_app, DEMO_ADMIN)
+    page = admin.get(f"/compliance/unit/{unit_id}?month={MARCH.iso}&status=level2").get_data(as_text=True)
+    assert "Võ Thị Lan" in page
+    missing = admin.get(f"/compliance-missing.csv?month={MARCH.iso}").get_data(as_text=True)
+    assert "Võ Thị Lan" not in missing
