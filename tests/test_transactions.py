@@ -194,3 +194,28 @@ def test_an_error_page_or_a_broken_rule_keeps_nothing_of_what_was_written(
     response = client.post("/test/declare-then-break-a-rule")
     assert (response.status_code, response.get_data(as_text=True)) == (422, "Không hợp lệ")
     assert counts(one_write_path_app) == (0, 0)
+
+
+def test_a_commit_the_database_refuses_is_an_error_page_with_no_saved_message(
+    one_write_path_app: Flask,
+) -> None:
+    from flask import flash, redirect
+
+    app = one_write_path_app
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the error page, not a raise
+
+    @app.route("/test/edit-a-declaration", methods=["POST"])
+    def edit_a_declaration():
+        declaration = db.session.scalar(select(Declaration))
+        declaration.note = "sửa"  # append-only: the database refuses it at the commit
+        flash("Đã lưu.", "success")
+        return redirect("/login")
+
+    client = app.test_client()
+    assert client.post("/test/declare").status_code == 200
+    response = client.post("/test/edit-a-declaration")
+    assert response.status_code == 500
+    assert "Đã lưu." not in response.get_data(as_text=True)
+    assert "Đã lưu." not in client.get("/login").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Declaration.note)) is None
