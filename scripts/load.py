@@ -1,6 +1,6 @@
 """`make load`: the app under gunicorn (4 workers) on SQLite, used by many staff at once.
 
-Starts a real slapd (tests/ldap_server.py) loaded with a generated directory of about
+Starts a real slapd (tests/support/ldap_server.py) loaded with a generated directory of about
 200 staff in six units, migrates and syncs a fresh SQLite database, serves the app with
 gunicorn on a free loopback port, then runs concurrent clients for --seconds: each signs
 in (GET /login for the CSRF token, POST), declares (POST /declaration), reads (GET /,

@@ -27,7 +27,7 @@ from .support.pg_server import FreshDatabase, Postgres
 TESTS = Path(__file__).parent
 
 # TEST_DATABASE=postgresql runs the suite on a PostgreSQL server the tests start
-# (tests/pg_server.py); unset, every test has a SQLite file of its own.
+# (tests/support/pg_server.py); unset, every test has a SQLite file of its own.
 TEST_DATABASE = os.environ.get("TEST_DATABASE", "").strip().lower() or "sqlite"
 if TEST_DATABASE not in ("sqlite", "postgresql"):
     raise pytest.UsageError(f"TEST_DATABASE={TEST_DATABASE!r}: use sqlite or postgresql")
