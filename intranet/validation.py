@@ -66,10 +66,15 @@ def forged_choices(form: FlaskForm) -> list[Field]:
     return forged
 
 
-def form_problem(form: FlaskForm) -> int | None:
-    """The status to re-show a form with, or None when it is well-formed and valid."""
-    if forged_choices(form):
+def form_problem(form: FlaskForm, forged_message: str | None = None) -> int | None:
+    """The status to re-show a form with, or None when it is well-formed and valid; a forged
+    choice gets `forged_message` beside it, if given, instead of the validator's."""
+    forged = forged_choices(form)
+    if forged:
         form.validate()
+        if forged_message is not None:
+            for field in forged:
+                field.errors = [forged_message]
         return FORGED
     return None if form.validate() else INVALID
 
@@ -87,10 +92,10 @@ def attempt(form: FlaskForm, record: Callable[[], T],
         return INVALID
 
 
-def submit(form: FlaskForm, record: Callable[[], T],
-           field_of: Callable[[str], str] = lambda field: field) -> T | int:
+def submit(form: FlaskForm, record: Callable[[], T], field_of: Callable[[str], str] = lambda field: field,
+           *, forged_message: str | None = None) -> T | int:
     """A posted form: form_problem(), then attempt(record)."""
-    return form_problem(form) or attempt(form, record, field_of)
+    return form_problem(form, forged_message) or attempt(form, record, field_of)
 
 
 def record_as_head(form: FlaskForm, recorder: Callable[..., T], draft: object, corrects: object,

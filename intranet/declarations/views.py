@@ -10,7 +10,7 @@ from ..audit import client_address
 from ..clock import local_today
 from . import service
 from .forms import DeclarationForm
-from ..validation import forged_choices, submit
+from ..validation import submit
 from .rules import NOT_DECLARED, SHORT_LABELS, STATUS_LABELS
 
 bp = Blueprint("declarations", __name__)
@@ -24,24 +24,19 @@ def declare() -> Response | tuple[str, int]:
     form = DeclarationForm()
     status = 200
     if request.method == "POST":
-        if forged_choices(form):
-            form.validate()
-            form.status.errors = [_("Tình trạng tài khoản không nằm trong danh sách.")]
-            status = 400
-        else:
-            result = submit(form, lambda: service.declare(
-                employee,
-                status=form.status.data,
-                activated_on=form.activated_on.data,
-                committed=form.committed.data,
-                note=form.note.data,
-                today=local_today(),
-                address=client_address(),
-            ))
-            if not isinstance(result, int):
-                flash(_("Đã ghi nhận kê khai của bạn."), "success")
-                return redirect(url_for("main.home"))
-            status = result
+        result = submit(form, lambda: service.declare(
+            employee,
+            status=form.status.data,
+            activated_on=form.activated_on.data,
+            committed=form.committed.data,
+            note=form.note.data,
+            today=local_today(),
+            address=client_address(),
+        ), forged_message=_("Tình trạng tài khoản không nằm trong danh sách."))
+        if not isinstance(result, int):
+            flash(_("Đã ghi nhận kê khai của bạn."), "success")
+            return redirect(url_for("main.home"))
+        status = result
     return (
         render_template("declarations/form.html", form=form, history=service.history(employee)),
         status,
