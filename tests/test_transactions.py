@@ -145,7 +145,8 @@ def one_write_path_app(synced_app: Flask) -> Flask:
     break a rule, as views do (no commit of their own)."""
     from flask import abort
 
-    from intranet.validation import RuleViolation, submit
+    from intranet.submit import submit
+    from intranet.validation import RuleViolation
 
     def write() -> None:
         employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))

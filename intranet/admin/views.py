@@ -11,7 +11,7 @@ from ..directory import current_directory
 from ..directory.sync import sync_people
 from ..extensions import db
 from ..models import IssuingBody
-from ..validation import submit
+from ..submit import submit
 from . import service
 from .forms import AuditFilterForm, IssuingBodyForm
 from .queries import audit_actions, audit_events, issuing_bodies, last_sync, units_with_staff

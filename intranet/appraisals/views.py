@@ -16,7 +16,7 @@ from ..models import Appraisal, AppraisalOutcome, Employee
 from ..notices import queries
 from ..notices.forms import CHOOSE
 from ..notices.service import open_notices
-from ..validation import form_problem, record_as_head
+from ..submit import form_problem, record_as_head
 from . import bp
 from .forms import AppraisalCorrectionForm, AppraisalForm
 from .periods import Period, offered_periods, period_of

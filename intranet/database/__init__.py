@@ -1,7 +1,7 @@
-"""The database layer: engine settings and transaction policy, read-only transactions, and
-the triggers that keep records with legal weight as the law needs them (append-only tables,
-each employee's latest status, the roster), and the request's one transaction. Importing it
-registers the engine listeners."""
+"""The database layer: engine settings and SQLite's transaction policy, read-only
+transactions, the request's one transaction, and the triggers that keep the records with
+legal weight as the law needs them (append-only tables, each employee's latest status, the
+roster). Importing it registers the engine listeners."""
 from __future__ import annotations
 
 from sqlalchemy import MetaData

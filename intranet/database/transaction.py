@@ -4,7 +4,7 @@ A view and the services it calls only add and flush; the request's writes (and t
 row that goes with them) are committed together here, after the view returns. A request
 that fails never gets here with anything to commit: every error page (intranet/errors.py)
 rolls the transaction back first, and a rule violation shown beside a form is rolled back
-by forms.submit. Commands and scripts (no request) commit for themselves.
+by intranet/submit.py. Commands and scripts (no request) commit for themselves.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from ..audit import client_address
 from ..clock import local_today
 from . import service
 from .forms import DeclarationForm
-from ..validation import submit
+from ..submit import submit
 from .rules import NOT_DECLARED, SHORT_LABELS, STATUS_LABELS
 
 bp = Blueprint("declarations", __name__)

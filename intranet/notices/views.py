@@ -22,7 +22,7 @@ from ..extensions import db
 from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import MonthError, parse_month
-from ..validation import FORGED, form_problem, record_as_head
+from ..submit import FORGED, form_problem, record_as_head
 from . import bp, queries
 from .forms import CHOOSE, NoticeCorrectionForm, NoticeForm
 from .service import CaseDraft, NoticeDraft, record_notice
