@@ -16,12 +16,13 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from intranet.compliance.exports import compliance_xlsx
-from intranet.compliance.queries import non_compliant_staff, unit_compliance
+from intranet.compliance.figures import unit_compliance
+from intranet.compliance.staff import non_compliant_staff
 from intranet.extensions import db
 from intranet.models import Unit
 
-from .libreoffice import CSV_ALL_SHEETS, convert
-from .test_compliance_figures import MARCH, add_employee, build_data_set, declare
+from .support.factories import MARCH, add_employee, build_data_set, declare
+from .support.libreoffice import CSV_ALL_SHEETS, convert
 
 EVIL_UNIT = '=HYPERLINK("http://evil.example","x")'
 EVIL_NAME = "=1+2 Nguyễn"

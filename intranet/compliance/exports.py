@@ -13,7 +13,7 @@ from flask_babel import get_timezone
 from ..months import Month
 from . import xlsx
 from .labels import COLUMNS, WHOLE, status_labels, unit_name
-from .queries import ComplianceTable, Figures, StaffLine
+from .results import ComplianceTable, Figures, StaffLine
 from .xlsx import FORMULA_STARTS, Column
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
