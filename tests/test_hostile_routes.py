@@ -145,6 +145,8 @@ class Forms(HTMLParser):
                 self.submit = (name, a.get("value", "1"))  # the last one: the form's main button
             elif kind in ("checkbox", "radio", "hidden"):
                 self.add(name, a.get("value", "y"), parsed=True)
+            elif kind == "file":
+                self.add(name, "", parsed=True)  # no file as rendered; its shapes send one
             else:
                 date = a.get("placeholder") == "dd/mm/yyyy"
                 sample = KNOWN.get(name) or (self.sample_date if date else f"Thử {name}")
