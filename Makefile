@@ -47,15 +47,18 @@ node_modules/.installed: package.json package-lock.json | system-deps
 translations: install
 	$(BIN)/pybabel -q compile -d translations
 
-# The tests start a real OpenLDAP slapd and a PostgreSQL server, and drive the
-# distribution's Chromium; npm installs axe-core for the accessibility checks.
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql nodejs npm
+# The tests start a real OpenLDAP slapd and a PostgreSQL server, drive the
+# distribution's Chromium (npm installs axe-core for the accessibility checks), and open
+# the XLSX export in LibreOffice (checked through poppler).
+SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql nodejs npm libreoffice-calc-nogui poppler-utils
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \

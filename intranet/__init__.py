@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, request, session
+from flask import Flask, request, session
 
 from config import settings_from_env
 
@@ -135,21 +135,12 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import access, formatting
+    from . import access, formatting, request_guards
 
     formatting.register(app)
     # Templates ask the rules (access.can_act_for_unit(current_user, ...)), never restate them.
     app.jinja_env.globals["access"] = access
-
-    @app.before_request
-    def refuse_nul_bytes() -> None:
-        # No text a person types contains NUL, and PostgreSQL cannot store one. Sign-in is
-        # exempt: there the directory's answer ("wrong username or password") is the right one.
-        values = [v for _, vs in request.args.lists() for v in vs]
-        if request.endpoint != "auth.login":
-            values += [v for _, vs in request.form.lists() for v in vs]
-        if any("\x00" in value for value in values):
-            abort(400)
+    request_guards.register(app)
 
     @app.after_request
     def security_headers(response: Any) -> Any:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
@@ -66,7 +66,8 @@ def audit_events(
     if since:
         query = query.where(AuditEvent.occurred_at >= datetime.combine(since, time.min))
     if until:
-        query = query.where(AuditEvent.occurred_at < datetime.combine(until + timedelta(days=1), time.min))
+        # The day's last instant, not the next day's first: 31/12/9999 has no next day.
+        query = query.where(AuditEvent.occurred_at <= datetime.combine(until, time.max))
     rows = list(
         db.session.scalars(
             query.order_by(AuditEvent.id.desc()).offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE + 1)

@@ -18,9 +18,26 @@ from .service import sign_in, sign_out
 bp = Blueprint("auth", __name__)
 
 
+def _unprintable(character: str) -> bool:
+    # Controls (CR, LF, tab, NUL), format characters and the Unicode line and paragraph
+    # separators: no real path has them, and a redirect would copy them into its header.
+    return unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp")
+
+
 def safe_next(target: str | None) -> str:
-    """A same-site path to go to after sign-in; anything else goes home."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A same-site path to go to after sign-in; anything else goes home.
+
+    The raw string is checked, not only what `urlsplit` sees: it drops tabs, CR and LF
+    before parsing, so "/" + CR LF + "X-Injected: 1" would pass as a path, then break
+    the Location header.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(_unprintable(c) for c in target)
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
