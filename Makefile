@@ -41,12 +41,19 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 translations: install
 	$(BIN)/pybabel -q compile -d translations
 
-# The tests start a real OpenLDAP slapd and a PostgreSQL server, and drive the
-# distribution's Chromium.
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql
+# The tests start a real OpenLDAP slapd, a Samba AD DC (in a private network namespace:
+# iproute2; users written with the system Python's samba module) and a PostgreSQL server,
+# make TLS certificates with openssl, and drive the distribution's Chromium.
+SYSTEM_PACKAGES := slapd ldap-utils samba samba-common-bin winbind ldb-tools python3-samba iproute2 openssl chromium postgresql
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
+	command -v /usr/sbin/samba >/dev/null 2>&1 || missing="$$missing samba winbind"; \
+	command -v /usr/bin/samba-tool >/dev/null 2>&1 || missing="$$missing samba-common-bin"; \
+	command -v ldbsearch >/dev/null 2>&1 || missing="$$missing ldb-tools"; \
+	/usr/bin/python3 -c "import samba.samdb" >/dev/null 2>&1 || missing="$$missing python3-samba"; \
+	command -v ip >/dev/null 2>&1 || missing="$$missing iproute2"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \

@@ -5,7 +5,7 @@ The project's venv has no `samba` module, so tests/samba_dc.py runs this script:
     /usr/bin/python3 tests/samba_admin.py SMB_CONF COMMAND '{"json": "arguments"}'
 
 It works on the DC's own sam.ldb with the system session, as samba-tool does, while the
-DC runs. Commands: populate (the agency below), rename, disable, enable, expire, set.
+DC runs. Commands: see COMMANDS at the end.
 """
 from __future__ import annotations
 
@@ -142,17 +142,20 @@ def expire(db: SamDB, args: dict) -> dict:
     return {}
 
 
-def add_user(db: SamDB, args: dict) -> dict:
-    """A new hire: possibly with the username a former colleague had."""
-    ou = args["ou"]
-    db.newuser(args["username"], PASSWORD, userou=ou, useusernameascn=False,
-               givenname=args["full_name"], department=args["unit"])
-    replace(db, user_dn(db, args["username"]), displayName=args["full_name"])
+def lockout_threshold(db: SamDB, args: dict) -> dict:
+    """Failed passwords before AD locks an account (0: never, the provisioned default)."""
+    replace(db, db.domain_dn(), lockoutThreshold=str(args["value"]))
+    return {}
+
+
+def unlock(db: SamDB, args: dict) -> dict:
+    replace(db, user_dn(db, args["username"]), lockoutTime="0")
     return {}
 
 
 COMMANDS = {"populate": populate, "rename": rename, "disable": disable, "enable": enable,
-            "expire": expire, "add_user": add_user}
+            "expire": expire, "lockout_threshold": lockout_threshold,
+            "unlock": unlock}
 
 
 def main() -> None:

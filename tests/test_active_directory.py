@@ -143,6 +143,22 @@ def test_the_right_password_on_an_unusable_account_says_what_to_do(
         assert db.session.scalar(select(func.count(Employee.id))) == 0
 
 
+def test_a_locked_account_is_told_to_wait(ad_app: Flask, samba: SambaDC) -> None:
+    samba.admin("lockout_threshold", value=3)
+    try:
+        for _ in range(3):
+            assert sign_in(ad_app.test_client(), "khoabm", "Sai#mat-khau1").status_code == 401
+        response = sign_in(ad_app.test_client(), "khoabm", PASSWORD)
+        assert response.status_code == 403
+        assert "đang bị khóa tạm thời" in response.get_data(as_text=True)
+        with ad_app.app_context():
+            event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.sign_in_refused"))
+            assert event.details == {"reason": "locked"}
+    finally:
+        samba.admin("lockout_threshold", value=0)
+        samba.admin("unlock", username="khoabm")
+
+
 @pytest.mark.parametrize("typed", ["svc-intranet", "KIEMLAM\\svc-intranet", "svc-intranet@kiemlam.gov.vn"])
 def test_the_service_account_can_never_sign_in(ad_app: Flask, typed: str) -> None:
     response = sign_in(ad_app.test_client(), typed, SERVICE_PASSWORD)
