@@ -263,6 +263,8 @@ class Directory:
             return False
         # The service account may be named by DN, by UPN or as DOMAIN\name (AD takes all three).
         service = self.settings.bind_dn.strip().casefold()
+        if not service:
+            return True  # an anonymous service "account" is nobody's entry
         if "\\" in service:
             return username != service.partition("\\")[2]
         if "=" not in service:
@@ -323,12 +325,11 @@ class Directory:
     def _is_member(self, conn: Connection, dn: str, group: str) -> bool:
         if not group:
             return False
+        self._group(conn, group, ["1.1"])  # a missing group is an error, not "no"
         if self.settings.nested_groups:
-            self._group(conn, group, ["1.1"])
             in_chain = f"(memberOf:{IN_CHAIN}:={escape_filter_chars(group)})"
             conn.search(dn, in_chain, BASE, attributes=["1.1"])
         else:
-            self._group(conn, group, ["1.1"])
             conn.search(group, f"(member={escape_filter_chars(dn)})", BASE, attributes=["1.1"])
         self._check(conn, DirectorySearchFailed.GROUP, group)
         return any(e.get("type") == "searchResEntry" for e in conn.response or [])
