@@ -22,7 +22,14 @@ from ..models import IssuingBody
 from ..validation import RuleViolation, show_violation
 from . import service
 from .forms import AuditFilterForm, IssuingBodyForm
-from .queries import audit_actions, audit_events, issuing_bodies, last_sync, units_with_staff
+from .queries import (
+    audit_actions,
+    audit_events,
+    issuing_bodies,
+    last_sync,
+    last_sync_failure,
+    units_with_staff,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,6 +43,7 @@ def overview() -> str:
         units=units,
         total_staff=sum(u.staff for u in units),
         last_sync=last_sync(),
+        sync_failure=last_sync_failure(),
     )
 
 
