@@ -219,7 +219,8 @@ class Directory:
             ]
             if len(entries) != 1:
                 # Same work as a wrong password, so timing does not tell who exists.
-                dummy = self._bind(f"cn=nobody,{self.settings.user_bases[0]}", password)
+                base = self.settings.user_bases[0] if self.settings.user_bases else "dc=invalid"
+                dummy = self._bind(f"cn=nobody,{base}", password)
                 if isinstance(dummy, Connection):
                     dummy.unbind()
                 raise InvalidCredentials()
