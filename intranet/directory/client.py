@@ -149,7 +149,7 @@ class Directory:
                     conn.start_tls()
                 bound = conn.bind()
             except (LDAPPasswordIsMandatoryError, LDAPSASLPrepError):
-                conn.unbind()
+                _close(conn)
                 return _Refused("")  # a password the directory could never accept
             except LDAPException as exc:
                 # TLS failures (wrong name, unknown CA) land here too, with ldap3's reason.
