@@ -306,3 +306,26 @@ def test_unknown_user_and_wrong_password_cost_the_same_binds(app: Flask) -> None
         assert response.status_code == 401
         counts.append(len(binds))
     assert counts == [2, 2]  # the service account, then the person (or nobody)
+
+
+def test_dry_run_shows_who_comes_back_and_who_loses_a_role(synced_app: Flask) -> None:
+    use_shrunk_directory(synced_app, gone={DEMO_EMPLOYEE}, renamed={})
+    assert synced_app.test_cli_runner().invoke(args=["directory", "sync"]).exit_code == 0
+
+    def factory(config):
+        real = directory_from_config(config)
+
+        class NoHeads(Directory):
+            def people(self):
+                for person in super().people():
+                    yield dataclasses.replace(person, is_head=False) if person.username == "annv" else person
+
+        return NoHeads(real.settings, real.server, real.client_strategy)
+
+    synced_app.config["DIRECTORY_FACTORY"] = factory
+    result = synced_app.test_cli_runner().invoke(args=["directory", "sync", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Hoạt động trở lại (1):" in result.output and f"({DEMO_EMPLOYEE})" in result.output
+    assert "Thôi vai trò (1):" in result.output and "(annv): thủ trưởng đơn vị" in result.output
+    with synced_app.app_context():
+        assert not db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE)).active
