@@ -264,3 +264,9 @@ def test_several_user_bases_are_all_read(tmp_path: Path, directory: Slapd) -> No
     result = sync(app)
     assert result.exit_code == 0, result.output
     assert active_usernames(app) == {"phamthidung", "dangvanem", "hoangminhphuc"}
+
+
+def test_a_wrong_head_group_at_sign_in_is_an_outage_not_a_lost_role(tmp_path: Path, directory: Slapd) -> None:
+    app = synced(tmp_path, directory, LDAP_HEAD_GROUP=f"cn=unit-haeds,ou=groups,{SUFFIX}")
+    assert sign_in(app.test_client(), "tranthibich", "Matkhau#2").status_code == 503
+    assert "tranthibich" in heads(app)

@@ -326,11 +326,13 @@ class Directory:
     def _is_member(self, conn: Connection, dn: str, group: str) -> bool:
         if not group:
             return False
-        self._group(conn, group, ["1.1"])  # a missing group is an error, not "no"
+        # A missing or unreadable group is an error, not "no": it would take the role away.
         if self.settings.nested_groups:
+            self._group(conn, group, ["1.1"])  # the in-chain filter would just match nothing
             in_chain = f"(memberOf:{IN_CHAIN}:={escape_filter_chars(group)})"
             conn.search(dn, in_chain, BASE, attributes=["1.1"])
         else:
+            # A base search on a missing group fails by itself (noSuchObject).
             conn.search(group, f"(member={escape_filter_chars(dn)})", BASE, attributes=["1.1"])
         self._check(conn, DirectorySearchFailed.GROUP, group)
         return any(e.get("type") == "searchResEntry" for e in conn.response or [])
