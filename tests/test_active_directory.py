@@ -103,6 +103,14 @@ def test_sync_brings_the_people_and_nothing_else(ad_app: Flask) -> None:
     assert {name for name, e in people.items() if e.is_admin} == {"huonglt"}
 
 
+@pytest.mark.parametrize("bind", ["KIEMLAM\\svc-intranet", "svc-intranet@kiemlam.gov.vn"])
+def test_the_service_account_named_any_way_is_not_staff(tmp_path: Path, samba: SambaDC, bind: str) -> None:
+    app = make_app(tmp_path, **ad_settings(samba, LDAP_BIND_DN=bind))
+    result = sync(app)
+    assert result.exit_code == 0, result.output
+    assert set(staff(app)) == STAFF
+
+
 @pytest.mark.parametrize("typed", ["dathv", "DatHV", "dathv@kiemlam.gov.vn", "KIEMLAM\\dathv", "kiemlam\\DATHV"])
 def test_the_login_names_windows_users_type_all_work(ad_app: Flask, typed: str) -> None:
     assert sign_in(ad_app.test_client(), typed, PASSWORD).status_code == 302
