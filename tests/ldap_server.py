@@ -10,8 +10,12 @@ forces paged searches.
         app.config["LDAP_URL"] = server.url
         server.modify(group_dn, {"member": [(MODIFY_DELETE, [user_dn])]})
 
-``add``, ``modify`` and ``delete`` act as the root DN and raise ldap3's
+``add``, ``modify``, ``rename`` and ``delete`` act as the root DN and raise ldap3's
 ``LDAPOperationResult`` subclasses (``LDAPNoSuchObjectResult``, ...) on failure.
+
+``tls=TlsFiles(...)`` (tests/tls_certs.py makes them) also serves LDAPS on ``ldaps_port``
+and StartTLS; ``limits=[...]`` adds slapd ``limits`` lines, e.g. a total for paged searches
+so that a later page fails as a real server's would.
 
 Needs only the Debian packages ``slapd`` and ``ldap-utils``.  After ``stop()``
 a second ``start()`` restarts the same server on the same port with the data as
