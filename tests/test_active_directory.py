@@ -1,9 +1,9 @@
-"""Against a real Active Directory: a Samba AD DC provisioned for the test run (tests/samba_dc.py).
+"""Against a real Active Directory: a Samba AD DC provisioned for the test run (tests/support/samba_dc.py).
 
-The agency (tests/samba_admin.py): Vietnamese OUs and display names, a second user base,
+The agency (tests/support/samba_admin.py): Vietnamese OUs and display names, a second user base,
 heads through nested groups, a disabled, an expired and a must-change-password account,
 a computer account and the service account among the people. The run is inside a private
-network namespace (tests/netns.py), where the DC has its ports and its name.
+network namespace (tests/support/netns.py), where the DC has its ports and its name.
 """
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ from intranet.declarations import service as declarations
 from intranet.extensions import db
 from intranet.models import AuditEvent, Employee
 
-from . import netns
+from .support import netns
 from .conftest import make_app, sign_in
-from .samba_admin import PASSWORD, SERVICE_PASSWORD
-from .samba_dc import SambaDC, missing_tools
+from .support.samba_admin import PASSWORD, SERVICE_PASSWORD
+from .support.samba_dc import SambaDC, missing_tools
 
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
 STAFF = {"dathv", "khoabm", "annv", "huonglt", "moinv", "thanhpv"}
@@ -38,7 +38,7 @@ def samba(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SambaDC]:
     if reason is not None:
         pytest.skip(f"no Samba AD DC: {reason}")
     if netns.INSIDE not in os.environ:
-        pytest.skip("no Samba AD DC outside the test network namespace (tests/netns.py)")
+        pytest.skip("no Samba AD DC outside the test network namespace (tests/support/netns.py)")
     missing = missing_tools()
     if missing:
         pytest.fail(f"the Samba AD DC tests need {', '.join(missing)} (make system-deps installs them)")

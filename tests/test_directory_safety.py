@@ -19,7 +19,7 @@ from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee
 
 from .conftest import TESTS, make_app, sign_in
-from .ldap_server import Slapd
+from .support.ldap_server import Slapd
 from .test_ldap_integration import ADMINS, HEADS, STAFF, SUFFIX, ldap_settings
 
 NOBODY_CHANGED = "Đồng bộ đã dừng, không thay đổi gì"

@@ -1,7 +1,7 @@
 """TLS to the directory is verified, plain LDAP is refused in production, dead servers are skipped.
 
 slapd serves LDAPS and StartTLS with a certificate from a CA the tests make
-(tests/tls_certs.py) for `localhost`: reached as 127.0.0.1, the same server has the
+(tests/support/tls_certs.py) for `localhost`: reached as 127.0.0.1, the same server has the
 wrong host name.
 """
 from __future__ import annotations
@@ -20,9 +20,9 @@ from config import settings_from_env
 from intranet import ConfigurationError, create_app
 
 from .conftest import TESTS, make_app, sign_in
-from .ldap_server import Slapd, TlsFiles
+from .support.ldap_server import Slapd, TlsFiles
 from .test_ldap_integration import ldap_settings
-from .tls_certs import CertificateAuthority
+from .support.tls_certs import CertificateAuthority
 
 UNAVAILABLE = "Không kết nối được danh bạ"
 

@@ -17,9 +17,10 @@ from ..directory.sync import (
     plan_sync,
     record_failure,
 )
+from ..database import discard
 from ..extensions import db
 from ..models import IssuingBody
-from ..validation import RuleViolation, show_violation
+from ..submit import submit
 from . import service
 from .forms import AuditFilterForm, IssuingBodyForm
 from .queries import (
@@ -48,16 +49,16 @@ def overview() -> str:
 
 
 def _sync_stopped(error: Exception, reason: str) -> Response:
-    """Nothing of the sync is kept but its audit row; the admin reads why on the overview."""
-    db.session.rollback()
+    """Nothing of the sync is kept but its audit row (the request commits it); the admin
+    reads why on the overview."""
+    discard()
     record_failure(current_user._get_current_object(), reason, error=str(error)[:500])
-    db.session.commit()
     flash(sync_failure(error), "error")
     return redirect(url_for("admin.overview"))
 
 
 def _preview(plan: SyncPlan, status: int = 200, warning: str | None = None) -> tuple[str, int]:
-    db.session.rollback()  # a preview writes nothing
+    discard()  # a preview writes nothing
     max_share = current_app.config["LDAP_SYNC_MAX_LEAVERS"]
     return render_template(
         "admin/sync_preview.html",
@@ -92,7 +93,6 @@ def run_sync() -> Response | tuple[str, int]:
         return _sync_stopped(error, error.reason)
     except DirectoryUnavailable as error:
         return _sync_stopped(error, "directory")
-    db.session.commit()
     s = summary.as_dict()
     flash(
         _(
@@ -111,18 +111,12 @@ def bodies() -> Response | tuple[str, int]:
     form = IssuingBodyForm()
     status = 200
     if request.method == "POST":
-        if form.validate():
-            try:
-                service.add_issuing_body(current_user._get_current_object(), form.name.data)
-            except RuleViolation as violation:
-                show_violation(form, violation)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Đã thêm cơ quan thông báo."), "success")
-                return redirect(url_for("admin.bodies"))
-        else:
-            status = 422
+        actor = current_user._get_current_object()
+        result = submit(form, lambda: service.add_issuing_body(actor, form.name.data))
+        if not isinstance(result, int):
+            flash(_("Đã thêm cơ quan thông báo."), "success")
+            return redirect(url_for("admin.bodies"))
+        status = result
     return render_template("admin/issuing_bodies.html", form=form, bodies=issuing_bodies()), status
 
 
@@ -132,7 +126,6 @@ def set_body_active(body_id: int) -> Response:
     body = db.session.get(IssuingBody, body_id) or abort(404)
     active = request.form.get("active") == "1"
     service.set_issuing_body_active(current_user._get_current_object(), body, active)
-    db.session.commit()
     flash(_("Đã cập nhật danh sách cơ quan thông báo."), "success")
     return redirect(url_for("admin.bodies"))
 

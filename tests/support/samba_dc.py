@@ -1,11 +1,11 @@
 """A real Samba AD DC for the test suite, provisioned into a temporary folder.
 
-    with SambaDC(tmp_path) as dc:          # provision, start, populate (tests/samba_admin.py)
+    with SambaDC(tmp_path) as dc:          # provision, start, populate (tests/support/samba_admin.py)
         app.config["LDAP_URL"] = dc.ldaps_url
         dc.admin("disable", username="dathv")
 
 Runs Debian's `samba` in the foreground under a PID we keep, inside the private network
-namespace the test run is in (tests/netns.py): Samba needs ports 389/636/88/... and the
+namespace the test run is in (tests/support/netns.py): Samba needs ports 389/636/88/... and the
 host name its certificate names (dc1.kiemlam.gov.vn). Everything, TLS files included,
 stays in the work folder; stop() ends the DC and its children.
 """
@@ -18,10 +18,10 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from .netns import DC_HOST, DC_REALM
+from .service import Service
 
 SAMBA = Path("/usr/sbin/samba")
 SAMBA_TOOL = Path("/usr/bin/samba-tool")
@@ -46,7 +46,7 @@ def missing_tools() -> list[str]:
     return missing
 
 
-class SambaDC:
+class SambaDC(Service):
     def __init__(self, workdir: Path, startup_timeout: float = 120.0) -> None:
         self.workdir = Path(workdir).resolve()
         self.startup_timeout = startup_timeout
@@ -106,18 +106,13 @@ class SambaDC:
         try:
             return self.start()
         except BaseException:
-            self.stop()
+            self.stop()  # a DC that half started must not outlive the run
             raise
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # -- changing the directory ------------------------------------------------
 
     def admin(self, command: str, **args: Any) -> dict[str, Any]:
-        """Run a tests/samba_admin.py command on the DC's database (system Python)."""
+        """Run a tests/support/samba_admin.py command on the DC's database (system Python)."""
         result = subprocess.run(
             [str(SYSTEM_PYTHON), str(ADMIN_SCRIPT), str(self.smb_conf), command, json.dumps(args)],
             capture_output=True, timeout=120,

@@ -1,8 +1,8 @@
 """Writes to the test Samba AD DC's database, run by Debian's /usr/bin/python3 (python3-samba).
 
-The project's venv has no `samba` module, so tests/samba_dc.py runs this script:
+The project's venv has no `samba` module, so tests/support/samba_dc.py runs this script:
 
-    /usr/bin/python3 tests/samba_admin.py SMB_CONF COMMAND '{"json": "arguments"}'
+    /usr/bin/python3 tests/support/samba_admin.py SMB_CONF COMMAND '{"json": "arguments"}'
 
 It works on the DC's own sam.ldb with the system session, as samba-tool does, while the
 DC runs. Commands: see COMMANDS at the end.

@@ -1,8 +1,8 @@
 """Run a command inside a private network namespace made for it, then remove the namespace.
 
-    python tests/netns.py -- .venv/bin/python -m pytest ...
+    python tests/support/netns.py -- .venv/bin/python -m pytest ...
 
-The Samba AD DC of the tests (tests/samba_dc.py) needs the fixed ports 389, 636, 88, ...
+The Samba AD DC of the tests (tests/support/samba_dc.py) needs the fixed ports 389, 636, 88, ...
 and a host name of its own that its certificate names. In a namespace of its own it has
 both without touching the machine: only a loopback interface, and a hosts file that
 `ip netns exec` mounts over /etc/hosts for everything started inside (slapd, PostgreSQL,
@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-# The test DC's name (tests/samba_dc.py provisions it with this realm and host name).
+# The test DC's name (tests/support/samba_dc.py provisions it with this realm and host name).
 DC_REALM = "kiemlam.gov.vn"
 DC_HOST = f"dc1.{DC_REALM}"
 INSIDE = "INTRANET_TEST_NETNS"  # set for the command: the namespace it runs in
@@ -86,7 +86,7 @@ def main(argv: list[str]) -> int:
     if "--" in argv:
         argv = argv[argv.index("--") + 1:]
     if not argv:
-        print("usage: python tests/netns.py -- COMMAND ...", file=sys.stderr)
+        print("usage: python tests/support/netns.py -- COMMAND ...", file=sys.stderr)
         return 2
     return run(argv)
 
