@@ -54,9 +54,6 @@ class Employee(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The directory's username, case-folded: the directory matches it case-insensitively.
     username: Mapped[str] = mapped_column(String(150), unique=True)
-    # The directory's immutable id (entryUUID, objectGUID as a GUID): who this is, whatever
-    # their username becomes. Empty until the first sync or sign-in that reads it.
-    directory_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     directory_dn: Mapped[str] = mapped_column(String(1000))
     full_name: Mapped[str] = mapped_column(String(200))
     sort_key: Mapped[str] = mapped_column(SortKey, index=True)
@@ -75,6 +72,10 @@ class Employee(UserMixin, db.Model):
     # The status of their latest declaration (None: never declared), written by the database
     # when a declaration is recorded (intranet/database/latest_status.py); the app never sets it.
     vneid_status: Mapped[str | None] = mapped_column(String(32))
+    # The directory's immutable id (entryUUID, objectGUID as a GUID): who this is, whatever
+    # their username becomes. Empty until the first sync or sign-in that reads it. Last, as
+    # migration 0010 added it.
+    directory_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     unit: Mapped[Unit | None] = relationship(back_populates="staff")
 

@@ -25,5 +25,6 @@ def upgrade():
 
 def downgrade():
     op.drop_index('ix_employee_directory_id', table_name='employee')
-    with op.batch_alter_table('employee', schema=None) as batch_op:
-        batch_op.drop_column('directory_id')
+    # A plain DROP COLUMN (SQLite 3.35+): a batch would rebuild employee under the
+    # triggers of other tables that name it, which SQLite then refuses.
+    op.execute('ALTER TABLE employee DROP COLUMN directory_id')
