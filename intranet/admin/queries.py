@@ -44,6 +44,20 @@ def last_sync() -> AuditEvent | None:
     )
 
 
+def last_sync_failure() -> AuditEvent | None:
+    """The latest stopped sync (from the web or a timer's CLI run), unless one succeeded since."""
+    failure = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "directory.sync_failed")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    success = last_sync()
+    if failure is None or (success is not None and success.id > failure.id):
+        return None
+    return failure
+
+
 def issuing_bodies() -> list[IssuingBody]:
     return list(db.session.scalars(select(IssuingBody).order_by(IssuingBody.active.desc(), IssuingBody.sort_key)))
 
