@@ -51,6 +51,11 @@ def configure(app: Flask) -> None:
                 "Thiếu cấu hình bắt buộc khi chạy production / missing required settings: "
                 + ", ".join(missing)
             )
+    from .rate_limits import configure_storage
+
+    problem = configure_storage(app.config)
+    if problem:
+        raise ConfigurationError(problem)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
@@ -185,9 +190,10 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import formatting
+    from . import formatting, static_urls
 
     formatting.register(app)
+    static_urls.register(app)
 
     @app.before_request
     def refuse_nul_bytes() -> None:
