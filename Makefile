@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test load bench bench-data install install-dev translations system-deps migrate sync clean
+.PHONY: run test load deploy-check bench bench-data install install-dev translations system-deps migrate sync clean
 
 run: install translations
 	$(BIN)/flask db upgrade
@@ -22,6 +22,12 @@ test: install-dev translations system-deps
 LOAD_SECONDS ?= 30
 load: install-dev translations system-deps
 	$(BIN)/python scripts/load.py --seconds $(LOAD_SECONDS)
+
+# Not part of `make test` (about two minutes): the shipped deploy/ files as production runs
+# them, all on loopback: nginx with TLS before two gunicorn instances on PostgreSQL and Redis,
+# walked through by staff (scripts/deploy_check.py). Run by .ci/run.
+deploy-check: install-dev translations system-deps
+	$(BIN)/python scripts/deploy_check.py
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -41,14 +47,17 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 translations: install
 	$(BIN)/pybabel -q compile -d translations
 
-# The tests start a real OpenLDAP slapd and a PostgreSQL server, and drive the
-# distribution's Chromium.
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql
+# The tests start a real OpenLDAP slapd, a PostgreSQL server and Redis, drive the
+# distribution's Chromium, and check the nginx site (with a certificate made by openssl).
+SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql redis-server nginx openssl
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v /usr/sbin/nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \

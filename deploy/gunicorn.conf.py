@@ -20,6 +20,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "").strip() or 60)
 # On stop (SIGTERM) a worker finishes its request; nginx sends new ones to the other instance.
 graceful_timeout = 30
 proc_name = "intranet"
+# systemd (or nginx's view of the instances) is how this server is managed: no control socket
+# in the service user's home, which two instances on one host would also fight over.
+control_socket_disable = True
 # Both logs to stderr: journald keeps and rotates them (journalctl -u intranet).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"

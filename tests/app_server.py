@@ -85,6 +85,32 @@ class AppServer:
             time.sleep(0.2)
         return False
 
+    def reload(self, timeout: float = 60) -> None:
+        """SIGHUP, as `systemctl reload`: new workers (new code), the old ones finish and go.
+
+        Returns once every worker running is one started after the signal.
+        """
+        if self.process is None:
+            raise AppServerError("gunicorn is not running")
+        before = self._workers()
+        self.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            now = self._workers()
+            if now and not now & before:
+                return
+            time.sleep(0.2)
+        raise AppServerError(f"gunicorn did not replace its workers:\n{self.log_tail()}")
+
+    def _workers(self) -> set[int]:
+        if self.process is None:
+            return set()
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return {int(pid) for pid in path.read_text().split()}
+        except OSError:
+            return set()
+
     def stop(self, timeout: float = 40) -> None:
         """SIGTERM, as systemd stops it: workers finish their request, then exit."""
         process, self.process = self.process, None
