@@ -18,10 +18,12 @@ test: install-dev translations system-deps
 	TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser"
 
 # Not part of `make test`: gunicorn with 4 workers, a generated directory of ~200 staff,
-# many concurrent clients for LOAD_SECONDS; fails on any error or lost write.
+# many concurrent clients for LOAD_SECONDS; fails on any error or lost write. Twice: on
+# SQLite, then as production runs it (PostgreSQL, Redis, two instances behind nginx).
 LOAD_SECONDS ?= 30
 load: install-dev translations system-deps
 	$(BIN)/python scripts/load.py --seconds $(LOAD_SECONDS)
+	$(BIN)/python scripts/load.py --production --seconds $(LOAD_SECONDS)
 
 # Not part of `make test` (about two minutes): the shipped deploy/ files as production runs
 # them, all on loopback: nginx with TLS before two gunicorn instances on PostgreSQL and Redis,
