@@ -50,8 +50,9 @@ translations: install
 	$(BIN)/pybabel -q compile -d translations
 
 # The tests start a real OpenLDAP slapd, a PostgreSQL server and Redis, drive the
-# distribution's Chromium, and check the nginx site (with a certificate made by openssl).
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql redis-server nginx openssl
+# distribution's Chromium, and check the nginx site (with a certificate made by openssl)
+# and the systemd units (systemd-analyze).
+SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql redis-server nginx openssl systemd
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
@@ -60,6 +61,7 @@ system-deps:
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v /usr/sbin/nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \
