@@ -37,7 +37,7 @@ def render(values: dict[str, str | list[str]], template: str | None = None) -> s
                 raise RenderError(f"{name}: {word!r} is not a plain address, name or path")
         if name == "APP_SERVERS":
             filled[name] = "\n".join(
-                f"    server {word} max_fails=1 fail_timeout=10s;" for word in words
+                f"    server {word} max_fails=1 fail_timeout=3s;" for word in words
             )
         else:
             filled[name] = " ".join(words)

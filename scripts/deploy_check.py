@@ -33,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -202,6 +203,12 @@ def check_shared_limit(stack: ProductionStack, target: Account, r: Results) -> N
     for n, instance in enumerate(stack.instances):
         status = _direct_sign_in(instance.url, target)
         r.expect(status == 429, f"... and by instance {n + 1} asked directly", status)
+    # The per-address limit counts the client's address, not nginx's.
+    keys = [key.decode() for key in
+            redis.Redis.from_url(stack.env["RATELIMIT_STORAGE_URI"]).keys("*auth.login*")]
+    r.expect(any(f"/{CLIENT_ADDRESS}/" in key for key in keys)
+             and not any("/127.0.0.1/" in key for key in keys),
+             "the per-address sign-in limit counts the client's address", keys)
 
 
 def _failed_sign_ins(stack: ProductionStack, n: int) -> int:

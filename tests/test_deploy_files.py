@@ -24,7 +24,7 @@ def test_the_rendered_nginx_site_is_accepted_by_nginx(tmp_path: Path) -> None:
         http_listen=f"127.0.0.1:{free_port()}", log_dir=tmp_path,
     )
     assert "@" not in site.replace("$", "")  # every field filled in
-    assert "server 10.0.0.2:8000 max_fails=1" in site
+    assert "server 10.0.0.2:8000 max_fails=1 fail_timeout=3s;" in site
     assert f"alias {ROOT / 'static'}/;" in site
     assert "syntax is ok" in Nginx(tmp_path / "nginx", site).check()
 
