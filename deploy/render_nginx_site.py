@@ -49,29 +49,45 @@ def render(values: dict[str, str | list[str]], template: str | None = None) -> s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server-name", required=True, help="the site's DNS name (and aliases, space-separated)")
-    parser.add_argument("--app", action="append", help="an app server host:port; repeat for several (127.0.0.1:8000)")
-    parser.add_argument("--cert", default="/etc/ssl/certs/intranet.pem", help="certificate chain (PEM)")
-    parser.add_argument("--key", default="/etc/ssl/private/intranet.key", help="its private key (PEM)")
-    parser.add_argument("--static-dir", default=str(HERE.parent / "static"), help="the app's static/ folder")
+    parser.add_argument(
+        "--server-name", required=True, help="the site's DNS name (and aliases, space-separated)"
+    )
+    parser.add_argument(
+        "--app",
+        action="append",
+        help="an app server host:port; repeat for several (127.0.0.1:8000)",
+    )
+    parser.add_argument(
+        "--cert", default="/etc/ssl/certs/intranet.pem", help="certificate chain (PEM)"
+    )
+    parser.add_argument(
+        "--key", default="/etc/ssl/private/intranet.key", help="its private key (PEM)"
+    )
+    parser.add_argument(
+        "--static-dir", default=str(HERE.parent / "static"), help="the app's static/ folder"
+    )
     parser.add_argument("--https-listen", default="443", help="HTTPS address:port or port (443)")
-    parser.add_argument("--http-listen", default="80", help="HTTP address:port or port, redirected (80)")
+    parser.add_argument(
+        "--http-listen", default="80", help="HTTP address:port or port, redirected (80)"
+    )
     parser.add_argument("--log-dir", default="/var/log/nginx", help="where the site's logs go")
     parser.add_argument("--max-body", default="2m", help="largest request body nginx accepts (2m)")
     parser.add_argument("--output", "-o", type=Path, help="write here instead of standard output")
     args = parser.parse_args(argv)
     try:
-        text = render({
-            "SERVER_NAME": args.server_name.split(),
-            "APP_SERVERS": args.app or ["127.0.0.1:8000"],
-            "TLS_CERT": args.cert,
-            "TLS_KEY": args.key,
-            "STATIC_DIR": args.static_dir.rstrip("/"),
-            "HTTPS_LISTEN": args.https_listen,
-            "HTTP_LISTEN": args.http_listen,
-            "LOG_DIR": args.log_dir.rstrip("/"),
-            "MAX_BODY": args.max_body,
-        })
+        text = render(
+            {
+                "SERVER_NAME": args.server_name.split(),
+                "APP_SERVERS": args.app or ["127.0.0.1:8000"],
+                "TLS_CERT": args.cert,
+                "TLS_KEY": args.key,
+                "STATIC_DIR": args.static_dir.rstrip("/"),
+                "HTTPS_LISTEN": args.https_listen,
+                "HTTP_LISTEN": args.http_listen,
+                "LOG_DIR": args.log_dir.rstrip("/"),
+                "MAX_BODY": args.max_body,
+            }
+        )
     except RenderError as error:
         parser.error(str(error))
     if args.output:

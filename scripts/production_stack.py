@@ -37,7 +37,9 @@ SERVER_NAME = "localhost"
 
 
 class ProductionStack:
-    def __init__(self, work: Path, people: list[Account], *, instances: int = 2, workers: int = 2) -> None:
+    def __init__(
+        self, work: Path, people: list[Account], *, instances: int = 2, workers: int = 2
+    ) -> None:
         self.work = work
         self.people = people
         self.instance_count = instances
@@ -100,9 +102,13 @@ class ProductionStack:
         self.cert, key = self_signed_certificate(self.work / "tls", SERVER_NAME)
         self.https_port, self.http_port = free_port(), free_port()
         site = render_site(
-            server_name=SERVER_NAME, app_servers=[s.address for s in self.instances],
-            cert=self.cert, key=key, https_listen=f"127.0.0.1:{self.https_port}",
-            http_listen=f"127.0.0.1:{self.http_port}", log_dir=self.work / "nginx-logs",
+            server_name=SERVER_NAME,
+            app_servers=[s.address for s in self.instances],
+            cert=self.cert,
+            key=key,
+            https_listen=f"127.0.0.1:{self.https_port}",
+            http_listen=f"127.0.0.1:{self.http_port}",
+            log_dir=self.work / "nginx-logs",
         )
         (self.work / "nginx-logs").mkdir(exist_ok=True)
         nginx = Nginx(self.work / "nginx", site)
@@ -125,8 +131,12 @@ class ProductionStack:
 
     def flask(self, *args: str, env: dict[str, str] | None = None) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "flask", *args], cwd=ROOT, env=env or self.env,
-            capture_output=True, text=True, timeout=300,
+            [sys.executable, "-m", "flask", *args],
+            cwd=ROOT,
+            env=env or self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if result.returncode != 0:
             raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")

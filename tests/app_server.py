@@ -8,7 +8,6 @@ Used by the tests, `make load` and `make deploy-check`.
 """
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -30,7 +29,11 @@ class AppServerError(RuntimeError):
 
 class AppServer:
     def __init__(
-        self, env: Mapping[str, str], log: Path, *, workers: int | None = None,
+        self,
+        env: Mapping[str, str],
+        log: Path,
+        *,
+        workers: int | None = None,
         extra_args: tuple[str, ...] = (),
     ) -> None:
         self.env = dict(env)
@@ -49,8 +52,15 @@ class AppServer:
         return f"127.0.0.1:{self.port}"
 
     def command(self, port: int) -> list[str]:
-        args = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG),
-                "--bind", f"127.0.0.1:{port}"]
+        args = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            str(GUNICORN_CONFIG),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ]
         if self.workers is not None:
             args += ["--workers", str(self.workers)]
         return [*args, *self.extra_args, "wsgi:app"]
@@ -58,12 +68,18 @@ class AppServer:
     def launch(self, port: int) -> subprocess.Popen[bytes]:
         with self.log.open("ab") as log:
             return subprocess.Popen(
-                self.command(port), cwd=ROOT, env=self.env,
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                self.command(port),
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
             )
 
     def start(self, timeout: float = 60) -> AppServer:
-        ports = [self.port] if self.port is not None else [_free_port() for _ in range(_PORT_ATTEMPTS)]
+        ports = (
+            [self.port] if self.port is not None else [_free_port() for _ in range(_PORT_ATTEMPTS)]
+        )
         for port in ports:  # another process may take a probed port before gunicorn binds it
             self.port, self.process = port, self.launch(port)
             if self._ready(timeout):

@@ -42,10 +42,28 @@ def self_signed_certificate(directory: Path, name: str = "localhost") -> tuple[P
     directory.mkdir(parents=True, exist_ok=True)
     cert, key = directory / "cert.pem", directory / "key.pem"
     result = subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
-         "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name},IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        capture_output=True, text=True, timeout=60,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-sha256",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            f"subjectAltName=DNS:{name},IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     if result.returncode != 0:
         raise NginxError(f"openssl failed:\n{result.stderr}")
@@ -53,13 +71,35 @@ def self_signed_certificate(directory: Path, name: str = "localhost") -> tuple[P
 
 
 def render_site(
-    *, server_name: str, app_servers: list[str], cert: Path, key: Path, https_listen: str,
-    http_listen: str, log_dir: Path, max_body: str = "2m",
+    *,
+    server_name: str,
+    app_servers: list[str],
+    cert: Path,
+    key: Path,
+    https_listen: str,
+    http_listen: str,
+    log_dir: Path,
+    max_body: str = "2m",
 ) -> str:
     """The shipped site, rendered by the shipped command an operator runs."""
-    args = [sys.executable, str(RENDER_SITE), "--server-name", server_name,
-            "--cert", str(cert), "--key", str(key), "--https-listen", https_listen,
-            "--http-listen", http_listen, "--log-dir", str(log_dir), "--max-body", max_body]
+    args = [
+        sys.executable,
+        str(RENDER_SITE),
+        "--server-name",
+        server_name,
+        "--cert",
+        str(cert),
+        "--key",
+        str(key),
+        "--https-listen",
+        https_listen,
+        "--http-listen",
+        http_listen,
+        "--log-dir",
+        str(log_dir),
+        "--max-body",
+        max_body,
+    ]
     for server in app_servers:
         args += ["--app", server]
     result = subprocess.run(args, capture_output=True, text=True, timeout=30)
@@ -101,20 +141,20 @@ class Nginx:
         user = "user root root;\n" if os.geteuid() == 0 else ""
         self.conf.write_text(
             f"""{user}worker_processes 1;
-pid {self.workdir / 'nginx.pid'};
+pid {self.workdir / "nginx.pid"};
 error_log {self.error_log} warn;
 events {{ worker_connections 512; }}
 http {{
     include {MIME_TYPES};
     default_type application/octet-stream;
     sendfile on;
-    client_body_temp_path {temp / 'body'};
-    proxy_temp_path {temp / 'proxy'};
-    fastcgi_temp_path {temp / 'fastcgi'};
-    uwsgi_temp_path {temp / 'uwsgi'};
-    scgi_temp_path {temp / 'scgi'};
-    access_log {self.workdir / 'logs' / 'access.log'};
-    include {self.workdir / 'site.conf'};
+    client_body_temp_path {temp / "body"};
+    proxy_temp_path {temp / "proxy"};
+    fastcgi_temp_path {temp / "fastcgi"};
+    uwsgi_temp_path {temp / "uwsgi"};
+    scgi_temp_path {temp / "scgi"};
+    access_log {self.workdir / "logs" / "access.log"};
+    include {self.workdir / "site.conf"};
 }}
 """,
             encoding="utf-8",
@@ -135,7 +175,9 @@ http {{
         self.check()
         self.process = subprocess.Popen(
             [*self._args(), "-g", "daemon off;"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -49,7 +49,9 @@ class Redis:
 
     def start(self) -> Redis:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        ports = [self.port] if self.port is not None else [_free_port() for _ in range(_PORT_ATTEMPTS)]
+        ports = (
+            [self.port] if self.port is not None else [_free_port() for _ in range(_PORT_ATTEMPTS)]
+        )
         for port in ports:
             if self._launch(port):
                 self.port = port
@@ -82,15 +84,25 @@ class Redis:
             self.process = subprocess.Popen(
                 [
                     self.executable,
-                    "--bind", "127.0.0.1",
-                    "--port", str(port),
-                    "--dir", str(self.workdir),
-                    "--save", "",
-                    "--appendonly", "no",
-                    "--protected-mode", "yes",
-                    "--daemonize", "no",
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--dir",
+                    str(self.workdir),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--protected-mode",
+                    "yes",
+                    "--daemonize",
+                    "no",
                 ],
-                cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                cwd=self.workdir,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
             )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:

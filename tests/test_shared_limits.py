@@ -6,6 +6,7 @@ import re
 import secrets
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,12 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 def production_settings(tmp_path: Path, **env: str) -> dict:
     settings = settings_from_env(
-        {"INTRANET_ENV": "production", "SECRET_KEY": "k" * 40, "LDAP_URL": "ldaps://dc1.example", **env}
+        {
+            "INTRANET_ENV": "production",
+            "SECRET_KEY": "k" * 40,
+            "LDAP_URL": "ldaps://dc1.example",
+            **env,
+        }
     )
     settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'p.db'}"
     return settings
@@ -49,25 +55,52 @@ def test_production_starts_when_the_limits_are_shared_or_allowed(tmp_path: Path,
 
 
 def test_development_with_several_workers_keeps_memory_limits(tmp_path: Path) -> None:
-    app = create_app({"WEB_CONCURRENCY": 4, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}"})
+    app = create_app(
+        {"WEB_CONCURRENCY": 4, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}"}
+    )
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
 def gunicorn_env(**env: str) -> dict[str, str]:
     return {
-        **{k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "RATELIMIT_STORAGE_URI")},
-        "SECRET_KEY": "shared-" + secrets.token_hex(16), "LDAP_URL": "", **env,
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("WEB_CONCURRENCY", "RATELIMIT_STORAGE_URI")
+        },
+        "SECRET_KEY": "shared-" + secrets.token_hex(16),
+        "LDAP_URL": "",
+        **env,
     }
 
 
-def test_gunicorn_with_several_workers_refuses_per_process_limits_in_production(tmp_path: Path) -> None:
+def test_gunicorn_with_several_workers_refuses_per_process_limits_in_production(
+    tmp_path: Path,
+) -> None:
     # `--workers 2` on the command line, not WEB_CONCURRENCY: the config passes it on to the app.
-    env = gunicorn_env(INTRANET_ENV="production", LDAP_URL="ldaps://dc1.example",
-                       DATABASE_URL=f"sqlite:///{tmp_path / 'g.db'}")
+    env = gunicorn_env(
+        INTRANET_ENV="production",
+        LDAP_URL="ldaps://dc1.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'g.db'}",
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), "--workers", "2",
-         "--bind", "127.0.0.1:0", "wsgi:app"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            str(GUNICORN_CONFIG),
+            "--workers",
+            "2",
+            "--bind",
+            "127.0.0.1:0",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "memory:// counts per process and 2 workers are configured" in result.stderr
@@ -88,13 +121,14 @@ class Visitor:
         response = self.session.post(
             self.base_url + "/login",
             data={"username": username, "password": password, "csrf_token": token.group(1)},
-            allow_redirects=False, timeout=10,
+            allow_redirects=False,
+            timeout=10,
         )
         return response.status_code
 
 
 @pytest.fixture
-def two_app_servers(tmp_path: Path, redis_server: Redis) -> list[AppServer]:
+def two_app_servers(tmp_path: Path, redis_server: Redis) -> Iterator[list[AppServer]]:
     """Two gunicorn instances on one database and one Redis, like two hosts behind nginx."""
     app = make_app(tmp_path)
     with app.app_context():
