@@ -142,6 +142,22 @@ class Results:
 # -- the journey ----------------------------------------------------------------
 
 
+def check_site_in_debian_nginx_conf(stack: ProductionStack, r: Results) -> None:
+    """The rendered site inside Debian's own nginx.conf, where an operator enables it."""
+    main = Path("/etc/nginx/nginx.conf").read_text(encoding="utf-8")
+    enabled = "include /etc/nginx/sites-enabled/*;"
+    conf = stack.work / "debian-nginx.conf"
+    conf.write_text(main.replace(enabled, f"include {stack.site};"), encoding="utf-8")
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(conf)], capture_output=True, text=True, timeout=30
+    )
+    r.expect(
+        enabled in main and result.returncode == 0,
+        "the site passes nginx -t inside Debian's /etc/nginx/nginx.conf",
+        result.stderr[-1000:],
+    )
+
+
 def check_tls_and_headers(stack: ProductionStack, r: Results) -> None:
     plain = Browser(stack.http_url, stack.cert).get("/login")
     r.expect(
@@ -611,6 +627,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             try:
+                check_site_in_debian_nginx_conf(stack, results)
                 check_tls_and_headers(stack, results)
                 check_sign_in_and_declare(stack, staff[0], admin, results)
                 check_shared_limit(stack, staff[1], results)

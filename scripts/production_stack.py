@@ -48,6 +48,7 @@ class ProductionStack:
         self.https_port = 0
         self.http_port = 0
         self.cert = Path()
+        self.site = Path()  # the rendered nginx site
         self.env: dict[str, str] = {}
         self.postgres: Postgres | None = None
         self._resources = ExitStack()
@@ -111,6 +112,8 @@ class ProductionStack:
             log_dir=self.work / "nginx-logs",
         )
         (self.work / "nginx-logs").mkdir(exist_ok=True)
+        self.site = self.work / "site.conf"
+        self.site.write_text(site, encoding="utf-8")
         nginx = Nginx(self.work / "nginx", site)
         self._resources.callback(nginx.stop)
         nginx.start(ports=(self.https_port, self.http_port))
