@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, request, session
+from flask.cli import NoAppException
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
@@ -17,8 +18,12 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class ConfigurationError(RuntimeError):
-    """A setting the app cannot start without is missing or wrong."""
+class ConfigurationError(NoAppException):
+    """A setting the app cannot start without is missing or wrong.
+
+    A NoAppException, so `flask ...` prints the message as an error instead of a traceback
+    (and gunicorn still stops: a worker that cannot load the app halts it).
+    """
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

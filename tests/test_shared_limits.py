@@ -174,3 +174,19 @@ def test_sign_in_keeps_working_and_limited_while_redis_is_down(tmp_path: Path) -
         assert sign_in(other, DEMO_EMPLOYEE, "sai").status_code == 401
     # Counted in this process's memory meanwhile: still no sixth try.
     assert sign_in(other, DEMO_EMPLOYEE, DEMO_PASSWORD).status_code == 429
+
+
+def test_the_command_line_names_the_wrong_setting_without_a_traceback(tmp_path: Path) -> None:
+    env = gunicorn_env(
+        INTRANET_ENV="production",
+        LDAP_URL="ldaps://dc1.example",
+        WEB_CONCURRENCY="3",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "memory:// counts per process and 3 workers are configured" in result.stderr
+    assert "Traceback" not in result.stderr
