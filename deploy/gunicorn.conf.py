@@ -6,7 +6,9 @@ GUNICORN_TIMEOUT (seconds a request may take before its worker is replaced).
 """
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,3 +39,18 @@ def on_starting(server: Any) -> None:
     worker (intranet/rate_limits.py); the workers inherit this environment.
     """
     os.environ["WEB_CONCURRENCY"] = str(server.cfg.workers)
+
+
+def post_worker_init(worker: Any) -> None:
+    """The app's warnings and errors go to the journal with gunicorn's own lines.
+
+    Without a handler on the root logger, libraries that give theirs a NullHandler (the
+    limiter's "falling back to in-memory storage" when Redis is down) would say nothing.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
