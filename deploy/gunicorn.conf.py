@@ -28,7 +28,8 @@ control_socket_disable = True
 # Both logs to stderr: journald keeps and rotates them (journalctl -u intranet).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-# Behind nginx the first field is the client's address as nginx saw it.
+# Behind nginx the first field is X-Forwarded-For: its last address is the client as nginx
+# saw it (anything before it is what the client claimed); the second is nginx's.
 access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
