@@ -382,6 +382,11 @@ def check_body_limits(stack: ProductionStack, r: Results) -> None:
         "a body over nginx's limit is stopped by nginx",
         far_over,
     )
+    app_413s = sum(
+        len(re.findall(r'"POST /login HTTP/1\.[01]" 413', stack.gunicorn_log(n)))
+        for n in range(len(stack.instances))
+    )
+    r.expect(app_413s == 1, "... before any app server saw it", f"{app_413s} seen by the app")
 
 
 # -- staff at work while the instances restart ------------------------------------
@@ -398,6 +403,7 @@ class Work:
 def staff_at_work(
     stack: ProductionStack, account: Account, work: Work, stop: threading.Event
 ) -> None:
+    """Home page, declaration form, a declaration; again and again until `stop`."""
     browser = Browser(stack.https_url, stack.cert)
     if browser.sign_in(account).status_code != 302:
         with work.lock:
@@ -405,33 +411,14 @@ def staff_at_work(
         return
     n = 0
     while not stop.is_set():
-        for name, call in (
-            ("GET /", lambda: browser.get("/")),
-            ("GET /declaration", lambda: browser.get("/declaration")),
-        ):
-            try:
-                response = call()
-                ok = response.status_code == 200
-            except requests.RequestException as error:
-                response, ok = None, False
-                name = f"{name} ({type(error).__name__})"
-            with work.lock:
-                work.requests[name.split(" (")[0]] += 1
-                if not ok:
-                    work.failures[
-                        f"{name} {response.status_code if response is not None else ''}"
-                    ] += 1
-            if name == "GET /declaration" and ok and response is not None:
-                form = response
-        match = TOKEN.search(form.text) if "form" in locals() else None
+        page_get(browser, "/", work)
+        form = page_get(browser, "/declaration", work)
+        match = TOKEN.search(form.text) if form is not None else None
         if match is None:
             continue
+        data = {**DECLARATIONS[n % len(DECLARATIONS)], "csrf_token": match.group(1)}
         try:
-            posted = browser.post(
-                "/declaration",
-                {**DECLARATIONS[n % len(DECLARATIONS)], "csrf_token": match.group(1)},
-            )
-            status = posted.status_code
+            status: int | str = browser.post("/declaration", data).status_code
         except requests.RequestException as error:
             status = type(error).__name__
         with work.lock:
@@ -441,6 +428,20 @@ def staff_at_work(
             else:
                 work.failures[f"POST /declaration {status}"] += 1
         n += 1
+
+
+def page_get(browser: Browser, path: str, work: Work) -> requests.Response | None:
+    """GET `path`; the response if it is the page (200), counted as a failure otherwise."""
+    try:
+        response = browser.get(path)
+        failure = None if response.status_code == 200 else str(response.status_code)
+    except requests.RequestException as error:
+        response, failure = None, type(error).__name__
+    with work.lock:
+        work.requests[f"GET {path}"] += 1
+        if failure:
+            work.failures[f"GET {path} {failure}"] += 1
+    return None if failure else response
 
 
 def check_rolling_restart(
