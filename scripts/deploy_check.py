@@ -175,8 +175,10 @@ def check_tls_and_headers(stack: ProductionStack, r: Results) -> None:
     r.expect(page.headers.get("Server") == "nginx", "no version banner", page.headers.get("Server"))
     health = Browser(stack.https_url, stack.cert).get("/healthz")
     r.expect(
-        health.status_code == 200 and health.json().get("status") == "ok",
-        "/healthz through nginx: ok",
+        health.status_code == 200
+        and health.json()
+        == {"status": "ok", "database": "ok", "directory": "ok", "rate_limits": "ok"},
+        "/healthz through nginx: database, directory and Redis answer",
         health.text[:200],
     )
 

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from flask import Flask
 
 from config import settings_from_env
 from intranet import ConfigurationError, create_app
 from intranet.extensions import db
 
 from .app_server import GUNICORN_CONFIG, ROOT, AppServer
-from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_PASSWORD, make_app, sign_in
+from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_PASSWORD, make_app
 from .redis_server import Redis
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -194,8 +193,41 @@ def test_the_command_line_names_the_wrong_setting_without_a_traceback(tmp_path: 
     )
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "memory:// counts per process and 3 workers are configured" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_health_says_whether_the_shared_limit_store_answers(
+    tmp_path: Path, redis_server: Redis
+) -> None:
+    app = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_server.url)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "directory": "ok",
+        "rate_limits": "ok",
+    }
+
+
+def test_health_is_degraded_not_failing_when_redis_is_down(tmp_path: Path) -> None:
+    down = Redis(tmp_path / "down").start()
+    url = down.url
+    down.stop()
+    app = make_app(tmp_path, RATELIMIT_STORAGE_URI=url)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200  # staff keep working: restarting would not help
+    assert response.get_json() == {
+        "status": "degraded",
+        "database": "ok",
+        "directory": "ok",
+        "rate_limits": "error",
+    }
