@@ -37,12 +37,10 @@ import redis
 import requests
 from requests.adapters import HTTPAdapter
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from scripts.load import DECLARATIONS, Account, accounts
+from scripts.production_stack import APP_ROLE, ProductionStack
 
-from scripts.load import DECLARATIONS, Account, accounts  # noqa: E402
-from scripts.production_stack import APP_ROLE, ProductionStack  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 STYLESHEET = re.compile(r'href="(/static/css/app\.css\?v=[0-9a-f]+)"')

@@ -20,16 +20,15 @@ from types import TracebackType
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # for tests.*, when run as scripts/...py
+from scripts.load import Account, directory_ldif
+from tests.support.app_server import AppServer
+from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
+from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
+from tests.support.nginx_server import Nginx, free_port, render_site, self_signed_certificate
+from tests.support.pg_server import Postgres
+from tests.support.redis_server import Redis
 
-from scripts.load import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE, Account, directory_ldif  # noqa: E402
-from tests.app_server import AppServer  # noqa: E402
-from tests.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd  # noqa: E402
-from tests.nginx_server import Nginx, free_port, render_site, self_signed_certificate  # noqa: E402
-from tests.pg_server import Postgres  # noqa: E402
-from tests.redis_server import Redis  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DATABASE = "intranet"
 APP_ROLE = "intranet"

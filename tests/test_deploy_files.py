@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from flask import Flask, url_for
 
-from .nginx_server import RENDER_SITE, Nginx, free_port, render_site, self_signed_certificate
+from .support.nginx_server import (
+    RENDER_SITE,
+    Nginx,
+    free_port,
+    render_site,
+    self_signed_certificate,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,9 +16,9 @@ from config import settings_from_env
 from intranet import ConfigurationError, create_app
 from intranet.extensions import db
 
-from .app_server import GUNICORN_CONFIG, ROOT, AppServer
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_PASSWORD, make_app
-from .redis_server import Redis
+from .support.app_server import GUNICORN_CONFIG, ROOT, AppServer
+from .support.redis_server import Redis
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RENDER_SITE = ROOT / "deploy" / "render_nginx_site.py"
 MIME_TYPES = Path("/etc/nginx/mime.types")
 
