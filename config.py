@@ -96,7 +96,14 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # below the directory's own lockout threshold, so the app can't lock accounts.
         "LOGIN_LIMIT_PER_USERNAME": env.get("LOGIN_LIMIT_PER_USERNAME", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://").strip(),
+        # Redis keys start with this, so one Redis can serve other apps as well.
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "intranet").strip(),
+        # memory:// counts per process: production refuses it with more than one worker
+        # (WEB_CONCURRENCY, which deploy/gunicorn.conf.py sets to the workers it runs)
+        # unless this says the operator knows.
+        "RATELIMIT_ALLOW_MEMORY": _flag(env, "RATELIMIT_ALLOW_MEMORY"),
+        "WEB_CONCURRENCY": _int(env, "WEB_CONCURRENCY", 1),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
         "PROXY_COUNT": _int(env, "PROXY_COUNT", 0),

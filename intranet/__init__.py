@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, has_request_context, request, session
+from flask.cli import NoAppException
 
 from config import settings_from_env
 
@@ -16,8 +17,12 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class ConfigurationError(RuntimeError):
-    """A setting the app cannot start without is missing or wrong."""
+class ConfigurationError(NoAppException):
+    """A setting the app cannot start without is missing or wrong.
+
+    A NoAppException, so `flask ...` prints the message as an error instead of a traceback
+    (and gunicorn still stops: a worker that cannot load the app halts it).
+    """
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -50,6 +55,11 @@ def configure(app: Flask) -> None:
                 "Thiếu cấu hình bắt buộc khi chạy production / missing required settings: "
                 + ", ".join(missing)
             )
+    from .rate_limits import configure_storage
+
+    problem = configure_storage(app.config)
+    if problem:
+        raise ConfigurationError(problem)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
@@ -165,9 +175,10 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import access, formatting, request_guards
+    from . import access, formatting, request_guards, static_urls
 
     formatting.register(app)
+    static_urls.register(app)
     # Templates ask the rules (access.can_act_for_unit(current_user, ...)), never restate them.
     app.jinja_env.globals["access"] = access
     request_guards.register(app)

@@ -31,6 +31,7 @@ from intranet.extensions import db
 from .support import factories, netns
 from .support.browser import chromium
 from .support.pg_server import FreshDatabase, Postgres
+from .support.redis_server import Redis
 
 TESTS = Path(__file__).parent
 
@@ -114,6 +115,13 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
         with app.app_context():
             upgrade()
             db.engine.dispose()  # a template is copied only while nobody is connected to it
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
+    """One real redis-server for the session; tests keep apart by their own key prefix."""
+    with Redis(tmp_path_factory.mktemp("redis")) as server:
         yield server
 
 
