@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, has_request_context, request, session
+from flask import Flask, has_request_context, request, session
 from flask.cli import NoAppException
 
 from config import settings_from_env

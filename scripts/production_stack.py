@@ -27,6 +27,7 @@ from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
 from tests.support.nginx_server import Nginx, free_port, render_site, self_signed_certificate
 from tests.support.pg_server import Postgres
 from tests.support.redis_server import Redis
+from tests.support.tls_certs import CertificateAuthority
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,7 +72,10 @@ class ProductionStack:
     def _start(self) -> None:
         ldif = self.work / "staff.ldif"
         ldif.write_text(directory_ldif(self.people), encoding="utf-8")
-        slapd = self._resources.enter_context(Slapd(ldif, self.work / "slapd"))
+        # The directory over LDAPS, its certificate verified against our own CA, as production requires.
+        ca = CertificateAuthority(self.work / "ldap-ca")
+        tls = ca.server_files(self.work / "ldap-tls", dns=["localhost"], ips=["127.0.0.1"])
+        slapd = self._resources.enter_context(Slapd(ldif, self.work / "slapd", tls=tls))
         self.postgres = self._resources.enter_context(Postgres())
         # The app connects as a role of its own that owns its database, not as a superuser.
         with self.postgres.connect() as conn:
@@ -84,7 +88,8 @@ class ProductionStack:
             "INTRANET_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(48),  # one key for every instance
             "DATABASE_URL": self.app_database_url(DATABASE),
-            "LDAP_URL": slapd.url,
+            "LDAP_URL": slapd.url_for("localhost", ldaps=True),
+            "LDAP_CA_FILE": str(tls.ca),
             "LDAP_BIND_DN": DEFAULT_SERVICE_DN,
             "LDAP_BIND_PASSWORD": DEFAULT_SERVICE_PASSWORD,
             "LDAP_USER_BASE": STAFF_BASE,
