@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("notices", __name__)
 
-from . import appraisal_views, views  # noqa: E402,F401  the routes, registered on bp
+from . import appraisal_views, queue_views, views  # noqa: E402,F401  the routes, registered on bp
 
 
 @bp.app_template_filter("period_label")
@@ -11,3 +11,14 @@ def period_label(appraisal) -> str:
     from .periods import period_of
 
     return period_of(appraisal.period_kind, appraisal.period_year, appraisal.period_number).label()
+
+
+@bp.app_template_filter("case_channel")
+def case_channel(case) -> str:
+    """"Trực tiếp, toàn trình": how a case was filed and how far its procedure is online."""
+    from flask_babel import gettext as _
+
+    channels = {"in_person": _("Trực tiếp"), "post": _("Bưu chính")}
+    levels = {"full": _("toàn trình"), "partial": _("một phần")}
+    parts = [channels.get(case.channel, ""), levels.get(case.online_level, "")]
+    return ", ".join(p for p in parts if p) or "—"

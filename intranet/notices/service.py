@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from .. import audit
-from ..access import can_act_for_unit
+from ..access import can_act_for_unit, can_act_on_person
 from ..extensions import db
 from ..models import (
     Appraisal,
@@ -26,6 +26,7 @@ from ..models import (
 from ..validation import RuleViolation
 from ..vietnamese import normalize
 from .periods import Period
+from .routing import reply_due_on, route_for
 from .state import appraisal_stands, notice_decided, notice_stands
 
 # No decision can be about a period before the order that started all this (15/11/2023).
@@ -70,7 +71,9 @@ def _dossier_key(code: str) -> str:
 
 
 def _check_staff(actor: Employee, employee: Employee) -> None:
-    if not (employee.active and employee.unit_id and can_act_for_unit(actor, employee.unit_id)):
+    if employee.id == actor.id:
+        raise RuleViolation("employee_id", _l("Thủ trưởng không ghi nhận thông báo, quyết định về chính mình."))
+    if not (employee.active and employee.unit_id and can_act_on_person(actor, employee)):
         raise RuleViolation(
             "employee_id", _l("Chỉ ghi nhận cho cán bộ đang công tác tại đơn vị của bạn.")
         )
@@ -186,6 +189,8 @@ def record_notice(
         correction_reason=reason,
         recorded_by=actor,
         recorded_from=address,
+        route=route_for(draft.employee),
+        reply_due_on=reply_due_on(today),
     )
     db.session.add(notice)
     db.session.flush()

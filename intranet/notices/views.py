@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..access import (
+    can_act_on_notice,
     head_required,
     load_record_for,
     load_staff_member_for,
@@ -57,7 +58,8 @@ def guard_posted_staff(form: NoticeForm) -> None:
 
 
 def prepare_notice_form(form: NoticeForm) -> dict[int, Employee]:
-    staff = unit_staff(current_user.unit_id)
+    # Never themselves: a notice about a head goes to the admin (intranet/notices/routing.py).
+    staff = [e for e in unit_staff(current_user.unit_id) if e.id != current_user.id]
     form.employee_id.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(e.id, e.full_name) for e in staff]
     bodies = db.session.scalars(
         select(IssuingBody).where(IssuingBody.active.is_(True)).order_by(IssuingBody.sort_key)
@@ -186,6 +188,7 @@ def show(notice_id: int) -> str:
         row=queries.notice_row(notice),
         correction=queries.corrections_of(Notice, notice.id),
         decisions=queries.decisions_on(notice),
+        can_act=can_act_on_notice(current_user, notice),
     )
 
 
