@@ -61,7 +61,7 @@ def province_xlsx(rows: list[dict[str, Any]], *, layout: str = "titles", headers
         sheet.append(headers)
     for n, r in enumerate(rows, start=1):
         values = _values(n, r)
-        sheet.append(values[: len(headers)] if headers is HEADERS else [values[HEADERS.index(h)] if h in HEADERS else None for h in headers])
+        sheet.append(values if len(headers) == len(HEADERS) else [values[HEADERS.index(h)] if h in HEADERS else None for h in headers])
     if layout == "titles":
         sheet.append([])
         sheet.append([None, None, None, None, None, None, None, None, "Gia Lai, ngày 30 tháng 11 năm 2026"])

@@ -63,6 +63,7 @@ class StaffIndex:
         self.by_key: dict[str, list[int]] = defaultdict(list)
         self.by_plain: dict[str, list[int]] = defaultdict(list)
         self.by_given: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.by_family: dict[str, list[tuple[str, int]]] = defaultdict(list)
         rows = db.session.execute(
             select(Employee.id, Employee.full_name, Employee.unit_id, Unit.name, Employee.active)
             .outerjoin(Unit, Unit.id == Employee.unit_id)
@@ -72,15 +73,18 @@ class StaffIndex:
             self.by_key[name_key(full_name)].append(id_)
             plain = plain_key(full_name)
             self.by_plain[plain].append(id_)
+            # A slip in the given name still leaves the family name, and the other way round.
             self.by_given[plain.rpartition(" ")[2]].append((plain, id_))
+            self.by_family[plain.partition(" ")[0]].append((plain, id_))
 
     def near_names(self, name: str) -> list[int]:
         plain = plain_key(name)
-        given = plain.rpartition(" ")[2]
         found = set(self.by_plain.get(plain, []))
-        for other, id_ in self.by_given.get(given, []):
-            if near(plain, other):
-                found.add(id_)
+        for bucket in (self.by_given.get(plain.rpartition(" ")[2], []),
+                       self.by_family.get(plain.partition(" ")[0], [])):
+            for other, id_ in bucket:
+                if id_ not in found and near(plain, other):
+                    found.add(id_)
         return sorted(found)
 
 

@@ -164,6 +164,7 @@ class _RowReader:
         self.columns = columns
         self.today = today
         self.formulas: list[str] = []
+        self.broken: set[str] = set()  # columns whose cell holds an Excel error
 
     def raw(self, name: str) -> Value:
         index = self.columns.get(name)
@@ -177,16 +178,18 @@ class _RowReader:
 
     def read(self) -> ParsedRow:
         row = self.parsed
+        broken = self.broken
         for name in self.columns:
             value = self.raw(name)
             if isinstance(value, Formula):
                 self.formulas.append(self.ref(name))
             elif isinstance(value, CellError):
                 self.problem(name, _l("ô chứa lỗi %(error)s", error=str(value)))
-        if self.formulas or row.problems:
+                broken.add(name)
+        if self.formulas:
             return row
         for name, limit in LIMITS.items():
-            if name not in self.columns:
+            if name not in self.columns or name in broken:
                 continue
             text = _text(self.raw(name))
             if len(text) > limit:
@@ -200,7 +203,8 @@ class _RowReader:
         ):
             if not getattr(row, name) and not any(p.startswith(self.ref(name) + ":") for p in row.problems):
                 self.problem(name, message)
-        self._date()
+        if "received_on" not in broken:
+            self._date()
         row.channel = self._choice("channel", CHANNELS, _l("không rõ hình thức nộp (trực tiếp, trực tuyến, bưu chính)"))
         row.online_level = self._choice("online_level", ONLINE_LEVELS, _l("không rõ mức độ DVC (toàn trình, một phần)"))
         return row
@@ -221,7 +225,7 @@ class _RowReader:
             self.parsed.received_on = day
 
     def _choice(self, name: str, choices: dict[str, str], message: object) -> str | None:
-        if name not in self.columns:
+        if name not in self.columns or name in self.broken:
             return None
         text = header_key(_text(self.raw(name)))
         if not text:
