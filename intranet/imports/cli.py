@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -94,9 +95,15 @@ def _table(rows: list[dict], people: dict[int, str]) -> str:
 @click.option("--confirm-matched", is_flag=True, help="Ghi ngay thông báo cho các dòng khớp.")
 @click.option("--column", "columns", multiple=True, help="Cột bắt buộc chưa nhận ra: TRƯỜNG=CHỮ_CỘT.")
 @click.option("--as", "username", default=None, help="Quản trị đứng tên việc nhập (mặc định: quản trị đầu tiên).")
-def import_command(file: Path, body: str, month: str, reference: str | None, dry_run: bool,
-                   confirm_matched: bool, columns: tuple[str, ...], username: str | None) -> None:
+def import_command(file: Path, **options: object) -> None:
     """Nhập danh sách hồ sơ nộp trực tiếp của tỉnh (XLSX hoặc CSV)."""
+    # Messages are translated for a locale chosen per request; a terminal gets the default (vi).
+    with current_app.test_request_context():
+        _import(file, **options)  # type: ignore[arg-type]
+
+
+def _import(file: Path, body: str, month: str, reference: str | None, dry_run: bool,
+            confirm_matched: bool, columns: tuple[str, ...], username: str | None) -> None:
     try:
         the_month = parse_month(month)
     except MonthError as error:
@@ -128,7 +135,7 @@ def import_command(file: Path, body: str, month: str, reference: str | None, dry
         db.session.rollback()
         raise click.ClickException(str(violation.message)) from violation
     ids = {r["employee_id"] for r in draft.rows if r["employee_id"]}
-    people = dict(db.session.execute(select(Employee.id, Employee.full_name).where(Employee.id.in_(ids)))) if ids else {}
+    people = {i: n for i, n in db.session.execute(select(Employee.id, Employee.full_name).where(Employee.id.in_(ids)))}
     click.echo(_table(draft.rows, people))
     counts = dict(draft.counts)
     if dry_run:
