@@ -57,6 +57,7 @@ from scripts.bench_data import (  # noqa: E402
     copy_to,
     counts,
 )
+from scripts.bench_import import TARGETS as IMPORT_TARGETS, import_figures  # noqa: E402
 from scripts.load import Gunicorn, app_environment  # noqa: E402
 from tests.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd  # noqa: E402
 from tests.pg_server import Postgres  # noqa: E402
@@ -79,6 +80,7 @@ TARGETS: dict[str, tuple[float, str, bool]] = {
     "sign-in (POST /login)": (50, "ms", False),
     "directory sync, first": (30, "s", False),
     "gunicorn worker RSS": (150, "MB", False),
+    **{name: (target, unit, False) for name, (target, unit) in IMPORT_TARGETS.items()},
 }
 QUERY_LIMIT = 10
 
@@ -488,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
                 with app.app_context():
                     db.engine.dispose()
                 print("in-process figures measured", flush=True)
+                figures += [Figure(**f) for f in import_figures(database, work)]
+                print("import figures measured", flush=True)
                 if not args.skip_gunicorn:
                     figures += under_gunicorn(database, slapd, args.seconds, work)
             if not args.skip_postgresql:

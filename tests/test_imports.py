@@ -231,10 +231,11 @@ def test_before_the_roster_begins_the_staff_list_now_is_used(admin_client: Flask
 
 def test_the_same_file_twice_adds_nothing_and_a_corrected_one_only_what_is_new(admin_client: FlaskClient, synced_app: Flask) -> None:
     rows = [row("Đinh Văn Hùng", "X-1"), row("Phạm Thị Hòa", "X-2")]
-    confirm(admin_client, upload(admin_client, synced_app, province_xlsx(rows)).headers["Location"])
+    same_file = province_xlsx(rows)
+    confirm(admin_client, upload(admin_client, synced_app, same_file).headers["Location"])
     assert (count(synced_app, Notice), count(synced_app, NoticeCase)) == (2, 2)
 
-    location = upload(admin_client, synced_app, province_xlsx(rows)).headers["Location"]
+    location = upload(admin_client, synced_app, same_file).headers["Location"]
     page = admin_client.get(location).get_data(as_text=True)
     assert "Tệp này đã được nhập 1 lần" in page
     assert {r["state"] for r in draft_rows(synced_app).values()} == {"already_recorded"}
