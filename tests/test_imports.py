@@ -328,6 +328,14 @@ def test_a_file_over_10_mb_is_refused(admin_client: FlaskClient, synced_app: Fla
     assert count(synced_app, ImportDraft) == 0
 
 
+def test_a_request_far_over_the_limit_gets_the_same_page(admin_client: FlaskClient, synced_app: Flask) -> None:
+    response = upload(admin_client, synced_app, b"x" * (12 * 1024 * 1024), name="huge.xlsx")
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "Tệp lớn hơn 10 MB" in page and 'name="file"' in page
+    assert count(synced_app, ImportDraft) == 0
+
+
 def test_a_list_over_20000_rows_is_refused(admin_client: FlaskClient, synced_app: Flask) -> None:
     lines = ["Họ và tên,Mã hồ sơ,Tên thủ tục,Ngày tiếp nhận"] + [f"Người {i},M{i},TT,03/11/2026" for i in range(20_001)]
     response = upload(admin_client, synced_app, "\n".join(lines).encode(), name="big.csv")

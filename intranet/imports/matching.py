@@ -64,6 +64,7 @@ class StaffIndex:
         self.by_plain: dict[str, list[int]] = defaultdict(list)
         self.by_given: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self.by_family: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._unit_keys: dict[int | None, str] = {}
         rows = db.session.execute(
             select(Employee.id, Employee.full_name, Employee.unit_id, Unit.name, Employee.active)
             .outerjoin(Unit, Unit.id == Employee.unit_id)
@@ -76,6 +77,12 @@ class StaffIndex:
             # A slip in the given name still leaves the family name, and the other way round.
             self.by_given[plain.rpartition(" ")[2]].append((plain, id_))
             self.by_family[plain.partition(" ")[0]].append((plain, id_))
+
+    def unit_key(self, employee_id: int) -> str:
+        person = self.people[employee_id]
+        if person.unit_id not in self._unit_keys:
+            self._unit_keys[person.unit_id] = header_key(person.unit_name)
+        return self._unit_keys[person.unit_id]
 
     def near_names(self, name: str) -> list[int]:
         plain = plain_key(name)
@@ -134,9 +141,9 @@ def recorded_dossiers(codes: set[str]) -> dict[str, str]:
     return found
 
 
-def _units_fit(unit_text: str, unit_name: str) -> bool:
-    a, b = header_key(unit_text), header_key(unit_name)
-    return bool(a and b) and (b in a or a in b)
+def _units_fit(text_key: str, unit_key: str) -> bool:
+    """The unit text of a row names the unit (or the other way round), compared as headers are."""
+    return bool(text_key and unit_key) and (unit_key in text_key or text_key in unit_key)
 
 
 def match_rows(rows: list[ParsedRow]) -> list[dict[str, object]]:
@@ -191,7 +198,8 @@ def match_rows(rows: list[ParsedRow]) -> list[dict[str, object]]:
         elif len(same_name) == 1:
             result.update(state=MATCHED, employee_id=same_name[0])
         elif same_name:
-            fitting = [i for i in same_name if _units_fit(row.unit_text, staff.people[i].unit_name)]
+            text_key = header_key(row.unit_text)
+            fitting = [i for i in same_name if _units_fit(text_key, staff.unit_key(i))]
             if len(fitting) == 1:
                 result.update(state=MATCHED, employee_id=fitting[0],
                               reason=str(_l("Trùng tên; phân biệt theo đơn vị công tác.")))

@@ -9,12 +9,14 @@ confirm: "Lê Văn Hùng" and "Lê Văn Hưng" share it.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Combining tone marks: grave (huyền), hook (hỏi), tilde (ngã), acute (sắc), dot below (nặng).
 TONES = {"\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0301": "5", "\u0323": "6"}
 _DD = str.maketrans({"đ": "d", "Đ": "d"})
 
 
+@lru_cache(maxsize=65536)  # names repeat their syllables: a list of thousands has a few hundred
 def _syllable_key(word: str) -> str:
     tone = ""
     kept = []
@@ -32,10 +34,15 @@ def name_key(name: str) -> str:
     return " ".join(_syllable_key(word) for word in words)
 
 
+@lru_cache(maxsize=65536)
+def _plain_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.translate(_DD).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def plain_key(name: str) -> str:
     """The name without any diacritic, lower case: for suggestions only."""
-    decomposed = unicodedata.normalize("NFD", name.translate(_DD).casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    return " ".join(w for w in (_plain_word(word) for word in name.split()) if w)
 
 
 def near(a: str, b: str) -> bool:

@@ -267,13 +267,15 @@ def parse_list(table: Table, today: date, chosen: Mapping[str, int] | None = Non
 
     for number, values in remaining():
         reader = _RowReader(number, values, columns, today)
-        has_code = _text(reader.raw("dossier_code")) != ""
+        code = _text(reader.raw("dossier_code"))
         has_name = _text(reader.raw("full_name")) != ""
-        if not (has_code or has_name) or _is_numbering([values[i] for i in columns.values() if i < len(values)]):
+        numbering = bool(_NUMBERING.fullmatch(code)) and _is_numbering(
+            [values[i] for i in columns.values() if i < len(values)])
+        if not (code or has_name) or numbering:
             if _is_footer(values):
                 break
             continue
-        if not has_code and _is_footer(values):
+        if not code and _is_footer(values):
             break
         row = reader.read()
         formulas += reader.formulas

@@ -1,5 +1,4 @@
-"""the province's list: imports, the case's receiving place, officer, channel and online level,
-the notice's route and reply deadline
+"""province list imports; case receiving place, channel, online level; notice route and deadline
 
 Revision ID: 0011
 Revises: 0008
