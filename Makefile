@@ -43,12 +43,13 @@ translations: install
 
 # The tests start a real OpenLDAP slapd and a PostgreSQL server, and drive the
 # distribution's Chromium.
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql
+SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql libreoffice-calc-nogui
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \
