@@ -15,7 +15,7 @@ def period_label(appraisal) -> str:
 
 @bp.app_template_filter("case_channel")
 def case_channel(case) -> str:
-    """"Trực tiếp, toàn trình": how a case was filed and how far its procedure is online."""
+    """How a case was filed and how far its procedure is online ("Trực tiếp, toàn trình")."""
     from flask_babel import gettext as _
 
     channels = {"in_person": _("Trực tiếp"), "post": _("Bưu chính")}
