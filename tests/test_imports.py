@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import unicodedata
 import zipfile
 from datetime import date, datetime, timedelta
@@ -14,10 +15,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from intranet.extensions import db
+from intranet.imports import service
 from intranet.imports.models import ImportDraft, NoticeImport
 from intranet.models import AuditEvent, Employee, IssuingBody, Notice, NoticeCase, Unit
 
-from .conftest import csrf_token, signed_in_client
+from .conftest import ON_POSTGRES, csrf_token, signed_in_client
 from .import_files import BIRTH, CCCD, HEADERS, province_csv, province_xlsx, row
 
 NEW = "/notices/imports/new"
@@ -377,3 +379,27 @@ def test_the_template_lists_the_expected_columns(admin_client: FlaskClient) -> N
     headers = [c for c in next(book.worksheets[0].iter_rows(values_only=True))]
     assert {"Họ và tên", "Mã hồ sơ", "Ngày tiếp nhận", "Tên thủ tục hành chính"} <= set(headers)
     assert not any("CCCD" in (h or "") for h in headers)
+
+
+def test_reading_a_list_does_not_hold_sqlite_s_write_lock(admin_client: FlaskClient, synced_app: Flask,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seconds of reading and matching must not keep every other writer waiting."""
+    if ON_POSTGRES:
+        pytest.skip("PostgreSQL writers do not share one lock")
+    written = []
+    match_rows = service.match_rows
+
+    def matching_while_someone_writes(rows):  # noqa: ANN001, ANN202
+        with synced_app.app_context():
+            path = db.engine.url.database
+        other = sqlite3.connect(path, timeout=0)  # no waiting: a held lock fails at once
+        other.execute("INSERT INTO issuing_body (name, sort_key, active, created_at) "
+                      "VALUES ('Bộ phận Một cửa xã Mới', 'x', 1, '2026-11-28 00:00:00')")
+        other.commit()
+        other.close()
+        written.append(True)
+        return match_rows(rows)
+
+    monkeypatch.setattr(service, "match_rows", matching_while_someone_writes)
+    assert upload(admin_client, synced_app, province_xlsx([row("Đinh Văn Hùng", "L-1")])).status_code == 302
+    assert written == [True]

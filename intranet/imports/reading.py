@@ -166,7 +166,9 @@ def _xlsx_rows(workbook, sheet, merges) -> Iterator[tuple[int, list[Value]]]:  #
     tops: dict[tuple[int, int], Value] = {}
     wanted = set(merges.values())
     try:
-        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+        # Rows past the limit are not walked: a cell placed at row 1,000,000 would otherwise
+        # make openpyxl fill in every empty row before it. The one just past is read, to refuse.
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, max_row=MAX_SHEET_ROWS + 1), start=1):
             values = [_cell_value(cell) for cell in cells]
             for column, value in enumerate(values):
                 if (number, column) in wanted:

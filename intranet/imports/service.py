@@ -73,27 +73,56 @@ def pending_draft() -> ImportDraft | None:
     return db.session.scalar(select(ImportDraft))
 
 
-def preview_import(actor: Employee, upload: Upload, *, today: date) -> ImportDraft:
-    """Read and match the list and keep it as the draft awaiting confirmation. Raises
-    RuleViolation, FileRefused, MissingColumns or ImportBusy, having written nothing."""
+@dataclass(frozen=True)
+class Analysis:
+    """What the list says, before anything is written."""
+
+    issuing_body: IssuingBody
+    month: Month
+    reference_number: str
+    notice_date: date
+    rows: list[dict]
+
+
+def _waiting_draft() -> ImportDraft | None:
+    """The draft awaiting confirmation, if it is recent enough to block another upload."""
+    waiting = pending_draft()
+    if waiting is not None and utcnow() - waiting.created_at < DRAFT_LIFETIME:
+        return waiting
+    return None
+
+
+def analyse_list(actor: Employee, upload: Upload, *, today: date) -> Analysis:
+    """Read and match the list; reads only. Raises RuleViolation, FileRefused, MissingColumns
+    or ImportBusy (another list awaits confirmation: no need to read this one)."""
     body, month, reference, notice_date = _check_upload(actor, upload, today)
+    waiting = _waiting_draft()
+    if waiting is not None:
+        raise ImportBusy(waiting)
+    parsed = parse_list(open_table(upload.data), today, upload.columns)
+    return Analysis(body, month, reference, notice_date, match_rows(parsed.rows))
+
+
+def keep_draft(actor: Employee, upload: Upload, analysis: Analysis) -> ImportDraft:
+    """The analysed list as the one draft awaiting confirmation, and its audit row."""
     waiting = pending_draft()
     if waiting is not None:
         if utcnow() - waiting.created_at < DRAFT_LIFETIME:
             raise ImportBusy(waiting)
-        db.session.delete(waiting)  # abandoned a day ago: its names are not kept longer
+        # Abandoned a day ago: its names are not kept longer.
+        audit.record("notice_import.expire", actor=actor, obj=waiting, file_name=waiting.file_name,
+                     sha256=waiting.sha256, month=waiting.month)
+        db.session.delete(waiting)
         db.session.flush()
-    parsed = parse_list(open_table(upload.data), today, upload.columns)
-    results = match_rows(parsed.rows)
     draft = ImportDraft(
         file_name=normalize(upload.file_name or "")[:255] or "danh-sach",
         sha256=hashlib.sha256(upload.data).hexdigest(),
-        month=month.iso,
-        issuing_body=body,
-        reference_number=reference,
-        notice_date=notice_date,
-        rows=results,
-        counts=counts(results),
+        month=analysis.month.iso,
+        issuing_body_id=analysis.issuing_body.id,
+        reference_number=analysis.reference_number,
+        notice_date=analysis.notice_date,
+        rows=analysis.rows,
+        counts=counts(analysis.rows),
         created_by_id=actor.id,
     )
     db.session.add(draft)
@@ -105,6 +134,12 @@ def preview_import(actor: Employee, upload: Upload, *, today: date) -> ImportDra
     audit.record("notice_import.preview", actor=actor, obj=draft, file_name=draft.file_name,
                  sha256=draft.sha256, month=draft.month, **draft.counts)
     return draft
+
+
+def preview_import(actor: Employee, upload: Upload, *, today: date) -> ImportDraft:
+    """Both steps in one transaction (the CLI, the tests); the page releases SQLite's write
+    lock between them (imports/views.py)."""
+    return keep_draft(actor, upload, analyse_list(actor, upload, today=today))
 
 
 def earlier_imports(draft: ImportDraft) -> list[NoticeImport]:

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import MonthError, parse_month
 from ..notices.forms import CHOOSE
+from ..read_only import read_only
 from ..validation import RuleViolation, forged_choices, show_violation
 from . import io_limits
 from .columns import BY_FIELD, COLUMNS, REQUIRED
@@ -27,7 +28,17 @@ from .matching import STATES
 from .models import ImportDraft, NoticeImport
 from .parsing import MissingColumns
 from .reading import FileRefused, MAX_BYTES
-from .service import ImportBusy, Upload, choosable, confirm_import, discard_import, earlier_imports, pending_draft, preview_import
+from .service import (
+    ImportBusy,
+    Upload,
+    analyse_list,
+    choosable,
+    confirm_import,
+    discard_import,
+    earlier_imports,
+    keep_draft,
+    pending_draft,
+)
 from .template_file import template_xlsx
 
 bp = Blueprint("imports", __name__, url_prefix="/notices/imports")
@@ -63,6 +74,7 @@ def _upload_page(form: ImportForm, status: int, **context) -> tuple[str, int]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@read_only  # reading and matching the list must not hold SQLite's write lock; see below
 @admin_required
 def new() -> Response | tuple[str, int]:
     form = ImportForm()
@@ -86,7 +98,11 @@ def new() -> Response | tuple[str, int]:
         columns=_posted_columns() or None,
     )
     try:
-        draft = preview_import(current_user, upload, today=local_today())
+        analysis = analyse_list(current_user, upload, today=local_today())
+        # Seconds of reading and matching are done on a snapshot; the draft is then written in
+        # a transaction of its own (BEGIN IMMEDIATE), holding the write lock only that long.
+        db.session.commit()
+        draft = keep_draft(current_user, upload, analysis)
     except FileRefused as refused:
         db.session.rollback()
         form.file.errors = [str(refused.message)]
