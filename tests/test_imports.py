@@ -403,3 +403,43 @@ def test_reading_a_list_does_not_hold_sqlite_s_write_lock(admin_client: FlaskCli
     monkeypatch.setattr(service, "match_rows", matching_while_someone_writes)
     assert upload(admin_client, synced_app, province_xlsx([row("Đinh Văn Hùng", "L-1")])).status_code == 302
     assert written == [True]
+
+
+def test_an_xlsx_list_over_20000_rows_is_refused(admin_client: FlaskClient, synced_app: Flask) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["Họ và tên", "Mã hồ sơ", "Tên thủ tục", "Ngày tiếp nhận"])
+    for i in range(20_001):
+        sheet.append([f"Người {i}", f"M{i}", "TT", "03/11/2026"])
+    out = io.BytesIO()
+    book.save(out)
+    response = upload(admin_client, synced_app, out.getvalue())
+    assert response.status_code == 413 and "20.000" in response.get_data(as_text=True)
+    assert count(synced_app, ImportDraft) == 0
+
+
+def test_someone_who_moved_is_matched_and_goes_to_their_head_now(admin_client: FlaskClient, synced_app: Flask) -> None:
+    now = datetime.utcnow()
+    moved = add_employee(synced_app, "chuyenlv", "Lê Văn Chuyển", AN_LAO, created_at=now - timedelta(days=60))
+    with synced_app.app_context():
+        employee = db.session.get(Employee, moved)
+        employee.unit_id = db.session.scalar(select(Unit.id).filter_by(name=HOAI_NHON))
+        employee.synced_at = now - timedelta(days=5)  # the sync that saw the move
+        db.session.commit()
+    data = province_xlsx([row("Lê Văn Chuyển", "MV-1", received=date.today() - timedelta(days=10))])
+    confirm(admin_client, upload(admin_client, synced_app, data).headers["Location"])
+    with synced_app.app_context():
+        notice = db.session.scalar(select(Notice))
+        assert notice.employee_id == moved and notice.unit.name == HOAI_NHON and notice.route == "unit"
+    assert "Lê Văn Chuyển" in signed_in_client(synced_app, "ducvm").get("/notices/awaiting").get_data(as_text=True)
+    assert "Lê Văn Chuyển" not in signed_in_client(synced_app, "annv").get("/notices/awaiting").get_data(as_text=True)
+
+
+def test_a_notice_about_a_head_found_in_the_list_goes_to_the_admin(admin_client: FlaskClient, synced_app: Flask) -> None:
+    confirm(admin_client, upload(admin_client, synced_app, province_xlsx([row("Nguyễn Văn An", "HD-1")])).headers["Location"])
+    with synced_app.app_context():
+        assert db.session.scalar(select(Notice.route)) == "admin"
+    assert "Không có thông báo nào đang chờ xử lý." in signed_in_client(synced_app, "annv").get("/notices/awaiting").get_data(as_text=True)
+    assert "Nguyễn Văn An" in admin_client.get("/notices/awaiting").get_data(as_text=True)
