@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.imports import service
 from intranet.imports.models import ImportDraft, NoticeImport
+from intranet.imports.reasons import describe
 from intranet.models import AuditEvent, Employee, IssuingBody, Notice, NoticeCase, Unit
 
 from .conftest import ON_POSTGRES, csrf_token, signed_in_client
@@ -40,6 +41,12 @@ def draft_rows(app: Flask) -> dict[str, dict]:
     with app.app_context():
         draft = db.session.scalar(select(ImportDraft))
         return {r["dossier_code"]: r for r in draft.rows}
+
+
+def reason_of(app: Flask, row: dict) -> str:
+    """The row's reason as the preview shows it (in Vietnamese)."""
+    with app.test_request_context():
+        return describe(row)
 
 
 def confirm(client: FlaskClient, location: str, **choices: str):
@@ -196,11 +203,11 @@ def test_online_rows_and_unreadable_cells_are_set_apart(admin_client: FlaskClien
     upload(admin_client, synced_app, data)
     rows = draft_rows(synced_app)
     assert rows["U-1"]["state"] == "online"
-    assert rows["U-2"]["state"] == "unreadable" and rows["U-2"]["reason"].startswith("I3:")
-    assert "31/02/2026" in rows["U-2"]["reason"]
-    assert rows[""]["state"] == "unreadable" and "H4: thiếu mã hồ sơ" in rows[""]["reason"]
-    assert rows["U-3"]["state"] == "unreadable" and "L5" in rows["U-3"]["reason"]
-    assert rows["U-4"]["state"] == "unreadable" and "#N/A" in rows["U-4"]["reason"]
+    assert rows["U-2"]["state"] == "unreadable"
+    assert reason_of(synced_app, rows["U-2"]) == "I3: không đọc được ngày “31/02/2026” (cần dạng ngày/tháng/năm)"
+    assert rows[""]["state"] == "unreadable" and "H4: thiếu mã hồ sơ" in reason_of(synced_app, rows[""])
+    assert rows["U-3"]["state"] == "unreadable" and reason_of(synced_app, rows["U-3"]).startswith("L5: không rõ hình thức nộp")
+    assert rows["U-4"]["state"] == "unreadable" and reason_of(synced_app, rows["U-4"]) == "I6: ô chứa lỗi #N/A"
 
 
 def test_the_roster_at_the_receiving_date_decides_who_was_staff(admin_client: FlaskClient, synced_app: Flask) -> None:
@@ -443,3 +450,13 @@ def test_a_notice_about_a_head_found_in_the_list_goes_to_the_admin(admin_client:
         assert db.session.scalar(select(Notice.route)) == "admin"
     assert "Không có thông báo nào đang chờ xử lý." in signed_in_client(synced_app, "annv").get("/notices/awaiting").get_data(as_text=True)
     assert "Nguyễn Văn An" in admin_client.get("/notices/awaiting").get_data(as_text=True)
+
+
+def test_the_preview_speaks_the_reader_s_language(admin_client: FlaskClient, synced_app: Flask) -> None:
+    data = province_xlsx([row("Đinh Văn Hùng", "EN-1"), row("Đinh Văn Hùng", "EN-1"),
+                          row("Đinh Văn Hùng", "EN-2", received="31/02/2026")], layout="plain")
+    location = upload(admin_client, synced_app, data).headers["Location"]
+    admin_client.post("/language", data={"lang": "en", "next": location, "csrf_token": csrf_token(admin_client, location)})
+    page = admin_client.get(location).get_data(as_text=True)
+    assert "Same dossier code as row 2." in page
+    assert "I4: cannot read the date “31/02/2026”" in page

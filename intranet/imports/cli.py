@@ -20,6 +20,7 @@ from ..validation import RuleViolation
 from .columns import BY_FIELD, header_key
 from .parsing import MissingColumns
 from .reading import MAX_BYTES, FileRefused
+from .reasons import describe
 from .service import ImportBusy, Upload, confirm_import, preview_import
 
 notices_cli = AppGroup("notices", help="Thông báo trường hợp nộp hồ sơ giấy.")
@@ -80,7 +81,7 @@ def _table(rows: list[dict], people: dict[int, str]) -> str:
         if day:
             y, m, d = day.split("-")
             day = f"{d}/{m}/{y}"
-        who = people.get(row["employee_id"], "") if row["employee_id"] else row["reason"]
+        who = people.get(row["employee_id"], "") if row["employee_id"] else describe(row)
         lines.append(f"{row['row']:>5}  {row['full_name'][:28]:<28} {row['dossier_code'][:24]:<24} {day:<10}  "
                      f"{LABELS[row['state']]:<18} {who}")
     return "\n".join(lines)

@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -23,6 +22,7 @@ from ..notices.state import notice_stands
 from .columns import header_key
 from .names import name_key, near, plain_key
 from .parsing import ParsedRow
+from .reasons import reason
 
 MATCHED = "matched"
 AMBIGUOUS = "ambiguous"
@@ -163,20 +163,20 @@ def match_rows(rows: list[ParsedRow]) -> list[dict[str, object]]:
     results = []
     for row in rows:
         result: dict[str, object] = row.as_json()
-        result.update(state=None, reason="", employee_id=None, candidates=[], units_then={})
+        result.update(state=None, reason=None, employee_id=None, candidates=[], units_then={})
         results.append(result)
         if row.problems:
-            result.update(state=UNREADABLE, reason="; ".join(row.problems))
+            result.update(state=UNREADABLE)  # the row's problems say why
             continue
         if row.channel == "online":
-            result.update(state=ONLINE, reason=str(_l("Nộp trực tuyến: không phải trường hợp nộp hồ sơ giấy.")))
+            result.update(state=ONLINE, reason=reason("online"))
             continue
         code = dossier_key(row.dossier_code)
         if code in recorded:
-            result.update(state=ALREADY, reason=str(_l("Đã ghi nhận trong thông báo số %(ref)s.", ref=recorded[code])))
+            result.update(state=ALREADY, reason=reason("recorded", ref=recorded[code]))
             continue
         if code in seen:
-            result.update(state=ALREADY, reason=str(_l("Trùng mã hồ sơ với dòng %(row)d.", row=seen[code])))
+            result.update(state=ALREADY, reason=reason("duplicate", row=seen[code]))
             continue
         seen[code] = row.row
         day = row.received_on
@@ -193,8 +193,7 @@ def match_rows(rows: list[ParsedRow]) -> list[dict[str, object]]:
         exact = set(staff.by_key.get(keys[id(row)], []))
         same_name = [i for i in on_roster if i in exact]
         if not on_roster:
-            result.update(state=NOT_STAFF, reason=str(_l(
-                "Không có cán bộ nào tên này trong danh sách cán bộ ngày %(date)s.", date=day.strftime("%d/%m/%Y"))))
+            result.update(state=NOT_STAFF, reason=reason("not_staff", date=day.strftime("%d/%m/%Y")))
         elif len(same_name) == 1:
             result.update(state=MATCHED, employee_id=same_name[0])
         elif same_name:
@@ -202,13 +201,12 @@ def match_rows(rows: list[ParsedRow]) -> list[dict[str, object]]:
             fitting = [i for i in same_name if _units_fit(text_key, staff.unit_key(i))]
             if len(fitting) == 1:
                 result.update(state=MATCHED, employee_id=fitting[0],
-                              reason=str(_l("Trùng tên; phân biệt theo đơn vị công tác.")))
+                              reason=reason("unit_told"))
             else:
-                result.update(state=AMBIGUOUS, candidates=fitting or same_name, reason=str(_l(
-                    "%(count)d cán bộ cùng tên: hãy chọn đúng người.", count=len(fitting or same_name))))
+                result.update(state=AMBIGUOUS, candidates=fitting or same_name,
+                              reason=reason("same_name", count=len(fitting or same_name)))
         else:
-            result.update(state=SUGGESTION, candidates=on_roster, reason=str(_l(
-                "Tên gần giống (khác dấu hoặc một chữ): hãy xác nhận nếu đúng người.")))
+            result.update(state=SUGGESTION, candidates=on_roster, reason=reason("near_name"))
     return results
 
 

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..vietnamese import normalize
 from .columns import BY_FIELD, REQUIRED, field_of, header_key
+from .reasons import problem
 from .reading import MAX_ROWS, CellError, FileRefused, Formula, Table, Value, cell_ref
 
 HEADER_SEARCH_ROWS = 40
@@ -66,7 +67,7 @@ class ParsedRow:
     receiving_officer: str = ""
     channel: str | None = None
     online_level: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[list[object]] = field(default_factory=list)  # reasons.problem(...)
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -173,8 +174,8 @@ class _RowReader:
     def ref(self, name: str) -> str:
         return cell_ref(self.parsed.row, self.columns[name])
 
-    def problem(self, name: str, message: object) -> None:
-        self.parsed.problems.append(f"{self.ref(name)}: {message}")
+    def problem(self, name: str, code: str, **args: object) -> None:
+        self.parsed.problems.append(problem(self.ref(name), code, **args))
 
     def read(self) -> ParsedRow:
         row = self.parsed
@@ -184,7 +185,7 @@ class _RowReader:
             if isinstance(value, Formula):
                 self.formulas.append(self.ref(name))
             elif isinstance(value, CellError):
-                self.problem(name, _l("ô chứa lỗi %(error)s", error=str(value)))
+                self.problem(name, "cell_error", error=str(value))
                 broken.add(name)
         if self.formulas:
             return row
@@ -193,45 +194,41 @@ class _RowReader:
                 continue
             text = _text(self.raw(name))
             if len(text) > limit:
-                self.problem(name, _l("dài quá %(max)d ký tự", max=limit))
+                self.problem(name, "too_long", max=limit)
             else:
                 setattr(row, name, text)
-        for name, message in (
-            ("full_name", _l("thiếu họ và tên")),
-            ("dossier_code", _l("thiếu mã hồ sơ")),
-            ("procedure_name", _l("thiếu tên thủ tục hành chính")),
-        ):
-            if not getattr(row, name) and not any(p.startswith(self.ref(name) + ":") for p in row.problems):
-                self.problem(name, message)
+        for name, code in (("full_name", "no_name"), ("dossier_code", "no_code"), ("procedure_name", "no_procedure")):
+            if not getattr(row, name) and not any(p[0] == self.ref(name) for p in row.problems):
+                self.problem(name, code)
         if "received_on" not in broken:
             self._date()
-        row.channel = self._choice("channel", CHANNELS, _l("không rõ hình thức nộp (trực tiếp, trực tuyến, bưu chính)"))
-        row.online_level = self._choice("online_level", ONLINE_LEVELS, _l("không rõ mức độ DVC (toàn trình, một phần)"))
+        row.channel = self._choice("channel", CHANNELS, "bad_channel")
+        row.online_level = self._choice("online_level", ONLINE_LEVELS, "bad_level")
         return row
 
     def _date(self) -> None:
         raw = self.raw("received_on")
         if raw is None or _text(raw) == "":
-            self.problem("received_on", _l("thiếu ngày tiếp nhận"))
+            self.problem("received_on", "no_date")
             return
         day = parse_date(raw)
         if day is None:
-            self.problem("received_on", _l("không đọc được ngày “%(text)s” (cần dạng ngày/tháng/năm)", text=_text(raw)[:40]))
+            self.problem("received_on", "bad_date", text=_text(raw)[:40])
         elif day > self.today:
-            self.problem("received_on", _l("ngày tiếp nhận %(date)s sau ngày hôm nay", date=day.strftime("%d/%m/%Y")))
+            self.problem("received_on", "future_date", date=day.strftime("%d/%m/%Y"))
         elif day.year < 2000:
-            self.problem("received_on", _l("ngày tiếp nhận %(date)s không hợp lệ", date=day.strftime("%d/%m/%Y")))
+            self.problem("received_on", "old_date", date=day.strftime("%d/%m/%Y"))
         else:
             self.parsed.received_on = day
 
-    def _choice(self, name: str, choices: dict[str, str], message: object) -> str | None:
+    def _choice(self, name: str, choices: dict[str, str], code: str) -> str | None:
         if name not in self.columns or name in self.broken:
             return None
         text = header_key(_text(self.raw(name)))
         if not text:
             return None
         if text not in choices:
-            self.problem(name, message)
+            self.problem(name, code)
             return None
         return choices[text]
 

@@ -28,6 +28,7 @@ from .matching import STATES
 from .models import ImportDraft, NoticeImport
 from .parsing import MissingColumns
 from .reading import FileRefused, MAX_BYTES
+from .reasons import describe
 from .service import (
     ImportBusy,
     Upload,
@@ -43,6 +44,7 @@ from .template_file import template_xlsx
 
 bp = Blueprint("imports", __name__, url_prefix="/notices/imports")
 io_limits.install(bp)
+bp.add_app_template_filter(describe, "import_reason")
 
 
 def _prepare(form: ImportForm) -> None:
