@@ -34,9 +34,30 @@ def can_act_for_unit(user: Employee, unit_id: int | None) -> bool:
     return is_head(user) and unit_id is not None and user.unit_id == unit_id
 
 
+def routed_to_admin(employee: Employee) -> bool:
+    """Notices about a head or a leader (admin), or about someone gone or in no unit, are acted
+    on by the admin, not by a unit's head (intranet/notices/routing.py)."""
+    return employee.is_head or employee.is_admin or not employee.active or employee.unit_id is None
+
+
 def can_act_on_person(user: Employee, employee: Employee) -> bool:
-    """Recording a notice or a decision about someone: their unit's head, never about themselves."""
-    return employee.id != user.id and can_act_for_unit(user, employee.unit_id)
+    """Recording a notice or a decision about someone: their unit's head, or for a person whose
+    notices go to the admin, an admin; never about oneself."""
+    if employee.id == user.id:
+        return False
+    if routed_to_admin(employee):
+        return is_admin(user)
+    return can_act_for_unit(user, employee.unit_id)
+
+
+def can_correct(user: Employee, record: Notice | Appraisal) -> bool:
+    """Correcting a notice or a decision: who acts on the notice; for a decision, the head of
+    the unit it was recorded for, or the admin when the person's notices go to the admin."""
+    if isinstance(record, Notice):
+        return can_act_on_notice(user, record)
+    if record.employee_id == user.id:
+        return False
+    return can_act_for_unit(user, record.unit_id) or (is_admin(user) and routed_to_admin(record.employee))
 
 
 def can_act_on_notice(user: Employee, notice: Notice) -> bool:
@@ -93,10 +114,8 @@ def load_record_for(user: Employee, model: type[T], record_id: int, *, write: bo
         abort(404)
     if not write:
         allowed = can_read_records_of(user, record.employee_id, record.unit_id)
-    elif isinstance(record, Notice):
-        allowed = can_act_on_notice(user, record)
     else:
-        allowed = record.employee_id != user.id and can_act_for_unit(user, record.unit_id)
+        allowed = can_correct(user, record)
     if not allowed:
         abort(403)
     return record
@@ -132,3 +151,5 @@ admin_required = role_required(is_admin)
 head_required = role_required(lambda user: is_head(user) or is_admin(user))
 # Writing notices and decisions: a head with a unit of their own.
 unit_head_required = role_required(lambda user: is_head(user) and user.unit_id is not None)
+# Writing decisions: that, or an admin (about heads and leaders, whose notices go to the admin).
+decision_maker_required = role_required(lambda user: (is_head(user) and user.unit_id is not None) or is_admin(user))

@@ -85,7 +85,7 @@ def test_a_head_cannot_act_on_a_notice_about_themselves(head_client: FlaskClient
     page = head_client.get(f"/notices/{own_id}").get_data(as_text=True)  # reading stays allowed
     assert "Đính chính thông báo" not in page
     form = head_client.get("/notices/new").get_data(as_text=True)
-    assert f'value="{head_id}"' not in form
+    assert "Nguyễn Văn An</option>" not in form and "Đinh Văn Hùng</option>" in form
     response = head_client.post("/notices/new", data={
         "csrf_token": csrf_token(head_client, "/"), "employee_id": head_id, "issuing_body_id": 1,
         "reference_number": "1/TB", "notice_date": "10/11/2026", "cases-0-procedure_name": "Thủ tục",
@@ -104,3 +104,26 @@ def test_the_admin_sees_every_open_notice(admin_client: FlaskClient, synced_app:
     page = admin_client.get("/notices/open").get_data(as_text=True)
     assert "Đinh Văn Hùng" in page and "Đặng Quốc Bình" in page
     assert signed_in_client(synced_app, DEMO_HEAD).get("/notices/open").status_code == 403
+
+
+def test_the_admin_decides_on_a_notice_about_a_head(admin_client: FlaskClient, head_client: FlaskClient,
+                                                    synced_app: Flask) -> None:
+    from .test_appraisals import decision_form
+
+    with synced_app.app_context():
+        about_head = notice_about(DEMO_HEAD, due=date.today())
+        notice_id, head_id = about_head.id, about_head.employee_id
+    page = admin_client.get(f"/notices/{notice_id}").get_data(as_text=True)
+    assert "Ghi nhận quyết định" in page and "Đính chính thông báo" not in page
+    form = decision_form(synced_app, [notice_id])
+    path = f"/appraisals/new?employee={head_id}"
+    response = admin_client.post(path, data={**form, "csrf_token": csrf_token(admin_client, path)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    appraisal_path = response.headers["Location"]
+    assert "Đính chính quyết định" in admin_client.get(appraisal_path).get_data(as_text=True)
+    assert admin_client.get(appraisal_path + "/correct").status_code == 200
+    with synced_app.app_context():
+        assert notices_awaiting(person(DEMO_ADMIN), date.today()) == []
+    # The head it is about can neither decide nor correct it.
+    assert head_client.get(path).status_code == 403
+    assert head_client.get(appraisal_path + "/correct").status_code == 403

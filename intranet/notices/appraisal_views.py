@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..access import load_record_for, load_staff_member_to_act_on, unit_head_required
+from ..access import can_correct, decision_maker_required, load_record_for, load_staff_member_to_act_on
 from ..clock import local_today
 from ..extensions import db
 from ..ids import id_arg, id_args
@@ -56,7 +56,7 @@ def save_appraisal(
 
 
 @bp.route("/appraisals/new", methods=["GET", "POST"])
-@unit_head_required
+@decision_maker_required
 def new_appraisal() -> Response | tuple[str, int]:
     employee = load_staff_member_to_act_on(current_user, id_arg("employee"))
     form = AppraisalForm()
@@ -84,11 +84,12 @@ def show_appraisal(appraisal_id: int) -> str:
         appraisal=appraisal,
         period=period_of(appraisal.period_kind, appraisal.period_year, appraisal.period_number),
         correction=queries.corrections_of(Appraisal, appraisal.id),
+        can_correct=can_correct(current_user, appraisal),
     )
 
 
 @bp.route("/appraisals/<id:appraisal_id>/correct", methods=["GET", "POST"])
-@unit_head_required
+@decision_maker_required
 def correct_appraisal(appraisal_id: int) -> Response | tuple[str, int]:
     original = load_record_for(current_user, Appraisal, appraisal_id, write=True)
     employee = original.employee

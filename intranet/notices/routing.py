@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 
+from ..access import routed_to_admin
 from ..models import Employee
 
 UNIT = "unit"
@@ -17,9 +18,8 @@ ADMIN = "admin"
 
 
 def route_for(employee: Employee) -> str:
-    if employee.is_head or employee.is_admin or not employee.active or employee.unit_id is None:
-        return ADMIN
-    return UNIT
+    """The route a notice about `employee` takes (the rule is access.routed_to_admin)."""
+    return ADMIN if routed_to_admin(employee) else UNIT
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from .. import audit
-from ..access import can_act_for_unit, can_act_on_person
+from ..access import can_act_on_person, can_correct
 from ..extensions import db
 from ..models import (
     Appraisal,
@@ -142,7 +142,7 @@ def _check_cases(draft: NoticeDraft, today: date, corrects: Notice | None) -> li
 
 
 def _check_correctable(actor: Employee, original: Notice | Appraisal, stands) -> None:
-    if not can_act_for_unit(actor, original.unit_id):
+    if not can_correct(actor, original):
         raise RuleViolation("", _l("Chỉ thủ trưởng đơn vị được đính chính bản ghi này."))
     model = type(original)
     if db.session.scalar(select(model.id).where(model.id == original.id, stands())) is None:

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import (
     can_act_on_notice,
+    can_act_on_person,
     head_required,
     load_record_for,
     load_staff_member_for,
@@ -58,8 +59,8 @@ def guard_posted_staff(form: NoticeForm) -> None:
 
 
 def prepare_notice_form(form: NoticeForm) -> dict[int, Employee]:
-    # Never themselves: a notice about a head goes to the admin (intranet/notices/routing.py).
-    staff = [e for e in unit_staff(current_user.unit_id) if e.id != current_user.id]
+    # Not themselves, nor another head: notices about heads go to the admin (access.routed_to_admin).
+    staff = [e for e in unit_staff(current_user.unit_id) if can_act_on_person(current_user, e)]
     form.employee_id.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(e.id, e.full_name) for e in staff]
     bodies = db.session.scalars(
         select(IssuingBody).where(IssuingBody.active.is_(True)).order_by(IssuingBody.sort_key)
@@ -227,4 +228,5 @@ def person(employee_id: int) -> str:
         notices=queries.notices_about(employee),
         appraisals=queries.appraisals_about(employee),
         unit=db.session.get(Unit, employee.unit_id) if employee.unit_id else None,
+        can_act=can_act_on_person(current_user, employee),
     )
