@@ -460,3 +460,16 @@ def test_the_preview_speaks_the_reader_s_language(admin_client: FlaskClient, syn
     page = admin_client.get(location).get_data(as_text=True)
     assert "Same dossier code as row 2." in page
     assert "I4: cannot read the date “31/02/2026”" in page
+
+
+def test_two_uploads_at_once_one_wins_by_the_database(admin_client: FlaskClient, synced_app: Flask,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both requests checked for a waiting list before either wrote its own: the one-slot
+    constraint refuses the second."""
+    assert upload(admin_client, synced_app, province_xlsx([row("Đinh Văn Hùng", "R-1")])).status_code == 302
+    monkeypatch.setattr(service, "pending_draft", lambda: None)  # as if the first had not committed yet
+    response = upload(admin_client, synced_app, province_xlsx([row("Phạm Thị Hòa", "R-2")]))
+    assert response.status_code == 409 and "đang được tải lên cùng lúc" in response.get_data(as_text=True)
+    assert set(draft_rows(synced_app)) == {"R-1"}
+    with synced_app.app_context():
+        assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "notice_import.preview")) == 1

@@ -116,6 +116,8 @@ def new() -> Response | tuple[str, int]:
         return _upload_page(form, 422, missing=missing, by_field=BY_FIELD)
     except ImportBusy as busy:
         db.session.rollback()
+        if busy.draft is None:  # the other upload has not committed yet
+            form.form_errors.append(_("Một danh sách khác đang được tải lên cùng lúc. Hãy đợi một lát rồi tải lại trang."))
         return _upload_page(form, 409, busy=busy.draft)
     except RuleViolation as violation:
         db.session.rollback()
