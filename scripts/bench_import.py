@@ -5,7 +5,7 @@ runs the import in a fresh Python process, as a worker would: upload and preview
 the preview page), then confirm, through the app's pages; the process reports its times and
 its peak memory (ru_maxrss). Standalone:
 
-    .venv/bin/python scripts/bench_import.py --database .bench/intranet-20000-200.db
+    .venv/bin/python -m scripts.bench_import --database .bench/intranet-20000-200.db
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 ROWS = 5000
 # figure -> (target, unit)
@@ -47,7 +46,7 @@ def province_list(names: list[str], rows: int, seed: int = 20261128) -> bytes:
     (some upper case or in the old spelling), some not staff, online rows, duplicates, bad dates."""
     from openpyxl import Workbook
 
-    from tests.import_files import HEADERS
+    from tests.support.import_files import HEADERS
 
     rng = random.Random(seed)
     book = Workbook()  # shared strings, as Excel writes them
@@ -157,7 +156,8 @@ def import_figures(database: Path, work: Path, rows: int = ROWS) -> list[dict[st
     shutil.copyfile(database, copy)
     listing.write_bytes(prepare(copy, rows))
     output = subprocess.run(
-        [sys.executable, __file__, "--database", str(copy), "--list", str(listing), "--json"],
+        [sys.executable, "-m", "scripts.bench_import", "--database", str(copy), "--list", str(listing), "--json"],
+        cwd=ROOT,
         check=True, capture_output=True, text=True, timeout=600,
     ).stdout
     result = json.loads(output.strip().splitlines()[-1])

@@ -16,10 +16,9 @@ from intranet.extensions import db
 from intranet.models import Appraisal, Employee, IssuingBody, Notice, Unit
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
-from .import_files import province_xlsx, row
-from .test_appraisals import decision_form, post_decision
+from .support.import_files import province_xlsx, row
+from .support.forms import OTHER_HEAD, decision_form, notice_form, post_decision, post_notice
 from .test_imports import confirm, upload
-from .test_notices import OTHER_HEAD, notice_form, post_notice
 
 ROLES = ("anonymous", "employee", "other_head", "head", "admin")
 LOGIN = "login"  # a redirect to the login page
@@ -49,9 +48,9 @@ ROUTES: dict[str, Route] = {
     "notices.show": ("GET", lambda ids: f"/notices/{ids['notice']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
     "notices.correct": ("GET", lambda ids: f"/notices/{ids['notice']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "notices.person": ("GET", lambda ids: f"/staff/{ids['employee']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
-    "notices.new_appraisal": ("GET", lambda ids: f"/appraisals/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
-    "notices.show_appraisal": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
-    "notices.correct_appraisal": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "appraisals.new": ("GET", lambda ids: f"/appraisals/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "appraisals.show": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
+    "appraisals.correct": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "notices.awaiting": ("GET", lambda ids: "/notices/awaiting", expect(LOGIN, FORBIDDEN, OK, OK, OK)),
     "notices.everywhere": ("GET", lambda ids: "/notices/open", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "imports.new": ("GET", lambda ids: "/notices/imports/new", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),

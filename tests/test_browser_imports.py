@@ -7,10 +7,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, expect
 
-from .a11y import serious_violations, with_axe
-from .browser import live_server, sign_in
+from .support.a11y import serious_violations, with_axe
+from .support.browser import live_server, sign_in
 from .conftest import DEMO_ADMIN, DEMO_HEAD, DEMO_PASSWORD
-from .import_files import province_xlsx, row
+from .support.import_files import province_xlsx, row
 
 pytestmark = pytest.mark.browser
 

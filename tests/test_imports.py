@@ -21,7 +21,7 @@ from intranet.imports.reasons import describe
 from intranet.models import AuditEvent, Employee, IssuingBody, Notice, NoticeCase, Unit
 
 from .conftest import ON_POSTGRES, csrf_token, signed_in_client
-from .import_files import BIRTH, CCCD, HEADERS, province_csv, province_xlsx, row
+from .support.import_files import BIRTH, CCCD, HEADERS, province_csv, province_xlsx, row
 
 NEW = "/notices/imports/new"
 

@@ -10,7 +10,7 @@ from intranet.extensions import db
 from intranet.imports.models import ImportDraft, NoticeImport
 from intranet.models import Notice
 
-from .import_files import province_xlsx, row
+from .support.import_files import province_xlsx, row
 
 BODY = "Trung tâm Phục vụ hành chính công tỉnh"
 

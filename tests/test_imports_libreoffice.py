@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from intranet.imports.models import ImportDraft
 
-from .import_files import province_xlsx, row
+from .support.import_files import province_xlsx, row
 from .test_imports import count, draft_rows, upload
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"  # make system-deps installs it

@@ -108,7 +108,7 @@ def test_the_admin_sees_every_open_notice(admin_client: FlaskClient, synced_app:
 
 def test_the_admin_decides_on_a_notice_about_a_head(admin_client: FlaskClient, head_client: FlaskClient,
                                                     synced_app: Flask) -> None:
-    from .test_appraisals import decision_form
+    from .support.forms import decision_form
 
     with synced_app.app_context():
         about_head = notice_about(DEMO_HEAD, due=date.today())

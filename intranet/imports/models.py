@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..append_only import create_with, trigger_statements
+from ..database.append_only import create_with, trigger_statements
 from ..extensions import db
 from ..models import Employee, IssuingBody, utcnow
 
@@ -62,4 +62,14 @@ class ImportDraft(db.Model):
     created_by: Mapped[Employee] = relationship()
 
 
-create_with(db.metadata, "notice_import", lambda dialect: trigger_statements("notice_import", dialect))
+# Which notices an import made. A table of its own rather than a column on notice: SQLite
+# cannot add a foreign key to an existing table without rebuilding it (and its triggers).
+notice_import_notice = Table(
+    "notice_import_notice",
+    db.metadata,
+    Column("import_id", ForeignKey("notice_import.id"), primary_key=True),
+    Column("notice_id", ForeignKey("notice.id"), primary_key=True, unique=True),
+)
+
+for _table in ("notice_import", "notice_import_notice"):
+    create_with(db.metadata, _table, lambda dialect, table=_table: trigger_statements(table, dialect))

@@ -22,7 +22,7 @@ from ..notices.routing import route_for, reply_due_on
 from ..validation import RuleViolation
 from ..vietnamese import normalize
 from .matching import AMBIGUOUS, MATCHED, SUGGESTION, counts, dossier_key, match_rows, recorded_dossiers
-from .models import ImportDraft, NoticeImport
+from .models import ImportDraft, NoticeImport, notice_import_notice
 from .parsing import parse_list
 from .reading import open_table
 
@@ -234,7 +234,6 @@ def _insert_notices(
             "recorded_from": address,
             "route": route_for(people[employee_id]),
             "reply_due_on": due,
-            "import_id": record.id,
         }
         for employee_id in order
     ]
@@ -258,6 +257,7 @@ def _insert_notices(
         for position, row in enumerate(groups[employee_id], start=1)
     ]
     db.session.execute(insert(NoticeCase), case_values)
+    db.session.execute(insert(notice_import_notice), [{"import_id": record.id, "notice_id": i} for i in ids])
 
 
 def discard_import(actor: Employee, draft_id: int) -> None:

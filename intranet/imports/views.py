@@ -19,13 +19,14 @@ from ..extensions import db
 from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import MonthError, parse_month
 from ..notices.forms import CHOOSE
-from ..read_only import read_only
+from ..database.read_only import read_only
+from ..database.transaction import discard as roll_back
 from ..validation import RuleViolation, forged_choices, show_violation
 from . import io_limits
 from .columns import BY_FIELD, COLUMNS, REQUIRED
 from .forms import ConfirmForm, Forged, ImportForm, posted_choices
 from .matching import STATES
-from .models import ImportDraft, NoticeImport
+from .models import ImportDraft, NoticeImport, notice_import_notice
 from .parsing import MissingColumns
 from .reading import FileRefused, MAX_BYTES
 from .reasons import describe
@@ -102,28 +103,28 @@ def new() -> Response | tuple[str, int]:
     try:
         analysis = analyse_list(current_user, upload, today=local_today())
         # Seconds of reading and matching are done on a snapshot; the draft is then written in
-        # a transaction of its own (BEGIN IMMEDIATE), holding the write lock only that long.
+        # a transaction of its own (BEGIN IMMEDIATE), holding the write lock only that long,
+        # which the request commits as usual (database/transaction.py).
         db.session.commit()
         draft = keep_draft(current_user, upload, analysis)
     except FileRefused as refused:
-        db.session.rollback()
+        roll_back()
         form.file.errors = [str(refused.message)]
         return _upload_page(form, refused.status)
     except MissingColumns as missing:
-        db.session.rollback()
+        roll_back()
         form.file.errors = [_("Chưa nhận ra cột bắt buộc: %(columns)s. Hãy chọn cột tương ứng trong tệp bên dưới, chọn lại tệp rồi gửi.",
                               columns=", ".join(str(BY_FIELD[m].label) for m in missing.missing))]
         return _upload_page(form, 422, missing=missing, by_field=BY_FIELD)
     except ImportBusy as busy:
-        db.session.rollback()
+        roll_back()
         if busy.draft is None:  # the other upload has not committed yet
             form.form_errors.append(_("Một danh sách khác đang được tải lên cùng lúc. Hãy đợi một lát rồi tải lại trang."))
         return _upload_page(form, 409, busy=busy.draft)
     except RuleViolation as violation:
-        db.session.rollback()
+        roll_back()
         show_violation(form, violation)
         return _upload_page(form, 422)
-    db.session.commit()
     return redirect(url_for("imports.preview", draft_id=draft.id))
 
 
@@ -165,12 +166,11 @@ def confirm(draft_id: int) -> Response | tuple[str, int]:
         choices = posted_choices(request.form, [r for r in draft.rows if choosable(r)])
         record = confirm_import(current_user, draft_id, choices, today=local_today(), address=client_address())
     except Forged:
-        db.session.rollback()
+        roll_back()
         abort(400)
     except ImportBusy:
-        db.session.rollback()
+        roll_back()
         return _gone()
-    db.session.commit()
     flash(_("Đã nhập danh sách: %(notices)d thông báo, %(cases)d hồ sơ.",
             notices=record.counts["notices"], cases=record.counts["cases"]), "success")
     return redirect(url_for("imports.record", import_id=record.id))
@@ -189,9 +189,8 @@ def discard(draft_id: int) -> Response | tuple[str, int]:
     try:
         discard_import(current_user, draft_id)
     except ImportBusy:
-        db.session.rollback()
+        roll_back()
         return _gone()
-    db.session.commit()
     flash(_("Đã huỷ danh sách chờ xác nhận; không có thông báo nào được ghi."), "success")
     return redirect(url_for("imports.new"))
 
@@ -203,7 +202,10 @@ def record(import_id: int) -> str:
     if made is None:
         abort(404)
     notices = db.session.scalars(
-        select(Notice).where(Notice.import_id == made.id).order_by(Notice.id)
+        select(Notice)
+        .join(notice_import_notice, notice_import_notice.c.notice_id == Notice.id)
+        .where(notice_import_notice.c.import_id == made.id)
+        .order_by(Notice.id)
         .options(joinedload(Notice.employee), joinedload(Notice.unit), selectinload(Notice.cases))
     ).unique().all()
     return render_template("imports/record.html", made=made, notices=notices)

@@ -1,7 +1,7 @@
 """province list imports; case receiving place, channel, online level; notice route and deadline
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-28 06:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
@@ -25,6 +25,20 @@ APPEND_ONLY = {
     ],
     'postgresql': [
         "CREATE TRIGGER notice_import_append_only BEFORE UPDATE OR DELETE ON notice_import "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_change_append_only()",
+    ],
+}
+
+
+APPEND_ONLY_LINK = {
+    'sqlite': [
+        "CREATE TRIGGER notice_import_notice_no_update BEFORE UPDATE ON notice_import_notice "
+        "BEGIN SELECT RAISE(ABORT, 'notice_import_notice is append-only'); END",
+        "CREATE TRIGGER notice_import_notice_no_delete BEFORE DELETE ON notice_import_notice "
+        "BEGIN SELECT RAISE(ABORT, 'notice_import_notice is append-only'); END",
+    ],
+    'postgresql': [
+        "CREATE TRIGGER notice_import_notice_append_only BEFORE UPDATE OR DELETE ON notice_import_notice "
         "FOR EACH ROW EXECUTE FUNCTION refuse_change_append_only()",
     ],
 }
@@ -79,20 +93,23 @@ def upgrade():
     op.add_column('notice_case', sa.Column('online_level', sa.String(length=10), nullable=True))
     op.add_column('notice', sa.Column('route', sa.String(length=10), server_default='unit', nullable=False))
     op.add_column('notice', sa.Column('reply_due_on', sa.Date(), nullable=True))
-    if dialect == 'sqlite':
-        op.execute('ALTER TABLE notice ADD COLUMN import_id INTEGER '
-                   'CONSTRAINT fk_notice_import_id_notice_import REFERENCES notice_import (id)')
-    else:
-        op.add_column('notice', sa.Column('import_id', sa.Integer(), nullable=True))
-        op.create_foreign_key(op.f('fk_notice_import_id_notice_import'), 'notice', 'notice_import',
-                              ['import_id'], ['id'])
-    op.create_index('ix_notice_import_id', 'notice', ['import_id'], unique=False)
+    # Which notices an import made: a table of its own (SQLite cannot add a foreign key to
+    # notice without rebuilding it), append-only like both sides.
+    op.create_table('notice_import_notice',
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('notice_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['import_id'], ['notice_import.id'], name=op.f('fk_notice_import_notice_import_id_notice_import')),
+    sa.ForeignKeyConstraint(['notice_id'], ['notice.id'], name=op.f('fk_notice_import_notice_notice_id_notice')),
+    sa.PrimaryKeyConstraint('import_id', 'notice_id', name=op.f('pk_notice_import_notice')),
+    sa.UniqueConstraint('notice_id', name=op.f('uq_notice_import_notice_notice_id'))
+    )
+    for statement in APPEND_ONLY_LINK.get(dialect, []):
+        op.execute(statement)
 
 
 def downgrade():
-    op.drop_index('ix_notice_import_id', table_name='notice')
+    op.drop_table('notice_import_notice')
     with op.batch_alter_table('notice', schema=None) as batch_op:
-        batch_op.drop_column('import_id')
         batch_op.drop_column('reply_due_on')
         batch_op.drop_column('route')
     with op.batch_alter_table('notice_case', schema=None) as batch_op:
