@@ -148,13 +148,14 @@ def register_blueprints(app: Flask) -> None:
     from .compliance.views import bp as compliance_bp
     from .declarations.views import bp as declarations_bp
     from .health import bp as health_bp
+    from .imports.views import bp as imports_bp
     from .main.views import bp as main_bp
     from .notices import bp as notices_bp
     from .units.views import bp as units_bp
 
     for blueprint in (
         auth_bp, main_bp, declarations_bp, units_bp, notices_bp, appraisals_bp, admin_bp,
-        compliance_bp,
+        compliance_bp, imports_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in
@@ -168,9 +169,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .directory.cli import directory_cli
+    from .imports.cli import notices_cli
     from .maintenance.cli import backup_command
 
     app.cli.add_command(directory_cli)
+    app.cli.add_command(notices_cli)
     app.cli.add_command(backup_command)
 
 

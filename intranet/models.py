@@ -203,6 +203,10 @@ class Notice(db.Model):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_from: Mapped[str | None] = mapped_column(String(64))
+    # Who acts on it (intranet/notices/routing.py): "unit", the head of `unit`; "admin", when
+    # it is about a head or a leader. Fixed when recorded, like the unit.
+    route: Mapped[str] = mapped_column(String(10), default="unit", server_default="unit")
+    reply_due_on: Mapped[date | None] = mapped_column()
 
     employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
     unit: Mapped[Unit] = relationship()
@@ -227,6 +231,11 @@ class NoticeCase(db.Model):
     dossier_code: Mapped[str] = mapped_column(String(100), index=True)
     filed_on: Mapped[date] = mapped_column()
     receiving_officer: Mapped[str] = mapped_column(String(200))
+    # From the province's list: where it was received, how it was filed ("in_person" or "post";
+    # online filings are not cases), and how far the procedure is online ("full", "partial").
+    receiving_place: Mapped[str | None] = mapped_column(String(300))
+    channel: Mapped[str | None] = mapped_column(String(10))
+    online_level: Mapped[str | None] = mapped_column(String(10))
 
     notice: Mapped[Notice] = relationship(back_populates="cases")
 
@@ -308,3 +317,5 @@ class AuditEvent(db.Model):
 
 
 install_triggers(db.metadata)
+
+from .imports import models as _import_models  # noqa: E402,F401  notice_import, which Notice names

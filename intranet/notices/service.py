@@ -25,6 +25,7 @@ from ..models import (
 from ..recording import check_correctable, check_staff, clean_text, required_reason
 from ..validation import RuleViolation
 from ..vietnamese import normalize
+from .routing import reply_due_on, route_for
 from .state import appraisal_stands, notice_decided, notice_stands
 
 # A real list can name dozens of dossiers for one person. Past this bound a notice is refused
@@ -167,6 +168,8 @@ def record_notice(
         correction_reason=reason,
         recorded_by=actor,
         recorded_from=address,
+        route=route_for(draft.employee),
+        reply_due_on=reply_due_on(today),
     )
     db.session.add(notice)
     db.session.flush()

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import (
     can_act_for_unit,
+    can_act_on_person,
     head_or_admin_required,
     load_record_for,
     load_staff_member_for,
@@ -57,7 +58,8 @@ def guard_posted_staff(form: NoticeForm) -> None:
 
 
 def prepare_notice_form(form: NoticeForm) -> dict[int, Employee]:
-    staff = unit_staff(current_user.unit_id)
+    # Not themselves, nor another head: notices about heads go to the admin (access.routed_to_admin).
+    staff = [e for e in unit_staff(current_user.unit_id) if can_act_on_person(current_user, e)]
     form.employee_id.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(e.id, e.full_name) for e in staff]
     bodies = db.session.scalars(
         select(IssuingBody).where(IssuingBody.active.is_(True)).order_by(IssuingBody.sort_key)
