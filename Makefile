@@ -13,14 +13,14 @@ run: install translations
 
 # Two passes: the whole suite on SQLite, then again (browser journeys aside) on a
 # PostgreSQL server the tests start themselves on a loopback port (tests/pg_server.py).
-test: install-dev translations system-deps
+test: system-deps install-dev translations
 	$(BIN)/python -m pytest
 	TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser"
 
 # Not part of `make test`: gunicorn with 4 workers, a generated directory of ~200 staff,
 # many concurrent clients for LOAD_SECONDS; fails on any error or lost write.
 LOAD_SECONDS ?= 30
-load: install-dev translations system-deps
+load: system-deps install-dev translations
 	$(BIN)/python scripts/load.py --seconds $(LOAD_SECONDS)
 
 install: $(VENV)/.installed
@@ -41,14 +41,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 translations: install
 	$(BIN)/pybabel -q compile -d translations
 
-# The tests start a real OpenLDAP slapd and a PostgreSQL server, and drive the
-# distribution's Chromium.
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql
+# The tests start a real OpenLDAP slapd and a PostgreSQL server, drive the distribution's
+# Chromium, compare names with ICU (PyICU builds against libicu-dev) and open DOCX reports
+# with LibreOffice. Run before install-dev, which builds PyICU.
+SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql libicu-dev pkg-config g++ python3-dev
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	pkg-config --exists icu-uc 2>/dev/null && command -v g++ >/dev/null 2>&1 || missing="$$missing libicu-dev pkg-config g++ python3-dev"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \
@@ -72,7 +74,7 @@ clean:
 # server times, SQL counts, throughput under gunicorn and memory; see BENCHMARKS.md.
 BENCH_FLAGS ?=
 BENCH_DATA_FLAGS ?=
-bench-data: install-dev translations system-deps
+bench-data: system-deps install-dev translations
 	$(BIN)/python scripts/bench_data.py --staff 20000 --units 200 $(BENCH_DATA_FLAGS)
 	$(BIN)/python scripts/bench_data.py --staff 1000 --units 200 $(BENCH_DATA_FLAGS)
 	$(BIN)/python scripts/bench_data.py --staff 1000 --units 20 $(BENCH_DATA_FLAGS)
