@@ -73,6 +73,4 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": env.get("INTRANET_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "LANGUAGES": ("vi", "en"),
-        "AGENCY_NAME": env.get("AGENCY_NAME", "Chi cục Kiểm lâm"),
-        "PARENT_AGENCY_NAME": env.get("PARENT_AGENCY_NAME", "Sở Nông nghiệp và Môi trường"),
     }

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, current_app, render_template, request, send_file
+from flask import Blueprint, render_template, request, send_file
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import audit
 from ..access import admin_required, load_unit_for
-from ..clock import local_today
 from ..errors import render_error
 from ..extensions import db
 from ..read_only import read_only
 from . import exports
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
-from ..months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
+from ..months import EARLIEST, Month, MonthError, current_month, parse_month
 from .queries import (
     SORTABLE,
     STAFF_FILTERS,
@@ -120,19 +119,6 @@ def unit(unit_id: int | None) -> str:
         decisions=unit_decisions(month, unit_id) if unit_id is not None else [],
         trend=trend,
         chart=percent_chart(trend),
-    )
-
-
-@bp.route("/compliance/report")
-@read_only
-@admin_required
-def report() -> str:
-    month = requested_month()
-    return render_template(
-        "compliance/report.html",
-        table=unit_compliance(month),
-        issued=decree30_date(local_today()),
-        parent_agency_name=current_app.config["PARENT_AGENCY_NAME"],
     )
 
 

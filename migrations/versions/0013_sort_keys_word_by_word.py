@@ -1,7 +1,7 @@
 """sort keys word by word, one tone placement
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 Create Date: 2026-11-28 05:40:00
 
 The keys written before weighed a space above every letter ("Chung" before "Chu") and gave
@@ -15,7 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0013'
-down_revision = '0008'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
