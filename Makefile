@@ -44,13 +44,14 @@ translations: install
 # The tests start a real OpenLDAP slapd and a PostgreSQL server, drive the distribution's
 # Chromium, compare names with ICU (PyICU builds against libicu-dev) and open DOCX reports
 # with LibreOffice. Run before install-dev, which builds PyICU.
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql libicu-dev pkg-config g++ python3-dev
+SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql libicu-dev pkg-config g++ python3-dev libreoffice-writer-nogui
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	pkg-config --exists icu-uc 2>/dev/null && command -v g++ >/dev/null 2>&1 || missing="$$missing libicu-dev pkg-config g++ python3-dev"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \

@@ -3,6 +3,8 @@ the unit order; never a figure past today; the same content as a Word file."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from datetime import date, datetime
 from html import unescape
 
@@ -10,6 +12,7 @@ import pytest
 from docx import Document
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from intranet.clock import local_today
@@ -23,6 +26,8 @@ from .conftest import csrf_token
 from .test_compliance_figures import DataSet, add_employee, add_notice, build_data_set
 
 MARCH = "2024-03"
+# Debian's libreoffice-writer-nogui (Makefile, system-deps).
+SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 SETTINGS = {
     "agency_name": "Chi cục Kiểm lâm",
     "parent_agency_name": "Sở Nông nghiệp và Môi trường",
@@ -220,3 +225,33 @@ def test_the_word_file_has_the_same_content(admin_client: FlaskClient, data: Dat
     with synced_app.app_context():
         logged = db.session.scalars(select(AuditEvent.details).where(AuditEvent.action == "compliance.export")).all()
     assert {"file": "bao-cao-vneid-2024-03.docx"} in logged
+
+
+def test_libreoffice_opens_the_word_file_as_the_same_report(
+    admin_client: FlaskClient, data: DataSet, tmp_path
+) -> None:
+    """What an office does with the file: open it in a word processor and print it."""
+    fill_settings(admin_client)
+    fill_notes(admin_client)
+    source = tmp_path / "bao-cao.docx"
+    source.write_bytes(admin_client.get(f"/compliance/report.docx?month={MARCH}").data)
+    subprocess.run(
+        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = PdfReader(tmp_path / "bao-cao.pdf")
+    texts = [" ".join(page.extract_text().split()) for page in pdf.pages]
+    whole = " ".join(texts)
+    assert PLACEHOLDER not in whole
+    for text in ("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG TỈNH GIA LAI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                 "Số: 25/BC-CCKL", "CHI CỤC TRƯỞNG", "Trần Văn Bảo", NOTES["difficulties"],
+                 "đã kích hoạt tài khoản mức độ 2: 4 người (44,4%)", "Toàn Chi cục"):
+        assert text in whole, text
+    sizes = [(round(float(page.mediabox.width)), round(float(page.mediabox.height))) for page in pdf.pages]
+    appendix = next(index for index, text in enumerate(texts) if "KẾT QUẢ THEO ĐƠN VỊ THÁNG 03/2024" in text)
+    assert appendix >= 1
+    assert sizes == [(595, 842)] * appendix + [(842, 595)] * (len(texts) - appendix)
+    # Numbered from the second page on, at the top.
+    assert texts[1].split()[0] == "2"
+    assert whole.count("Toàn Chi cục") == 1

@@ -33,6 +33,8 @@ class Table:
     numeric: frozenset[int] = frozenset()
     # The last row is a total, printed once at the end in bold.
     has_total: bool = False
+    # Relative column widths, for the Word file (a browser sizes columns by their content).
+    weights: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ def build(month: Month, today: date, settings: ReportSettings, notes: ReportMont
             for index, line in enumerate(cases, start=1)
         ],
         numeric=frozenset({0}),
+        weights=(1.3, 3, 3, 3.5, 2.5, 2.2, 3.5),
     )
 
     difficulties = _lines(notes.difficulties) if notes else []
@@ -259,4 +262,5 @@ def _unit_table(rows, filers: dict[int | None, int], totals: Figures, total_file
         rows=body,
         numeric=frozenset({0, *range(2, 2 + len(FIGURES))}),
         has_total=True,
+        weights=(1.3, 5, *(1.6 for _ in FIGURES)),
     )

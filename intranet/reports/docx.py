@@ -43,7 +43,7 @@ def report_docx(report: MonthlyReport) -> bytes:
         for text in part.paragraphs:
             _body(document, text)
         if part.table is not None:
-            _table(document, part.table, size=Pt(11))
+            _table(document, part.table, size=Pt(11), width=Mm(165))
     _signature(document, report)
 
     appendix = document.add_section(WD_SECTION.NEW_PAGE)
@@ -56,7 +56,7 @@ def report_docx(report: MonthlyReport) -> bytes:
     _paragraph(document, first, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(document, second, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(document, third, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(13))
-    _table(document, report.appendix, size=Pt(11))
+    _table(document, report.appendix, size=Pt(11), width=Mm(262))
     _paragraph(document, report.appendix_note, italic=True, size=Pt(12))
 
     buffer = io.BytesIO()
@@ -154,7 +154,7 @@ def _title(document, report: MonthlyReport) -> None:
     _paragraph(document, "\u2014" * 8, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(8), space_before=0)
 
 
-def _table(document, content: Table, *, size) -> None:
+def _table(document, content: Table, *, size, width) -> None:
     table = document.add_table(rows=1, cols=len(content.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -173,6 +173,14 @@ def _table(document, content: Table, *, size) -> None:
         for column, (cell, text) in enumerate(zip(cells, values)):
             align = WD_ALIGN_PARAGRAPH.RIGHT if column in content.numeric else WD_ALIGN_PARAGRAPH.LEFT
             _cell_text(cell, text, size=size, bold=bold, align=align)
+    if content.weights:
+        table.autofit = False
+        total = sum(content.weights)
+        for column, weight in zip(table.columns, content.weights):
+            # Both the grid (LibreOffice reads it) and each cell (Word reads these).
+            column.width = int(width * weight / total)
+            for cell in column.cells:
+                cell.width = column.width
 
 
 def _cell_text(cell, text: str, *, size, bold: bool, align) -> None:
