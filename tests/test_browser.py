@@ -78,7 +78,7 @@ def test_head_records_a_notice_and_a_decision_and_the_employee_sees_both(
     head.get_by_role("link", name="Đinh Văn Hùng").click()
     head.get_by_role("link", name="Ghi nhận thông báo").click()
     expect(head.get_by_label("Cán bộ được thông báo")).to_have_value(re.compile(r"\d+"))
-    head.get_by_label("Cơ quan thông báo").select_option(label="Trung tâm Phục vụ hành chính công tỉnh")
+    head.get_by_label("Cơ quan thông báo").select_option(label="Trung tâm Phục vụ hành chính công tỉnh Gia Lai")
     head.get_by_label("Số, ký hiệu văn bản thông báo").fill("215/TB-TTPVHCC")
     head.get_by_label("Ngày thông báo").fill("12/11/2026")
     for index, (procedure, code) in enumerate([("Cấp đổi giấy phép lái xe", "H01.1"), ("Đăng ký thường trú", "H01.2")]):

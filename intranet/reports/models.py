@@ -25,11 +25,11 @@ class ReportSettings(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_name: Mapped[str] = mapped_column(String(200), default="")
     parent_agency_name: Mapped[str] = mapped_column(String(200), default="")
-    # "tỉnh Gia Lai": printed after the parent agency's name, and on reports to the province.
+    # "tỉnh …" or "thành phố …": printed after the parent agency's name.
     province: Mapped[str] = mapped_column(String(100), default="")
-    # Place of issue (địa danh) before the date: "Gia Lai, ngày … tháng … năm …".
+    # Place of issue (địa danh) before the date: "…, ngày … tháng … năm …".
     place: Mapped[str] = mapped_column(String(100), default="")
-    # Symbol after the number, "BC-CCKL" in "Số: 12/BC-CCKL".
+    # Symbol after the number: the document kind and the agency, abbreviated ("BC-…").
     symbol: Mapped[str] = mapped_column(String(50), default="")
     # The documents the report answers, one per line ("Căn cứ Công văn số …").
     legal_basis: Mapped[str] = mapped_column(Text, default="")

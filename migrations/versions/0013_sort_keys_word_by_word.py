@@ -1,8 +1,14 @@
-"""sort keys word by word, one tone placement
+"""the 2025 reform's issuing bodies; sort keys word by word, one tone placement
 
 Revision ID: 0013
 Revises: 0012
 Create Date: 2026-11-28 05:40:00
+
+Migration 0003 seeded, as active, the provincial centre without its province and the one-stop
+shops of five districts abolished on 01/07/2025. They are retired (old notices keep naming
+them), and the current bodies of the merged province are added: its public administration
+service centre and the office of its People's Committee; commune and ward one-stop shops are
+added by the admin as they send notices.
 
 The keys written before weighed a space above every letter ("Chung" before "Chu") and gave
 "Hòa" and "Hoà" different keys. This revision recomputes every stored key with the rule as
@@ -10,6 +16,7 @@ written today (a frozen copy of intranet/vietnamese.py, so later changes there n
 what this revision did).
 """
 import unicodedata
+from datetime import datetime, timezone
 
 from alembic import op
 import sqlalchemy as sa
@@ -99,10 +106,41 @@ def recompute_sort_keys():
             connection.execute(update, [{"id": row_id, "sort_key": key(value)} for row_id, value in rows])
 
 
+RETIRED = (
+    "Trung tâm Phục vụ hành chính công tỉnh",
+    "Bộ phận Một cửa UBND huyện An Lão",
+    "Bộ phận Một cửa UBND thị xã Hoài Nhơn",
+    "Bộ phận Một cửa UBND huyện Tây Sơn",
+    "Bộ phận Một cửa UBND huyện Vĩnh Thạnh",
+    "Bộ phận Một cửa UBND thành phố Quy Nhơn",
+)
+CURRENT = (
+    "Trung tâm Phục vụ hành chính công tỉnh Gia Lai",
+    "Văn phòng Ủy ban nhân dân tỉnh Gia Lai",
+)
+
+
+def reform_2025():
+    connection = op.get_bind()
+    connection.execute(
+        sa.text("UPDATE issuing_body SET active = false WHERE name IN :names").bindparams(
+            sa.bindparam("names", expanding=True)),
+        {"names": list(RETIRED)},
+    )
+    existing = set(connection.execute(sa.text("SELECT name FROM issuing_body")).scalars())
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    for name in CURRENT:
+        if name not in existing:  # an admin may have added it already
+            connection.execute(sa.text(
+                "INSERT INTO issuing_body (name, sort_key, active, created_at) VALUES (:name, '', true, :now)"
+            ), {"name": name, "now": now})
+
+
 def upgrade():
+    reform_2025()
     recompute_sort_keys()
 
 
 def downgrade():
-    # The old keys ordered names wrongly; nothing is gained by writing them back.
+    # The bodies stay (notices may name them); the old keys ordered names wrongly.
     pass
