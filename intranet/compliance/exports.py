@@ -36,8 +36,8 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def filename(stem: str, month: Month, extension: str) -> str:
-    return f"{stem}-{month.iso}.{extension}"
+def filename(stem: str, month: Month, extension: str, suffix: str = "") -> str:
+    return f"{stem}-{month.iso}{suffix}.{extension}"
 
 
 # --- the rows, shared by both formats --------------------------------------------------
@@ -162,28 +162,35 @@ def _write_sheet(
 # --- CSV -------------------------------------------------------------------------------
 
 
-def compliance_csv(table: ComplianceTable) -> bytes:
+def compliance_csv(table: ComplianceTable, vietnamese: bool = False) -> bytes:
     """The table with its totals row; the percentage rounded to one decimal."""
     rows = _table_rows(table)
     for row in rows:
         if row[PERCENT] is not None:
             row[PERCENT] = round(row[PERCENT], 1)
-    return _csv(_table_header(), rows)
+    return _csv(_table_header(), rows, vietnamese)
 
 
-def missing_csv(missing: Sequence[StaffLine]) -> bytes:
+def missing_csv(missing: Sequence[StaffLine], vietnamese: bool = False) -> bytes:
     """Everyone not on level 2 at the month's end; dates written dd/mm/yyyy."""
     rows = _staff_rows(missing)
     for row in rows:
         if row[-1] is not None:
             row[-1] = row[-1].strftime("%d/%m/%Y")
-    return _csv(_staff_header(), rows)
+    return _csv(_staff_header(), rows, vietnamese)
 
 
-def _csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
+def _vietnamese_number(value: Any) -> Any:
+    return str(value).replace(".", ",") if isinstance(value, float) else value
+
+
+def _csv(header: list[str], rows: Iterable[list[Any]], vietnamese: bool = False) -> bytes:
+    """Comma-separated with a decimal point; or, for Excel with Vietnamese regional settings
+    (whose list separator is ';' and decimal symbol ','), semicolons and decimal commas."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";" if vietnamese else ",")
     writer.writerow(header)
-    writer.writerows([neutralise(value) for value in row] for row in rows)
+    convert = _vietnamese_number if vietnamese else (lambda value: value)
+    writer.writerows([neutralise(convert(value)) for value in row] for row in rows)
     # The byte-order mark is what makes Excel read the file as UTF-8.
     return buffer.getvalue().encode("utf-8-sig")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -131,20 +132,43 @@ def table_xlsx() -> Response:
     return _download(data, exports.filename("tuan-thu-vneid", month, "xlsx"), exports.XLSX_MIMETYPE)
 
 
+# ?variant=vi: the CSV for Excel with Vietnamese regional settings (';', decimal comma).
+CSV_VARIANTS = {"": False, "vi": True}
+
+
+class CsvVariantError(ValueError):
+    pass
+
+
+@bp.errorhandler(CsvVariantError)
+def bad_variant(_error: CsvVariantError):
+    return render_error(400, _("Kiểu tệp CSV không hợp lệ: chọn bản thường hoặc bản cho Excel tiếng Việt."))
+
+
+def requested_csv_variant() -> tuple[bool, str]:
+    """Whether the Vietnamese variant is asked for, and the suffix of its file name."""
+    variant = (request.args.get("variant") or "").strip()
+    if variant not in CSV_VARIANTS:
+        raise CsvVariantError(variant)
+    return CSV_VARIANTS[variant], f"-{variant}" if variant else ""
+
+
 @bp.route("/compliance.csv")
 @admin_required
 def table_csv() -> Response:
     month = requested_month()
-    data = exports.compliance_csv(unit_compliance(month, requested_sort()))
-    return _download(data, exports.filename("tuan-thu-vneid", month, "csv"), exports.CSV_MIMETYPE)
+    vietnamese, suffix = requested_csv_variant()
+    data = exports.compliance_csv(unit_compliance(month, requested_sort()), vietnamese)
+    return _download(data, exports.filename("tuan-thu-vneid", month, "csv", suffix), exports.CSV_MIMETYPE)
 
 
 @bp.route("/compliance-missing.csv")
 @admin_required
 def missing_csv() -> Response:
     month = requested_month()
-    data = exports.missing_csv(non_compliant_staff(month))
-    return _download(data, exports.filename("chua-dat-vneid", month, "csv"), exports.CSV_MIMETYPE)
+    vietnamese, suffix = requested_csv_variant()
+    data = exports.missing_csv(non_compliant_staff(month), vietnamese)
+    return _download(data, exports.filename("chua-dat-vneid", month, "csv", suffix), exports.CSV_MIMETYPE)
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Response:
