@@ -275,3 +275,12 @@ def test_no_agency_or_province_name_in_templates_or_code() -> None:
         for name in AGENCY_NAMES if name in path.read_text(encoding="utf-8")
     ]
     assert found == []
+
+
+def test_the_report_pages_in_english(admin_client: FlaskClient, data: DataSet) -> None:
+    admin_client.post("/language", data={"lang": "en", "next": "/", "csrf_token": csrf_token(admin_client, "/")})
+    page = page_text(admin_client.get(f"/compliance/report?month={MARCH}"))
+    assert "RESULTS BY UNIT, 03/2024" in page and "Report settings" in page
+    assert "DIFFICULTIES AND OBSTACLES" in page
+    settings = page_text(admin_client.get("/admin/report-settings"))
+    assert "Order of units in the report" in settings and "A deputy signs for the head (KT.)" in settings
