@@ -67,7 +67,7 @@ def test_admin_checks_last_month_opens_a_unit_and_downloads_the_table(
     row = page.locator("table.compliance-table tbody tr").filter(has_text=AN_LAO)
     expect(row.locator('[data-label="Mức độ 2"]')).to_have_text("2")
     expect(row).to_contain_text("chưa đạt 100%")
-    total_staff = page.locator('table.compliance-table tfoot [data-label="Số cán bộ"]').inner_text()
+    total_staff = page.locator('table.compliance-table tr.totals [data-label="Số cán bộ"]').inner_text()
 
     row.get_by_role("link", name=AN_LAO).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(AN_LAO)

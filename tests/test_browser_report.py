@@ -99,5 +99,6 @@ def test_the_printed_table_shows_its_total_once_at_the_end(
     assert len(texts) >= 2
     assert sum(text.count("Toàn Chi cục") for text in texts) == 1
     assert "Toàn Chi cục" in texts[-1]
-    # The table starts on the first page, right under the summary, not on the next one.
-    assert "Đội Kiểm lâm số 00" in texts[0]
+    # The table starts on the first page, right under the summary, not on the next one:
+    # its first row (units by name) is there.
+    assert "1 Đội Kiểm lâm cơ động và PCCCR" in texts[0]
