@@ -72,12 +72,23 @@ def fill_notes(client: FlaskClient, month: str = MARCH, **changes: str):
                 f"/compliance/report?month={month}")
 
 
-def test_by_default_the_last_closed_month(admin_client: FlaskClient, synced_app: Flask) -> None:
+def test_by_default_the_last_closed_month(admin_client: FlaskClient, data: DataSet, synced_app: Flask) -> None:
     with synced_app.app_context():
         last = current_month().previous()
     page = page_text(admin_client.get("/compliance/report"))
     assert f"tháng {last.label}" in page
     assert f"ngày {last.last_day:%d/%m/%Y}" in page
+
+
+def test_before_a_month_has_closed_since_the_first_sync_the_current_one(
+    admin_client: FlaskClient, synced_app: Flask
+) -> None:
+    # Figures begin with the first sync, this month: there is no closed month to report on yet.
+    with synced_app.app_context():
+        month = current_month()
+    page = page_text(admin_client.get("/compliance/report"))
+    assert f"tháng {month.label}" in page and "chưa kết thúc" in page
+    assert admin_client.get(f"/compliance/report?month={month.previous().iso}").status_code == 400
 
 
 def test_a_running_month_states_no_figure_past_today(admin_client: FlaskClient, synced_app: Flask) -> None:

@@ -12,7 +12,9 @@ from .. import audit
 from ..access import admin_required
 from ..errors import render_error
 from ..extensions import db
-from ..months import EARLIEST, MonthError, current_month, last_closed_month, parse_month
+from ..compliance.span import first_month
+from ..compliance.views import requested_month as compliance_month
+from ..months import MonthError, current_month, last_closed_month
 from ..read_only import read_only
 from ..validation import RuleViolation, show_violation
 from . import settings as service
@@ -32,7 +34,7 @@ def agency() -> dict[str, object]:
 @bp.context_processor
 def months() -> dict[str, object]:
     # What the month picker (compliance/_macros.html) offers.
-    return {"current_month": current_month(), "earliest_month": EARLIEST}
+    return {"current_month": current_month(), "earliest_month": first_month()}
 
 
 @bp.errorhandler(MonthError)
@@ -41,8 +43,9 @@ def bad_month(error: MonthError):
 
 
 def requested_month():
-    """?month=, by default the last month that has ended: a report is about a closed month."""
-    return parse_month(request.args.get("month"), default=last_closed_month())
+    """?month=, by default the last month that has ended (a report is about a closed month),
+    or the first month with figures if that is later."""
+    return compliance_month(default=max(last_closed_month(), first_month()))
 
 
 def _report_page(month, form: MonthNotesForm, status: int = 200):
