@@ -16,9 +16,9 @@ from intranet.models import Employee, Unit
 from intranet.reports.content import PLACEHOLDER
 from intranet.vietnamese import name_sort_key, text_sort_key
 
-from .browser import live_server, sign_in
+from .support.browser import live_server, sign_in
 from .conftest import DEMO_ADMIN, DEMO_PASSWORD, signed_in_client
-from .test_compliance_figures import DataSet, build_data_set
+from .support.factories import DataSet, build_data_set
 from .test_report import NOTES, SETTINGS, fill_notes, fill_settings
 
 pytestmark = pytest.mark.browser

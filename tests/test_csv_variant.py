@@ -9,9 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from intranet.compliance.exports import PERCENT, compliance_csv, missing_csv
-from intranet.compliance.queries import non_compliant_staff, unit_compliance
+from intranet.compliance.figures import unit_compliance
+from intranet.compliance.staff import non_compliant_staff
 
-from .test_compliance_figures import MARCH, DataSet, build_data_set
+from .support.factories import MARCH, DataSet, build_data_set
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from intranet.reports.content import PLACEHOLDER
 from intranet.reports.models import ReportMonth, ReportSettings, UnitReportOrder
 
 from .conftest import csrf_token
-from .test_compliance_figures import DataSet, add_employee, add_notice, build_data_set
+from .support.factories import DataSet, add_employee, add_notice, build_data_set
 
 MARCH = "2024-03"
 # Debian's libreoffice-writer-nogui (Makefile, system-deps).
@@ -278,7 +278,7 @@ AGENCY_NAMES = ("CCKL", "TCHC", "Tổ chức – Hành chính", "Tổ chức - H
 def test_no_agency_or_province_name_in_templates_or_code() -> None:
     root = Path(__file__).parent.parent
     # Data files: what a fresh database starts with, and the demo directory.
-    data = {"intranet/reference_data.py", "intranet/directory/demo.py"}
+    data = {"intranet/notices/reference_data.py", "intranet/directory/demo.py"}
     files = [*root.glob("templates/**/*.html"), *root.glob("intranet/**/*.py")]
     found = [
         (str(path.relative_to(root)), name)

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from intranet import create_app
 from intranet.extensions import db
-from intranet.reference_data import CURRENT_BODIES, ISSUING_BODIES
+from intranet.notices.reference_data import CURRENT_BODIES, ISSUING_BODIES
 from intranet.vietnamese import name_sort_key, text_sort_key
 
 from .conftest import ON_POSTGRES, base_config

@@ -13,9 +13,11 @@ from flask_babel import gettext as _
 
 from ..clock import local_today
 from ..compliance.labels import COLUMNS, NO_UNIT, WHOLE
-from ..compliance.queries import Figures, unit_compliance
+from ..compliance.decree30 import decree30_date
+from ..compliance.figures import unit_compliance
+from ..compliance.results import Figures
 from ..formatting import date_vn, number
-from ..months import Month, decree30_date
+from ..months import Month
 from .models import ReportMonth, ReportSettings
 from .queries import month_cases, paper_filers
 from .settings import month_notes, ordered_rows, report_settings, unit_positions

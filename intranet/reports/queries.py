@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, select
 
-from ..compliance.queries import _in, _notice_in_month, _notices_known
+from ..compliance.params import month_params
+from ..compliance.records import notice_in_month, notices_known
 from ..extensions import db
 from ..models import Employee, IssuingBody, Notice, NoticeCase, Unit
 from ..months import Month
@@ -27,10 +28,10 @@ def paper_filers(month: Month) -> dict[int | None, int]:
     table counts, each person once)."""
     query = (
         select(Notice.unit_id, func.count(distinct(Notice.employee_id)))
-        .where(_notices_known(), _notice_in_month())
+        .where(notices_known(), notice_in_month())
         .group_by(Notice.unit_id)
     )
-    return {unit_id: int(count) for unit_id, count in db.session.execute(query, _in(month))}
+    return {unit_id: int(count) for unit_id, count in db.session.execute(query, month_params(month))}
 
 
 def month_cases(month: Month) -> list[CaseLine]:
@@ -41,7 +42,7 @@ def month_cases(month: Month) -> list[CaseLine]:
         .join(Employee, Employee.id == Notice.employee_id)
         .join(Unit, Unit.id == Notice.unit_id)
         .join(IssuingBody, IssuingBody.id == Notice.issuing_body_id)
-        .where(_notices_known(), _notice_in_month())
+        .where(notices_known(), notice_in_month())
         .order_by(Notice.notice_date, Notice.id, NoticeCase.position)
     )
-    return [CaseLine(*row) for row in db.session.execute(query, _in(month))]
+    return [CaseLine(*row) for row in db.session.execute(query, month_params(month))]

@@ -8,15 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .. import audit
 from ..access import admin_required
-from ..errors import render_error
-from ..extensions import db
+from ..compliance.downloads import record_download
 from ..compliance.span import first_month
 from ..compliance.views import requested_month as compliance_month
+from ..database.read_only import read_only
+from ..errors import render_error
 from ..months import MonthError, current_month, last_closed_month
-from ..read_only import read_only
-from ..validation import RuleViolation, show_violation
+from ..submit import submit
 from . import settings as service
 from .content import NATION, monthly_report
 from .docx import DOCX_MIMETYPE, report_docx
@@ -68,10 +67,10 @@ def monthly():
 def save_notes():
     month = requested_month()
     form = MonthNotesForm()
-    if not form.validate():
-        return _report_page(month, form, 422)
-    service.save_month_notes(current_user._get_current_object(), month, form.data)
-    db.session.commit()
+    actor = current_user._get_current_object()
+    result = submit(form, lambda: service.save_month_notes(actor, month, form.data))
+    if isinstance(result, int):
+        return _report_page(month, form, result)
     flash(_("Đã lưu nội dung báo cáo tháng %(month)s.", month=month.label), "success")
     return redirect(url_for("reports.monthly", month=month.iso))
 
@@ -82,8 +81,7 @@ def monthly_docx() -> Response:
     month = requested_month()
     data = report_docx(monthly_report(month))
     name = f"bao-cao-vneid-{month.iso}.docx"
-    audit.record("compliance.export", actor=current_user._get_current_object(), file=name)
-    db.session.commit()
+    record_download(current_user._get_current_object(), name)
     return send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=name)
 
 
@@ -102,15 +100,10 @@ def settings():
     if request.method == "GET":
         return _settings_page(SettingsForm(obj=service.report_settings()))
     form = SettingsForm()
-    if not form.validate():
-        return _settings_page(form, 422)
-    try:
-        service.save_settings(current_user._get_current_object(), form.data)
-    except RuleViolation as violation:
-        db.session.rollback()
-        show_violation(form, violation)
-        return _settings_page(form, 422)
-    db.session.commit()
+    actor = current_user._get_current_object()
+    result = submit(form, lambda: service.save_settings(actor, form.data))
+    if isinstance(result, int):
+        return _settings_page(form, result)
     flash(_("Đã lưu cài đặt báo cáo."), "success")
     return redirect(url_for("reports.settings"))
 
@@ -124,6 +117,5 @@ def unit_order():
         flash(_("Thứ tự phải là số nguyên từ 1 đến %(max)s.", max=MAX_POSITION), "error")
         return _settings_page(SettingsForm(obj=service.report_settings()), 422, tuple(wrong))
     service.save_unit_order(current_user._get_current_object(), positions)
-    db.session.commit()
     flash(_("Đã lưu thứ tự đơn vị trong báo cáo."), "success")
     return redirect(url_for("reports.settings") + "#unit-order")
