@@ -21,7 +21,7 @@ def clean_text(text: str | None) -> str | None:
 def check_staff(actor: Employee, employee: Employee) -> None:
     if not (employee.active and employee.unit_id and can_act_for_unit(actor, employee.unit_id)):
         raise RuleViolation(
-            "employee_id", _l("Chỉ ghi nhận cho cán bộ đang công tác tại đơn vị của bạn.")
+            "employee_id", _l("Chỉ ghi nhận cho người đang công tác tại đơn vị của bạn.")
         )
 
 

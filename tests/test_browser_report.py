@@ -72,7 +72,7 @@ def test_the_printed_report_has_numbered_a4_pages_and_a_landscape_appendix(
     appendix = next(index for index, text in enumerate(texts) if "KẾT QUẢ THEO ĐƠN VỊ THÁNG 03/2024" in text)
     assert appendix >= 1
     assert [size(page) for page in pdf.pages] == [A4_PORTRAIT] * appendix + [A4_LANDSCAPE] * (len(texts) - appendix)
-    assert "Hạt Kiểm lâm Hoài Ân" in "".join(texts[appendix:])
+    assert "Hạt Kiểm lâm Hoài Ân" in " ".join(" ".join(texts[appendix:]).split())
     # Numbered from the second page, at the top: the number comes first in the page's text.
     for number, text in enumerate(texts[1:], start=2):
         assert text.split()[0] == str(number)
@@ -98,7 +98,8 @@ def test_the_printed_table_shows_its_total_once_at_the_end(
     texts = [" ".join(page.extract_text().split()) for page in pdf.pages]
     assert len(texts) >= 2
     assert sum(text.count("Toàn Chi cục") for text in texts) == 1
-    assert "Toàn Chi cục" in texts[-1]
+    # The last page with something on it (Chromium may end with a blank one).
+    assert "Toàn Chi cục" in [text for text in texts if text][-1]
     # The table starts on the first page, right under the summary, not on the next one:
     # its first row (units by name) is there.
     assert "1 Đội Kiểm lâm cơ động và PCCCR" in texts[0]

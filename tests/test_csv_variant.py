@@ -46,7 +46,7 @@ def test_the_page_offers_both_and_says_which_to_pick(admin_client: FlaskClient, 
     assert "variant=vi" in page and "Nên chọn Excel (.xlsx)" in page
     response = admin_client.get("/compliance.csv?month=2024-03&variant=vi")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == "attachment; filename=tuan-thu-vneid-2024-03-vi.csv"
+    assert response.headers["Content-Disposition"] == "attachment; filename=tinh-hinh-thuc-hien-vneid-2024-03-vi.csv"
     assert read(response.data, ";")[0][0] == "STT"
     missing = admin_client.get("/compliance-missing.csv?month=2024-03&variant=vi")
     assert missing.headers["Content-Disposition"] == "attachment; filename=chua-dat-vneid-2024-03-vi.csv"

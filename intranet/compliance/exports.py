@@ -48,7 +48,7 @@ def _table_header() -> list[str]:
 
 
 def _header(name: str) -> str:
-    return f"{COLUMNS[name]} (%)" if name == "percent" else str(COLUMNS[name])
+    return str(COLUMNS[name])  # the percentage's label says "(%)" itself
 
 
 def _figure_cells(figures: Figures) -> list[int | float | None]:
@@ -101,7 +101,7 @@ def compliance_xlsx(table: ComplianceTable, missing: Sequence[StaffLine]) -> byt
     summary.title = _("Tổng hợp")
     _write_sheet(
         summary,
-        title=_("Kết quả sử dụng tài khoản định danh điện tử mức độ 2 – tháng %(month)s",
+        title=_("Tình hình kích hoạt tài khoản định danh điện tử mức độ 2 – tháng %(month)s",
                 month=table.month.label),
         header=_table_header(),
         rows=_table_rows(table),
@@ -111,7 +111,7 @@ def compliance_xlsx(table: ComplianceTable, missing: Sequence[StaffLine]) -> byt
     )
     _write_sheet(
         book.create_sheet(_("Chưa đạt")),
-        title=_("Cán bộ chưa kích hoạt tài khoản mức độ 2 – tháng %(month)s",
+        title=_("Công chức, viên chức, người lao động chưa kích hoạt tài khoản mức độ 2 – tháng %(month)s",
                 month=table.month.label),
         header=_staff_header(),
         rows=_staff_rows(missing),

@@ -130,7 +130,7 @@ def table_xlsx() -> Response:
     month = requested_month()
     table = unit_compliance(month, requested_sort())
     data = exports.compliance_xlsx(table, non_compliant_staff(month))
-    return _download(data, exports.filename("tuan-thu-vneid", month, "xlsx"), exports.XLSX_MIMETYPE)
+    return _download(data, exports.filename("tinh-hinh-thuc-hien-vneid", month, "xlsx"), exports.XLSX_MIMETYPE)
 
 
 # ?variant=vi: the CSV for Excel with Vietnamese regional settings (';', decimal comma).
@@ -160,7 +160,7 @@ def table_csv() -> Response:
     month = requested_month()
     vietnamese, suffix = requested_csv_variant()
     data = exports.compliance_csv(unit_compliance(month, requested_sort()), vietnamese)
-    return _download(data, exports.filename("tuan-thu-vneid", month, "csv", suffix), exports.CSV_MIMETYPE)
+    return _download(data, exports.filename("tinh-hinh-thuc-hien-vneid", month, "csv", suffix), exports.CSV_MIMETYPE)
 
 
 @bp.route("/compliance-missing.csv")

@@ -6,12 +6,12 @@ from ..extensions import db
 from . import DirectoryUnavailable, current_directory
 from .sync import sync_people
 
-directory_cli = AppGroup("directory", help="Danh bạ cán bộ (LDAP).")
+directory_cli = AppGroup("directory", help="Danh bạ (LDAP).")
 
 
 @directory_cli.command("sync")
 def sync_command() -> None:
-    """Đồng bộ cán bộ và đơn vị từ danh bạ."""
+    """Đồng bộ công chức, viên chức, người lao động và đơn vị từ danh bạ."""
     try:
         summary = sync_people(current_directory().people())
     except DirectoryUnavailable as exc:
@@ -20,7 +20,7 @@ def sync_command() -> None:
     db.session.commit()
     s = summary.as_dict()
     click.echo(
-        f"Đồng bộ danh bạ: {s['seen']} cán bộ; thêm {s['added']}, cập nhật {s['updated']}, "
+        f"Đồng bộ danh bạ: {s['seen']} người; thêm {s['added']}, cập nhật {s['updated']}, "
         f"kích hoạt lại {s['reactivated']}, ngừng hoạt động {s['deactivated']}, "
         f"không đổi {s['unchanged']}; đơn vị mới {s['units_added']}."
     )

@@ -242,7 +242,6 @@ FIGURES = ("staff", "level2", "percent", "pending", "level1", "no_account", "und
 
 def _unit_table(rows, filers: dict[int | None, int], totals: Figures, total_filers: int) -> Table:
     labels = {name: str(label) for name, label in COLUMNS.items()}
-    labels["percent"] = f"{labels['percent']} (%)"
     labels["filers"] = _("Số người có hồ sơ giấy được thông báo")
 
     def cells(figures: Figures, people: int) -> list[str]:
