@@ -19,7 +19,7 @@ from sqlalchemy import select
 from intranet.clock import local_today
 from intranet.extensions import db
 from intranet.models import AuditEvent, Unit
-from intranet.months import Month, current_month
+from intranet.months import current_month
 from intranet.reports.content import PLACEHOLDER
 from intranet.reports.models import ReportMonth, ReportSettings, UnitReportOrder
 

@@ -33,7 +33,7 @@ def database_at(tmp_path: Path, revision: str) -> Iterator[Flask]:
 
 
 def test_upgrade_recomputes_every_stored_sort_key(tmp_path: Path) -> None:
-    with database_at(tmp_path, "0008") as app:
+    with database_at(tmp_path, "0008"):
         db.session.execute(text(
             "INSERT INTO unit (id, name, sort_key, active, created_at) VALUES "
             "(901, 'Phòng Tổ chức – Hành chính', 'stale', true, '2026-01-01')"

@@ -11,7 +11,6 @@ departments (Phòng), then teams (Đội), then ranger stations (Hạt), then th
 by name; the admin changes it in the app.
 """
 import os
-from datetime import datetime, timezone
 
 from alembic import op
 import sqlalchemy as sa
