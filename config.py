@@ -112,8 +112,6 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": env.get("INTRANET_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "LANGUAGES": ("vi", "en"),
-        "AGENCY_NAME": env.get("AGENCY_NAME", "Chi cục Kiểm lâm"),
-        "PARENT_AGENCY_NAME": env.get("PARENT_AGENCY_NAME", "Sở Nông nghiệp và Môi trường"),
         # Working days (Monday to Friday) a head has to act on a notice once it is recorded.
         "NOTICE_REPLY_WORKING_DAYS": _int(env, "NOTICE_REPLY_WORKING_DAYS", 10),
     }

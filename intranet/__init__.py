@@ -151,11 +151,12 @@ def register_blueprints(app: Flask) -> None:
     from .imports.views import bp as imports_bp
     from .main.views import bp as main_bp
     from .notices import bp as notices_bp
+    from .reports.views import bp as reports_bp
     from .units.views import bp as units_bp
 
     for blueprint in (
         auth_bp, main_bp, declarations_bp, units_bp, notices_bp, appraisals_bp, admin_bp,
-        compliance_bp, imports_bp,
+        compliance_bp, imports_bp, reports_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in

@@ -26,7 +26,7 @@ MESSAGES = {
     503: (
         _l("Không kết nối được danh bạ"),
         _l(
-            "Hệ thống danh bạ cán bộ (LDAP) hiện không phản hồi nên chưa thể đăng nhập. "
+            "Hệ thống danh bạ (LDAP) hiện không phản hồi nên chưa thể đăng nhập. "
             "Vui lòng thử lại sau ít phút; nếu vẫn lỗi, hãy báo bộ phận quản trị mạng."
         ),
     ),

@@ -96,7 +96,7 @@ def run_sync() -> Response | tuple[str, int]:
     s = summary.as_dict()
     flash(
         _(
-            "Đã đồng bộ danh bạ: %(seen)s cán bộ; thêm %(added)s, cập nhật %(updated)s, "
+            "Đã đồng bộ danh bạ: %(seen)s người; thêm %(added)s, cập nhật %(updated)s, "
             "ngừng hoạt động %(deactivated)s.",
             **s,
         ),
@@ -114,7 +114,7 @@ def bodies() -> Response | tuple[str, int]:
         actor = current_user._get_current_object()
         result = submit(form, lambda: service.add_issuing_body(actor, form.name.data))
         if not isinstance(result, int):
-            flash(_("Đã thêm cơ quan thông báo."), "success")
+            flash(_("Đã thêm cơ quan ban hành thông báo."), "success")
             return redirect(url_for("admin.bodies"))
         status = result
     return render_template("admin/issuing_bodies.html", form=form, bodies=issuing_bodies()), status
@@ -126,7 +126,7 @@ def set_body_active(body_id: int) -> Response:
     body = db.session.get(IssuingBody, body_id) or abort(404)
     active = request.form.get("active") == "1"
     service.set_issuing_body_active(current_user._get_current_object(), body, active)
-    flash(_("Đã cập nhật danh sách cơ quan thông báo."), "success")
+    flash(_("Đã cập nhật danh sách cơ quan ban hành thông báo."), "success")
     return redirect(url_for("admin.bodies"))
 
 

@@ -40,7 +40,7 @@ def demo_server() -> Server:
     return server
 
 
-ROLE_LABELS = {"admin": _l("Quản trị viên"), "head": _l("Thủ trưởng đơn vị"), "employee": _l("Cán bộ")}
+ROLE_LABELS = {"admin": _l("Quản trị viên"), "head": _l("Thủ trưởng đơn vị"), "employee": _l("Công chức, viên chức, người lao động")}
 
 
 @functools.cache
