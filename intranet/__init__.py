@@ -51,6 +51,10 @@ def configure(app: Flask) -> None:
                 "Thiếu cấu hình bắt buộc khi chạy production / missing required settings: "
                 + ", ".join(missing)
             )
+    from .reminders.settings import problems as reminder_problems
+
+    if wrong := reminder_problems(app.config):
+        raise ConfigurationError("Cấu hình thư nhắc việc sai / reminder settings: " + "; ".join(wrong))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
@@ -161,10 +165,12 @@ def register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .main.views import bp as main_bp
     from .notices import bp as notices_bp
+    from .reminders.views import bp as reminders_bp
     from .units.views import bp as units_bp
 
     for blueprint in (
-        auth_bp, main_bp, declarations_bp, units_bp, notices_bp, admin_bp, compliance_bp
+        auth_bp, main_bp, declarations_bp, units_bp, notices_bp, admin_bp, compliance_bp,
+        reminders_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in
@@ -179,9 +185,11 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from .directory.cli import directory_cli
     from .maintenance.cli import backup_command
+    from .reminders.cli import reminders_cli
 
     app.cli.add_command(directory_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(reminders_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -74,6 +74,9 @@ class Employee(UserMixin, db.Model):
     # The status of their latest declaration (None: never declared), written by the database
     # when a declaration is recorded (intranet/latest_status.py); the app never sets it.
     vneid_status: Mapped[str | None] = mapped_column(String(32))
+    # The language they chose at the foot of a page ("vi" or "en"; None: Vietnamese), kept
+    # so that the email reminders reach them in it (intranet/reminders/).
+    language: Mapped[str | None] = mapped_column(String(8))
 
     unit: Mapped[Unit | None] = relationship(back_populates="staff")
 

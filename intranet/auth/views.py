@@ -62,9 +62,11 @@ def login() -> Response | str | tuple[str, int]:
             form.form_errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
             status = 401
         else:
+            # A language picked on the sign-in page is their latest choice; else their last one.
+            lang = session.get("lang") or employee.language
+            employee.language = lang
             db.session.commit()
             next_url = safe_next(request.args.get("next"))
-            lang = session.get("lang")
             session.clear()  # a fresh session at sign-in: no fixation
             if lang:
                 session["lang"] = lang

@@ -1,0 +1,95 @@
+"""`flask --app wsgi reminders send [--dry-run] [--only staff|heads|admin]`, for a timer."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import force_locale, gettext as _
+
+from ..clock import local_today
+from ..extensions import db
+from ..models import utcnow
+from .models import Reason
+from .send import RunReport, preview, run
+from .transport import transport_for
+
+reminders_cli = AppGroup("reminders", help="Thư nhắc việc qua email.")
+
+PROBLEMS_SHOWN = 50
+
+
+def reasons_for(only: str | None) -> list[Reason]:
+    return [Reason(only)] if only else list(Reason)
+
+
+def describe(report: RunReport) -> list[str]:
+    """The report as lines of text, in the current language (also the admin page's flash)."""
+    names = {
+        Reason.STAFF: _("Nhắc kê khai"),
+        Reason.HEADS: _("Nhắc thủ trưởng"),
+        Reason.ADMIN: _("Báo cáo tháng"),
+    }
+    lines = []
+    for reason in Reason:
+        tally = report.tallies.get(reason)
+        if tally is None:
+            continue
+        if report.dry_run:
+            line = _(
+                "%(what)s: %(due)s đến hạn; sẽ gửi %(go)s, thiếu địa chỉ %(no_address)s, "
+                "đã gửi trước đó %(already)s.",
+                what=names[reason], due=tally.due, go=tally.delivered,
+                no_address=tally.no_address, already=tally.already,
+            )
+        else:
+            line = _(
+                "%(what)s: %(due)s đến hạn; đã gửi %(sent)s, đã gửi trước đó %(already)s, "
+                "thiếu địa chỉ %(no_address)s, bị từ chối %(refused)s, lỗi %(failed)s, "
+                "không rõ kết quả %(unknown)s, chưa gửi %(left)s.",
+                what=names[reason], due=tally.due, sent=tally.delivered, already=tally.already,
+                no_address=tally.no_address, refused=tally.refused, failed=tally.failed,
+                unknown=tally.unknown, left=tally.left,
+            )
+        lines.append(line)
+    if not lines:
+        lines.append(_("Không có thư nhắc nào đến hạn."))
+    if report.stopped:
+        lines.append(_("Đã dừng: %(error)s. Lần chạy sau sẽ gửi tiếp phần còn lại.", error=report.stopped))
+    return lines
+
+
+@reminders_cli.command("send")
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê thư sẽ gửi; không gửi, không ghi gì.")
+@click.option(
+    "--only", type=click.Choice([reason.value for reason in Reason]),
+    help="Chỉ một loại: staff (cán bộ chưa mức độ 2), heads (thủ trưởng), admin (báo cáo tháng).",
+)
+def send_command(dry_run: bool, only: str | None) -> None:
+    """Gửi thư nhắc việc đến hạn (mỗi người, mỗi lý do, mỗi kỳ một lần)."""
+    config = current_app.config
+    reasons = reasons_for(only)
+    transport = transport_for(config, sys.stdout)
+    with force_locale("vi"):
+        if dry_run:
+            report, items = preview(reasons, local_today(), utcnow(), transport.retryable)
+            db.session.rollback()
+            for item in items:
+                click.echo(f"{item.reason.value}\t{item.period}\t{item.recipient.email or '-'}\t{item.recipient.full_name}")
+        else:
+            if not config["REMINDERS_ENABLED"]:
+                click.echo("REMINDERS_ENABLED tắt: thư được in ra đây, không gửi qua email.", err=True)
+            report = run(reasons, transport, today=local_today(), now=utcnow())
+        for line in describe(report):
+            click.echo(line)
+        shown = report.problems[:PROBLEMS_SHOWN]
+        for problem in shown:
+            click.echo(
+                f"  {problem.status.value}: {problem.recipient.full_name} "
+                f"<{problem.address or '-'}> {problem.detail or ''}".rstrip()
+            )
+        if len(report.problems) > len(shown):
+            click.echo(f"  … và {len(report.problems) - len(shown)} trường hợp nữa (Quản trị → Thư nhắc việc).")
+    if report.stopped:
+        sys.exit(1)

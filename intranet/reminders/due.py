@@ -1,0 +1,186 @@
+"""Who is due which reminder: plain queries, shared by the emails and the home page so
+that the two never disagree."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+
+from ..compliance.queries import ComplianceTable, Figures, unit_compliance
+from ..extensions import db
+from ..models import Declaration, Employee, IssuingBody, Notice, Unit, VneidStatus
+from ..months import Month
+from ..notices.state import notice_decided, notice_stands
+
+
+@dataclass(frozen=True)
+class Recipient:
+    employee_id: int
+    full_name: str
+    email: str | None
+    language: str  # "vi" or "en"
+
+
+def _language(chosen: str | None) -> str:
+    return "en" if chosen == "en" else "vi"
+
+
+def _recipient(employee: Employee) -> Recipient:
+    return Recipient(employee.id, employee.full_name, employee.email, _language(employee.language))
+
+
+# --- staff not on level 2 --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffDue:
+    recipient: Recipient
+    # Their latest declaration's status (None: never declared) and when they made it.
+    status: str | None
+    declared_at: datetime | None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == VneidStatus.LEVEL2_PENDING
+
+
+def _latest_declared_at():
+    # The latest declaration by the rule the status on the employee row follows
+    # (intranet/latest_status.py): latest time, then highest id. One index seek.
+    return (
+        select(Declaration.declared_at)
+        .where(Declaration.employee_id == Employee.id)
+        .order_by(Declaration.declared_at.desc(), Declaration.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def staff_due(now: datetime, pending_days: int, *, employee_id: int | None = None) -> list[StaffDue]:
+    """Active staff not on level 2: never declared, level 1, no account, or waiting for
+    activation since more than `pending_days` before `now` (naive UTC). By name."""
+    status = Employee.vneid_status
+    declared_at = _latest_declared_at()
+    cutoff = now - timedelta(days=pending_days)
+    query = select(
+        Employee.id, Employee.full_name, Employee.email, Employee.language, status, declared_at
+    ).where(
+        Employee.active.is_(True),
+        or_(
+            status.is_(None),
+            status.not_in((VneidStatus.LEVEL2_ACTIVE, VneidStatus.LEVEL2_PENDING)),
+            and_(status == VneidStatus.LEVEL2_PENDING, declared_at <= cutoff),
+        ),
+    )
+    if employee_id is not None:
+        query = query.where(Employee.id == employee_id)
+    rows = db.session.execute(query.order_by(Employee.sort_key, Employee.id))
+    return [
+        StaffDue(Recipient(id_, name, email, _language(language)), status_, at)
+        for id_, name, email, language, status_, at in rows
+    ]
+
+
+# --- heads: notices awaiting their proposal --------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwaitingNotice:
+    notice_id: int
+    employee_name: str
+    reference_number: str
+    notice_date: date
+    issuing_body: str
+    # No reply deadline is recorded on notices yet, so none is overdue; the order (oldest
+    # first) already puts the longest-waiting first.
+    overdue: bool = False
+
+
+def notices_awaiting(head: Employee) -> list[AwaitingNotice]:
+    """The standing notices of the head's unit that no standing proposal covers yet, oldest
+    first; a head never proposes about themselves, so notices about them are left out.
+
+    The one definition of "awaiting you", for the home page and the heads' email alike.
+    """
+    if head.unit_id is None or not head.is_head:
+        return []
+    rows = db.session.execute(
+        select(Notice.id, Employee.full_name, Notice.reference_number, Notice.notice_date, IssuingBody.name)
+        .join(Employee, Employee.id == Notice.employee_id)
+        .join(IssuingBody, IssuingBody.id == Notice.issuing_body_id)
+        .where(
+            Notice.unit_id == head.unit_id,
+            Notice.employee_id != head.id,
+            notice_stands(),
+            ~notice_decided(),
+        )
+        .order_by(Notice.notice_date, Notice.id)
+    )
+    return [AwaitingNotice(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class HeadDue:
+    recipient: Recipient
+    unit_name: str
+    notices: list[AwaitingNotice]
+    # The unit's figures this month (level 2 share), from the compliance table's query.
+    figures: Figures
+
+
+def heads_due(month: Month) -> list[HeadDue]:
+    """Active heads with at least one notice awaiting them, by name."""
+    heads = db.session.execute(
+        select(Employee, Unit.name)
+        .join(Unit, Unit.id == Employee.unit_id)
+        .where(Employee.active.is_(True), Employee.is_head.is_(True))
+        .order_by(Employee.sort_key, Employee.id)
+    ).all()
+    if not heads:
+        return []
+    figures = {row.unit_id: row.figures for row in unit_compliance(month).rows}
+    due = []
+    for head, unit_name in heads:
+        notices = notices_awaiting(head)
+        if notices:
+            due.append(HeadDue(_recipient(head), unit_name, notices, figures.get(head.unit_id, Figures())))
+    return due
+
+
+# --- the admin: the closed month's summary ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminDue:
+    recipients: list[Recipient]
+    table: ComplianceTable
+
+
+def admin_due(month: Month) -> AdminDue:
+    """The admins, and the compliance table of `month` (the one that has just closed)."""
+    admins = db.session.scalars(
+        select(Employee)
+        .where(Employee.active.is_(True), Employee.is_admin.is_(True))
+        .order_by(Employee.sort_key, Employee.id)
+    )
+    recipients = [_recipient(admin) for admin in admins]
+    return AdminDue(recipients, unit_compliance(month) if recipients else ComplianceTable(month, []))
+
+
+# --- the home page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalReminders:
+    staff: StaffDue | None
+    awaiting: list[AwaitingNotice]
+
+    def __bool__(self) -> bool:
+        return self.staff is not None or bool(self.awaiting)
+
+
+def reminders_for(employee: Employee, now: datetime, pending_days: int) -> PersonalReminders:
+    """What the email would remind this person of, for their home page."""
+    mine = staff_due(now, pending_days, employee_id=employee.id)
+    return PersonalReminders(mine[0] if mine else None, notices_awaiting(employee))

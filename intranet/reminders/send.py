@@ -1,0 +1,258 @@
+"""A reminder run: who is due, claim each reminder, hand it over, record what happened.
+
+Idempotent by construction: a reminder is claimed (its unique row inserted as "sending"
+and committed) before the mail server hears of it, and marked with the outcome (and
+committed) right after. A second run, concurrent or later, finds the claim and skips it;
+a run that died half-way leaves the rest unclaimed for the next run. Because each claim
+must be visible to other runs before the message goes, this module commits as it goes,
+unlike the request-bound services.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .. import audit
+from ..extensions import db
+from ..models import Employee, utcnow
+from .compose import Draft, admin_draft, build_message, head_draft, staff_draft, usable_address
+from .due import Recipient, admin_due, heads_due, staff_due
+from .links import Links
+from .models import Reason, ReminderSend, SendStatus
+from .settings import closed_month, period_of
+from .transport import Transport, TransportUnavailable
+from ..months import Month
+
+
+@dataclass(frozen=True)
+class Item:
+    """A reminder someone is due: to whom, why, for which period, and how to write it."""
+
+    reason: Reason
+    period: str
+    recipient: Recipient
+    compose: Callable[[Links], Draft]
+
+
+def plan(reasons: Iterable[Reason], today: date, now: datetime) -> list[Item]:
+    """Every reminder due today for `reasons`, staff first, each list by name."""
+    config = current_app.config
+    period = period_of(today, config["REMINDERS_PERIOD"])
+    items: list[Item] = []
+    if Reason.STAFF in reasons:
+        for due in staff_due(now, config["REMINDERS_PENDING_DAYS"]):
+            items.append(Item(Reason.STAFF, period, due.recipient, lambda links, d=due: staff_draft(d, links)))
+    if Reason.HEADS in reasons:
+        for head in heads_due(Month.containing(today)):
+            items.append(Item(Reason.HEADS, period, head.recipient, lambda links, h=head: head_draft(h, links)))
+    if Reason.ADMIN in reasons:
+        month = closed_month(today)
+        summary = admin_due(month)
+        for recipient in summary.recipients:
+            items.append(
+                Item(Reason.ADMIN, month.iso, recipient,
+                     lambda links, r=recipient: admin_draft(r, summary.table, links))
+            )
+    return items
+
+
+def recorded(items: list[Item]) -> dict[tuple[int, str, str], str]:
+    """The status already recorded for each item's (person, reason, period), one query per key."""
+    keys = {(item.reason.value, item.period) for item in items}
+    found: dict[tuple[int, str, str], str] = {}
+    for reason, period in keys:
+        rows = db.session.execute(
+            select(ReminderSend.employee_id, ReminderSend.status).where(
+                ReminderSend.reason == reason, ReminderSend.period == period
+            )
+        )
+        found.update({(employee_id, reason, period): status for employee_id, status in rows})
+    return found
+
+
+@dataclass
+class Tally:
+    due: int = 0
+    delivered: int = 0  # sent, or printed when mail is off
+    already: int = 0  # recorded earlier (or claimed by a concurrent run)
+    no_address: int = 0
+    refused: int = 0
+    failed: int = 0
+    unknown: int = 0
+    left: int = 0  # not tried: the run stopped or reached its limit
+
+
+@dataclass(frozen=True)
+class Problem:
+    reason: Reason
+    recipient: Recipient
+    address: str | None
+    status: SendStatus
+    detail: str | None
+
+
+@dataclass
+class RunReport:
+    tallies: dict[Reason, Tally] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    stopped: str | None = None  # why the run stopped early, if it did
+    dry_run: bool = False
+
+    def tally(self, reason: Reason) -> Tally:
+        return self.tallies.setdefault(reason, Tally())
+
+    @property
+    def left(self) -> int:
+        return sum(t.left for t in self.tallies.values())
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {reason.value: vars(tally).copy() for reason, tally in self.tallies.items()}
+
+
+def _insert(dialect: str):
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+def claim(item: Item, address: str | None, retryable: Iterable[SendStatus]) -> int | None:
+    """Take the reminder for this run: the id of its row, now "sending" and committed; None
+    if another run has it or it is already settled. Safe under concurrent runs: the insert
+    yields to the unique key, and a retry only takes a row still in a retryable status."""
+    now = utcnow()
+    key = {"employee_id": item.recipient.employee_id, "reason": item.reason.value, "period": item.period}
+    values = {"status": SendStatus.SENDING.value, "address": address,
+              "language": item.recipient.language, "claimed_at": now}
+    insert = (
+        _insert(db.engine.dialect.name)(ReminderSend)
+        .values(**key, **values, attempts=1)
+        .on_conflict_do_nothing(index_elements=list(key))
+        .returning(ReminderSend.id)
+    )
+    row_id = db.session.execute(insert).scalar()
+    if row_id is None:
+        row_id = db.session.execute(
+            update(ReminderSend)
+            .where(*(getattr(ReminderSend, name) == value for name, value in key.items()),
+                   ReminderSend.status.in_([status.value for status in retryable]))
+            .values(**values, attempts=ReminderSend.attempts + 1, finished_at=None, detail=None)
+            .returning(ReminderSend.id)
+        ).scalar()
+    db.session.commit()
+    return row_id
+
+
+def finish(row_id: int, status: SendStatus, detail: str | None) -> None:
+    db.session.execute(
+        update(ReminderSend)
+        .where(ReminderSend.id == row_id)
+        .values(status=status.value, detail=detail, finished_at=utcnow())
+    )
+    db.session.commit()
+
+
+def run(
+    reasons: Iterable[Reason],
+    transport: Transport,
+    *,
+    today: date,
+    now: datetime,
+    limit: int | None = None,
+    actor: Employee | None = None,
+) -> RunReport:
+    """Send every reminder due (at most `limit` this time) and record each; see the module."""
+    config = current_app.config
+    items = plan(list(reasons), today, now)
+    done = recorded(items)
+    db.session.commit()  # end the read transaction: every claim below is a transaction of its own
+    links = Links(current_app._get_current_object())  # type: ignore[attr-defined]
+    report = RunReport()
+    retryable = {status.value for status in transport.retryable}
+    sender = config["MAIL_FROM"] or f"intranet@{Links.host_of(config)}"
+    attempted = 0
+    try:
+        for item in items:
+            tally = report.tally(item.reason)
+            tally.due += 1
+            previous = done.get((item.recipient.employee_id, item.reason.value, item.period))
+            if previous is not None and previous not in retryable:
+                tally.already += 1
+                continue
+            if report.stopped or (limit is not None and attempted >= limit):
+                tally.left += 1
+                continue
+            address = usable_address(item.recipient.email)
+            if address is not None:
+                try:
+                    transport.ready()  # connect before claiming: if we can't, nothing is taken
+                except TransportUnavailable as error:
+                    report.stopped = str(error)
+                    tally.left += 1
+                    continue
+            row_id = claim(item, address, transport.retryable)
+            if row_id is None:
+                tally.already += 1
+                continue
+            attempted += 1
+            if address is None:
+                detail = item.recipient.email or None
+                finish(row_id, SendStatus.NO_ADDRESS, detail)
+                tally.no_address += 1
+                report.problems.append(Problem(item.reason, item.recipient, item.recipient.email,
+                                               SendStatus.NO_ADDRESS, detail))
+                continue
+            try:
+                message = build_message(item.compose(links), sender, address)
+            except Exception as error:  # a template or header fault: the row must not stay "sending"
+                finish(row_id, SendStatus.FAILED, f"{type(error).__name__}: {error}"[:500])
+                raise
+            try:
+                outcome = transport.send(message, address)
+            except TransportUnavailable as error:
+                finish(row_id, SendStatus.FAILED, str(error)[:500])
+                tally.failed += 1
+                report.stopped = str(error)
+                continue
+            finish(row_id, outcome.status, outcome.detail)
+            if outcome.status == transport.delivered:
+                tally.delivered += 1
+            else:
+                setattr(tally, outcome.status.value, getattr(tally, outcome.status.value) + 1)
+                report.problems.append(Problem(item.reason, item.recipient, address, outcome.status, outcome.detail))
+    finally:
+        transport.close()
+        db.session.rollback()  # nothing half-done stays in the session if a send blew up
+    audit.record("reminders.send", actor=actor, stopped=report.stopped, **report.as_dict())
+    db.session.commit()
+    return report
+
+
+def preview(
+    reasons: Iterable[Reason], today: date, now: datetime, retryable: Iterable[SendStatus]
+) -> tuple[RunReport, list[Item]]:
+    """What run() would do, without claiming, sending or recording anything: the counts,
+    and the items it would still try."""
+    items = plan(list(reasons), today, now)
+    done = recorded(items)
+    again = {status.value for status in retryable}
+    report = RunReport(dry_run=True)
+    pending = []
+    for item in items:
+        tally = report.tally(item.reason)
+        tally.due += 1
+        previous = done.get((item.recipient.employee_id, item.reason.value, item.period))
+        if previous is not None and previous not in again:
+            tally.already += 1
+            continue
+        pending.append(item)
+        if usable_address(item.recipient.email) is None:
+            tally.no_address += 1
+            report.problems.append(Problem(item.reason, item.recipient, item.recipient.email,
+                                           SendStatus.NO_ADDRESS, None))
+        else:
+            tally.delivered += 1
+    return report, pending
