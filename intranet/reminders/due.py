@@ -152,9 +152,24 @@ def heads_due(month: Month) -> list[HeadDue]:
 
 
 @dataclass(frozen=True)
+class UnitLine:
+    name: str | None  # None: staff in no unit
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    """A month's compliance table as plain data: the whole, then each unit with staff."""
+
+    month: Month
+    totals: Figures
+    units: list[UnitLine]
+
+
+@dataclass(frozen=True)
 class AdminDue:
     recipients: list[Recipient]
-    table: ComplianceTable
+    summary: MonthSummary
 
 
 def admin_due(month: Month) -> AdminDue:
@@ -165,7 +180,9 @@ def admin_due(month: Month) -> AdminDue:
         .order_by(Employee.sort_key, Employee.id)
     )
     recipients = [_recipient(admin) for admin in admins]
-    return AdminDue(recipients, unit_compliance(month) if recipients else ComplianceTable(month, []))
+    table = unit_compliance(month) if recipients else ComplianceTable(month, [])
+    units = [UnitLine(row.unit.name if row.unit else None, row.figures) for row in table.units_with_staff]
+    return AdminDue(recipients, MonthSummary(month, table.totals, units))
 
 
 # --- the home page ---------------------------------------------------------------------

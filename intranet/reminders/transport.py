@@ -11,8 +11,10 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.message import Message
+from email.header import decode_header, make_header
+from email.policy import compat32
+from email.utils import parseaddr
 from typing import Any, Protocol, TextIO
 from urllib.parse import urlsplit
 
@@ -36,7 +38,7 @@ class Transport(Protocol):
     retryable: tuple[SendStatus, ...]
 
     def ready(self) -> None: ...
-    def send(self, message: EmailMessage, to: str) -> Outcome: ...
+    def send(self, message: Message, to: str) -> Outcome: ...
     def close(self) -> None: ...
 
 
@@ -56,6 +58,7 @@ def _error(error: BaseException) -> str:
     return (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)[:500]
 
 
+_CRLF = compat32.clone(linesep="\r\n")  # SMTP's line ends
 _LINE_START_DOT = re.compile(rb"^\.", re.MULTILINE)
 
 
@@ -81,8 +84,6 @@ class SmtpTransport:
 
     @property
     def envelope_from(self) -> str:
-        from email.utils import parseaddr
-
         return parseaddr(self.sender)[1]
 
     def ready(self) -> None:
@@ -115,12 +116,12 @@ class SmtpTransport:
             ) from error
         self._smtp = smtp
 
-    def send(self, message: EmailMessage, to: str) -> Outcome:
+    def send(self, message: Message, to: str) -> Outcome:
         """One SMTP transaction, step by step, so that a failure's stage is known."""
         self.ready()
         smtp = self._smtp
         assert smtp is not None
-        data = _LINE_START_DOT.sub(b"..", message.as_bytes(policy=SMTP))
+        data = _LINE_START_DOT.sub(b"..", message.as_bytes(policy=_CRLF))
         if not data.endswith(b"\r\n"):
             data += b"\r\n"
         handed_over = False
@@ -172,11 +173,12 @@ class ConsoleTransport:
     def ready(self) -> None:
         pass
 
-    def send(self, message: EmailMessage, to: str) -> Outcome:
-        text = message.get_body(("plain",))
-        body = text.get_content() if text is not None else ""
+    def send(self, message: Message, to: str) -> Outcome:
+        plain = next((part for part in message.walk() if part.get_content_type() == "text/plain"), None)
+        body = plain.get_payload(decode=True).decode("utf-8") if plain is not None else ""
+        subject = str(make_header(decode_header(message["Subject"])))
         self.stream.write(
-            f"----- {to}\nSubject: {message['Subject']}\n\n{body}\n"
+            f"----- {to}\nSubject: {subject}\n\n{body}\n"
         )
         self.stream.flush()
         return Outcome(SendStatus.PRINTED, None)
