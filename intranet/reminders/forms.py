@@ -4,17 +4,28 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
-from wtforms.validators import Length, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, Length, Optional, Regexp
 
 from .labels import REASONS, STATUSES
-from .models import Reason
+from .models import Reason, SendStatus
+
+CHOOSE_AGAIN = _l("Lựa chọn không hợp lệ: hãy chọn một mục trong danh sách.")
+
+
+def _select(label, choices: list[SelectChoice]) -> SelectField:
+    # Our own check and message (in Vietnamese) rather than WTForms' English one.
+    return SelectField(
+        label, choices=choices, validate_choice=False, default="",
+        validators=[AnyOf([c.value for c in choices], message=CHOOSE_AGAIN)],
+    )
 
 
 class SendForm(FlaskForm):
-    only = SelectField(
+    only = _select(
         _l("Gửi loại thư"),
-        choices=[("", _l("Tất cả thư đến hạn"))] + [(reason.value, REASONS[reason]) for reason in Reason],
-        validate_choice=True,
+        [SelectChoice("", _l("Tất cả thư đến hạn"))]
+        + [SelectChoice(reason.value, REASONS[reason]) for reason in Reason],
     )
 
 
@@ -24,13 +35,13 @@ class SendFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(
-        _l("Kết quả"), choices=[("", _l("Tất cả"))] + [(s.value, label) for s, label in STATUSES.items()],
-        validators=[Optional()],
+    status = _select(
+        _l("Kết quả"),
+        [SelectChoice("", _l("Tất cả"))] + [SelectChoice(s.value, STATUSES[s]) for s in SendStatus],
     )
-    reason = SelectField(
-        _l("Loại thư"), choices=[("", _l("Tất cả"))] + [(r.value, label) for r, label in REASONS.items()],
-        validators=[Optional()],
+    reason = _select(
+        _l("Loại thư"),
+        [SelectChoice("", _l("Tất cả"))] + [SelectChoice(r.value, REASONS[r]) for r in Reason],
     )
     period = SelectField(_l("Kỳ"), choices=[], validate_choice=False,
                          validators=[Optional(), Length(max=16),
