@@ -57,6 +57,7 @@ from scripts.bench_data import (  # noqa: E402
     copy_to,
     counts,
 )
+from scripts.bench_reminders import TARGETS as REMINDER_TARGETS, reminder_figures  # noqa: E402
 from scripts.load import Gunicorn, app_environment  # noqa: E402
 from tests.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd  # noqa: E402
 from tests.pg_server import Postgres  # noqa: E402
@@ -79,6 +80,7 @@ TARGETS: dict[str, tuple[float, str, bool]] = {
     "sign-in (POST /login)": (50, "ms", False),
     "directory sync, first": (30, "s", False),
     "gunicorn worker RSS": (150, "MB", False),
+    **REMINDER_TARGETS,
 }
 QUERY_LIMIT = 10
 
@@ -494,6 +496,9 @@ def main(argv: list[str] | None = None) -> int:
                 figures += on_postgresql(big, slapd, args.repeat)
                 print("PostgreSQL figures measured", flush=True)
             figures += directory_sync(work / "sync.db", slapd, args.staff)
+        figures += [Figure(name, value, value, unit=unit, note=note)
+                    for name, value, unit, note in reminder_figures(work)]
+        print("reminder figures measured", flush=True)
     by_name = {f.name: f for f in figures}
     current = by_name["/compliance current month"]
     same_units, few_units = small_figures.values()

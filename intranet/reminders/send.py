@@ -122,12 +122,13 @@ def _insert(dialect: str):
 class Ledger:
     """The run's own database connection, for claiming and settling reminders one by one.
 
-    Each claim and each outcome is a commit of its own (that is the idempotency), so a batch
-    makes two commits per message. Flushed to disk each time, that would be most of the
-    run's time; on this connection alone, commits are made durable against a crash of the
-    process (all that "resumable" needs) but not flushed to the disk each time: SQLite's
-    synchronous=NORMAL in WAL mode, PostgreSQL's synchronous_commit=off. A power cut could
-    lose the last few outcomes; a killed run loses nothing.
+    A claim is committed before its message goes (that is the idempotency); the outcome of
+    the message before it rides in the same commit, so a batch makes one commit per message.
+    Flushed to disk each time, that would still be most of the run's time; on this
+    connection alone, commits are made durable against a crash of the process (all that
+    "resumable" needs) but not flushed to the disk each time: SQLite's synchronous=NORMAL in
+    WAL mode, PostgreSQL's synchronous_commit=off. A power cut could lose the last few
+    outcomes; a killed run loses nothing, at worst leaving its last message "sending".
     """
 
     def __init__(self) -> None:
@@ -142,11 +143,13 @@ class Ledger:
             self.connection.exec_driver_sql("SET synchronous_commit TO off")
             self.connection.commit()
             self._restore = "RESET synchronous_commit"
+        self._outcome: dict[str, object] | None = None  # the last outcome, not yet committed
 
     def claim(self, item: Item, address: str | None, retryable: Iterable[SendStatus]) -> int | None:
         """Take the reminder for this run: the id of its row, now "sending" and committed;
         None if another run has it or it is settled. Safe under concurrent runs: the insert
         yields to the unique key, and a retry only takes a row still in a retryable status."""
+        self._write_outcome()
         now = utcnow()
         key = {"employee_id": item.recipient.employee_id, "reason": item.reason.value, "period": item.period}
         values = {"status": SendStatus.SENDING.value, "address": address,
@@ -170,15 +173,25 @@ class Ledger:
         return row_id
 
     def finish(self, row_id: int, status: SendStatus, detail: str | None) -> None:
-        self.connection.execute(
-            update(ReminderSend)
-            .where(ReminderSend.id == row_id)
-            .values(status=status.value, detail=detail, finished_at=utcnow())
-        )
-        self.connection.commit()
+        """Record a message's outcome; committed with the next claim, or at close()."""
+        if self._outcome is not None:  # not in run()'s order; never leave a write uncommitted
+            self._write_outcome()
+            self.connection.commit()
+        self._outcome = {"id": row_id, "status": status.value, "detail": detail, "finished_at": utcnow()}
+
+    def _write_outcome(self) -> None:
+        if self._outcome is not None:
+            outcome, self._outcome = self._outcome, None
+            self.connection.execute(
+                update(ReminderSend).where(ReminderSend.id == outcome.pop("id")).values(**outcome)
+            )
 
     def close(self) -> None:
-        self.connection.rollback()
+        try:
+            self._write_outcome()
+            self.connection.commit()
+        finally:
+            self.connection.rollback()
         try:
             if self.dialect == "sqlite":
                 self.connection.connection.dbapi_connection.execute(self._restore)
