@@ -2,6 +2,7 @@
 page's "to do" (the same functions as the email), the language kept per person, settings."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,7 @@ def test_sends_list_shows_refusals_and_refuses_bad_filters(mail_app: Flask, smtp
     refused = admin.get("/admin/reminders/sent?status=refused").get_data(as_text=True)
     assert "Đinh Văn Hùng" in refused and "Máy chủ thư từ chối" in refused and "550 5.1.1" in refused
     assert "Nguyễn Văn An" not in refused
+    assert f'<td data-label="Kỳ">{date.today():%m/%Y}</td>' in refused
     bad = admin.get("/admin/reminders/sent?period=tháng-11")
     assert bad.status_code == 400 and "Kỳ không hợp lệ." in bad.get_data(as_text=True)
     assert admin.get("/admin/reminders/sent?status=lost").status_code == 400
@@ -165,6 +167,14 @@ def test_reminder_settings_defaults_and_environment() -> None:
                                 "APP_BASE_URL": "https://intranet.example/vneid/"})
     assert chosen["REMINDERS_ENABLED"] and chosen["MAIL_PORT"] == 2525
     assert chosen["REMINDERS_PERIOD"] == "weekly" and chosen["APP_BASE_URL"] == "https://intranet.example/vneid"
+
+
+def test_period_labels(synced_app: Flask) -> None:
+    from intranet.reminders.labels import period_label
+
+    with synced_app.test_request_context():
+        assert period_label("2026-11") == "11/2026"
+        assert period_label("2026-W48") == "tuần 48/2026"
 
 
 def test_links_follow_the_base_url_path(tmp_path: Path) -> None:

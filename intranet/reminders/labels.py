@@ -20,3 +20,11 @@ STATUSES = {
     SendStatus.UNKNOWN: _l("Không rõ đã gửi chưa (mất kết nối)"),
 }
 INTERRUPTED = _l("Bị gián đoạn, không rõ đã gửi chưa")
+
+
+def period_label(period: str) -> str:
+    """"2026-11" as 11/2026, "2026-W48" as "tuần 48/2026" (week 48/2026)."""
+    year, _, rest = period.partition("-")
+    if rest.startswith("W"):
+        return str(_l("tuần %(week)s/%(year)s", week=rest[1:], year=year))
+    return f"{rest}/{year}"

@@ -12,7 +12,7 @@ from ..clock import local_today
 from ..models import utcnow
 from .cli import describe, reasons_for
 from .forms import SendFilterForm, SendForm
-from .labels import INTERRUPTED, REASONS, STATUSES
+from .labels import INTERRUPTED, REASONS, STATUSES, period_label
 from .links import Links
 from .models import Reason, SendStatus
 from .queries import periods, sends, status_counts
@@ -20,6 +20,7 @@ from .send import preview, run
 from .transport import SmtpTransport, transport_for
 
 bp = Blueprint("reminders", __name__, url_prefix="/admin/reminders")
+bp.add_app_template_filter(period_label, "period_label")
 
 LISTED = 200  # recipients listed in the preview
 
