@@ -176,6 +176,9 @@ def test_admin_gets_the_closed_months_summary_once(mail_app: Flask, smtp: Record
     this_month = date.today().replace(day=1)
     next_month = (this_month + timedelta(days=32)).replace(day=1)
     with mail_app.app_context():
+        # Last month, before the first sync, nobody was on the roster: no empty summary.
+        send.run([Reason.ADMIN], SmtpTransport(mail_app.config), today=date.today(), now=utcnow())
+        assert smtp.arrived == []
         for _ in range(2):
             send.run([Reason.ADMIN], SmtpTransport(mail_app.config), today=next_month, now=utcnow())
     assert [m.recipients for m in smtp.arrived] == [("huonglt@kiemlam.gov.vn",)]
@@ -374,3 +377,31 @@ def test_weekly_period(tmp_path, smtp_server, smtp: Recorder) -> None:
             send.run([Reason.STAFF], SmtpTransport(app.config), today=day, now=utcnow())
         db.engine.dispose()
     assert len(smtp.to(HUNG)) == 2  # weeks 48 and 49
+
+
+@pytest.mark.parametrize(
+    ("settings", "said"),
+    [
+        ({"MAIL_USE_TLS": True}, "STARTTLS extension not supported by server"),
+        ({"MAIL_USERNAME": "intranet", "MAIL_PASSWORD": "x"}, "SMTP AUTH extension not supported by server"),
+    ],
+)
+def test_a_server_without_tls_or_sign_in_stops_the_run_with_its_reason(
+    mail_app: Flask, smtp: Recorder, settings: dict, said: str
+) -> None:
+    mail_app.config.update(settings)
+    result = reminders(mail_app, "--only", "staff")
+    assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output
+    assert smtp.arrived == [] and records(mail_app) == {}
+
+
+def test_a_name_cannot_add_headers_or_recipients(mail_app: Flask, smtp: Recorder) -> None:
+    with mail_app.app_context():
+        db.session.execute(update(Employee).where(Employee.username == DEMO_EMPLOYEE)
+                           .values(full_name="Hùng\r\nBcc: attacker@example.com"))
+        db.session.commit()
+    reminders(mail_app, "--only", "staff")
+    (hung,) = smtp.to(HUNG)
+    assert hung.recipients == (HUNG,) and hung.message["Bcc"] is None
+    assert not smtp.to("attacker@example.com")
+    assert hung.message["To"].addresses[0].display_name == "Hùng Bcc: attacker@example.com"

@@ -54,7 +54,8 @@ def plan(reasons: Iterable[Reason], today: date, now: datetime) -> list[Item]:
     if Reason.ADMIN in reasons:
         month = closed_month(today)
         summary = admin_due(month)
-        for recipient in summary.recipients:
+        # A month before anyone was on the roster (the app was installed since) has nothing to say.
+        for recipient in summary.recipients if summary.summary.totals.staff else []:
             items.append(
                 Item(Reason.ADMIN, month.iso, recipient,
                      lambda links, r=recipient: admin_draft(r, summary.summary, links))
