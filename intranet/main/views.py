@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from ..auth.views import safe_next
 from ..extensions import db
 from ..declarations import service as declarations
+from ..clock import local_today
 from ..models import utcnow
 from ..notices import queries as notices
 from ..reminders.due import reminders_for
@@ -25,7 +26,7 @@ def home() -> str:
         notices=notices.notices_about(current_user),
         appraisals=notices.appraisals_about(current_user),
         reminders=reminders_for(
-            current_user, utcnow(), current_app.config["REMINDERS_PENDING_DAYS"]
+            current_user, utcnow(), local_today(), current_app.config["REMINDERS_PENDING_DAYS"]
         ),
     )
 

@@ -95,23 +95,26 @@ class AwaitingNotice:
     # No reply deadline is recorded on notices yet, so none is overdue; the order (oldest
     # first) already puts the longest-waiting first.
     overdue: bool = False
+    due_on: date | None = None
 
 
-def notices_awaiting(head: Employee) -> list[AwaitingNotice]:
-    """The standing notices of the head's unit that no standing proposal covers yet, oldest
+def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
+    """The notices waiting for `user`'s proposal, the most pressing first: the standing
+    notices of their unit (they are its head) that no standing proposal covers yet, oldest
     first; a head never proposes about themselves, so notices about them are left out.
 
-    The one definition of "awaiting you", for the home page and the heads' email alike.
+    The one definition of "awaiting you", for the home page and the email alike; written so
+    that a shared queue of notices with reply deadlines can take its place here alone.
     """
-    if head.unit_id is None or not head.is_head:
+    if user.unit_id is None or not user.is_head:
         return []
     rows = db.session.execute(
         select(Notice.id, Employee.full_name, Notice.reference_number, Notice.notice_date, IssuingBody.name)
         .join(Employee, Employee.id == Notice.employee_id)
         .join(IssuingBody, IssuingBody.id == Notice.issuing_body_id)
         .where(
-            Notice.unit_id == head.unit_id,
-            Notice.employee_id != head.id,
+            Notice.unit_id == user.unit_id,
+            Notice.employee_id != user.id,
             notice_stands(),
             ~notice_decided(),
         )
@@ -129,23 +132,24 @@ class HeadDue:
     figures: Figures
 
 
-def heads_due(month: Month) -> list[HeadDue]:
-    """Active heads with at least one notice awaiting them, by name."""
-    heads = db.session.execute(
+def heads_due(month: Month, today: date) -> list[HeadDue]:
+    """Everyone with at least one notice awaiting their proposal, by name, with their unit's
+    figures for `month`."""
+    people = db.session.execute(
         select(Employee, Unit.name)
-        .join(Unit, Unit.id == Employee.unit_id)
-        .where(Employee.active.is_(True), Employee.is_head.is_(True))
+        .outerjoin(Unit, Unit.id == Employee.unit_id)
+        .where(Employee.active.is_(True), or_(Employee.is_head.is_(True), Employee.is_admin.is_(True)))
         .order_by(Employee.sort_key, Employee.id)
     ).all()
-    if not heads:
+    waiting = [(person, unit_name, notices_awaiting(person, today)) for person, unit_name in people]
+    waiting = [entry for entry in waiting if entry[2]]
+    if not waiting:
         return []
     figures = {row.unit_id: row.figures for row in unit_compliance(month).rows}
-    due = []
-    for head, unit_name in heads:
-        notices = notices_awaiting(head)
-        if notices:
-            due.append(HeadDue(_recipient(head), unit_name, notices, figures.get(head.unit_id, Figures())))
-    return due
+    return [
+        HeadDue(_recipient(person), unit_name or "", notices, figures.get(person.unit_id, Figures()))
+        for person, unit_name, notices in waiting
+    ]
 
 
 # --- the admin: the closed month's summary ---------------------------------------------
@@ -197,7 +201,7 @@ class PersonalReminders:
         return self.staff is not None or bool(self.awaiting)
 
 
-def reminders_for(employee: Employee, now: datetime, pending_days: int) -> PersonalReminders:
+def reminders_for(employee: Employee, now: datetime, today: date, pending_days: int) -> PersonalReminders:
     """What the email would remind this person of, for their home page."""
     mine = staff_due(now, pending_days, employee_id=employee.id)
-    return PersonalReminders(mine[0] if mine else None, notices_awaiting(employee))
+    return PersonalReminders(mine[0] if mine else None, notices_awaiting(employee, today))

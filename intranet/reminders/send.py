@@ -49,7 +49,7 @@ def plan(reasons: Iterable[Reason], today: date, now: datetime) -> list[Item]:
         for due in staff_due(now, config["REMINDERS_PENDING_DAYS"]):
             items.append(Item(Reason.STAFF, period, due.recipient, lambda links, d=due: staff_draft(d, links)))
     if Reason.HEADS in reasons:
-        for head in heads_due(Month.containing(today)):
+        for head in heads_due(Month.containing(today), today):
             items.append(Item(Reason.HEADS, period, head.recipient, lambda links, h=head: head_draft(h, links)))
     if Reason.ADMIN in reasons:
         month = closed_month(today)
