@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from ..access import admin_required
 from ..clock import local_today
 from ..models import utcnow
-from .cli import describe, reasons_for
+from .describe import describe, reasons_for
 from .forms import SendFilterForm, SendForm
 from .labels import INTERRUPTED, REASONS, STATUSES, period_label
 from .links import Links
