@@ -20,7 +20,7 @@ from .send import preview, run
 from .transport import SmtpTransport, transport_for
 
 bp = Blueprint("reminders", __name__, url_prefix="/admin/reminders")
-bp.add_app_template_filter(period_label, "period_label")
+bp.add_app_template_filter(period_label, "reminder_period")
 
 LISTED = 200  # recipients listed in the preview
 
