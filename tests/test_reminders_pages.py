@@ -152,6 +152,7 @@ def production(tmp_path: Path, **env: str) -> dict:
         ({"REMINDERS_PERIOD": "daily"}, "REMINDERS_PERIOD"),
         ({"MAIL_USE_TLS": "1", "MAIL_USE_SSL": "1"}, "MAIL_USE_TLS"),
         ({"APP_BASE_URL": "intranet.kiemlam.gov.vn"}, "APP_BASE_URL"),
+        ({"MAIL_FROM": "Chi cục Kiểm lâm"}, "MAIL_FROM"),
     ],
 )
 def test_production_refuses_half_set_reminders(tmp_path: Path, env: dict, message: str) -> None:

@@ -405,3 +405,28 @@ def test_a_name_cannot_add_headers_or_recipients(mail_app: Flask, smtp: Recorder
     assert hung.recipients == (HUNG,) and hung.message["Bcc"] is None
     assert not smtp.to("attacker@example.com")
     assert hung.message["To"].addresses[0].display_name == "Hùng Bcc: attacker@example.com"
+
+
+def test_a_database_failure_mid_run_is_one_clear_line(
+    mail_app: Flask, smtp: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    claim = send.Ledger.claim
+    calls = []
+
+    def flaky(self, item, address, retryable):
+        calls.append(item)
+        if len(calls) == 3:
+            raise OperationalError("INSERT INTO reminder_send", {}, Exception("database is locked"))
+        return claim(self, item, address, retryable)
+
+    monkeypatch.setattr(send.Ledger, "claim", flaky)
+    result = reminders(mail_app, "--only", "staff")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Lỗi cơ sở dữ liệu, đã dừng; lần chạy sau sẽ gửi tiếp: OperationalError: database is locked" in result.output
+    assert len(smtp.arrived) == 2
+    monkeypatch.setattr(send.Ledger, "claim", claim)
+    assert reminders(mail_app, "--only", "staff").exit_code == 0
+    arrived = [r for m in smtp.arrived for r in m.recipients]
+    assert sorted(arrived) == sorted(active_addresses(mail_app))

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..clock import local_today
 from ..extensions import db
@@ -33,15 +34,23 @@ def send_command(dry_run: bool, only: str | None) -> None:
     reasons = reasons_for(only)
     transport = transport_for(config, sys.stdout)
     with force_locale("vi"):
-        if dry_run:
-            report, items = preview(reasons, local_today(), utcnow(), transport.retryable)
+        try:
+            if dry_run:
+                report, items = preview(reasons, local_today(), utcnow(), transport.retryable)
+                db.session.rollback()
+                for item in items:
+                    click.echo(f"{item.reason.value}\t{item.period}\t{item.recipient.email or '-'}\t{item.recipient.full_name}")
+            else:
+                if not config["REMINDERS_ENABLED"]:
+                    click.echo("REMINDERS_ENABLED tắt: thư được in ra đây, không gửi qua email.", err=True)
+                report = run(reasons, transport, today=local_today(), now=utcnow())
+        except SQLAlchemyError as error:
+            # What was claimed stays recorded; the next run picks up the rest.
             db.session.rollback()
-            for item in items:
-                click.echo(f"{item.reason.value}\t{item.period}\t{item.recipient.email or '-'}\t{item.recipient.full_name}")
-        else:
-            if not config["REMINDERS_ENABLED"]:
-                click.echo("REMINDERS_ENABLED tắt: thư được in ra đây, không gửi qua email.", err=True)
-            report = run(reasons, transport, today=local_today(), now=utcnow())
+            raise click.ClickException(
+                f"Lỗi cơ sở dữ liệu, đã dừng; lần chạy sau sẽ gửi tiếp: {type(error).__name__}: "
+                f"{str(getattr(error, 'orig', error)).splitlines()[0] if str(error) else ''}"
+            ) from error
         for line in describe(report):
             click.echo(line)
         shown = report.problems[:PROBLEMS_SHOWN]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,6 +25,8 @@ def problems(config: Mapping[str, Any]) -> list[str]:
     base = config["APP_BASE_URL"]
     if base and (urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc):
         found.append(f"APP_BASE_URL={base!r}: https://host[/path]")
+    if config["MAIL_FROM"] and "@" not in parseaddr(config["MAIL_FROM"])[1]:
+        found.append(f"MAIL_FROM={config['MAIL_FROM']!r}: Tên <dia-chi@co-quan.gov.vn>")
     if config["REMINDERS_ENABLED"]:
         production = config["INTRANET_ENV"] == "production"
         required = ("MAIL_FROM", "APP_BASE_URL") if production else ("MAIL_FROM",)
