@@ -1,9 +1,10 @@
 """A reminder run: who is due, claim each reminder, hand it over, record what happened.
 
 Idempotent by construction: a reminder is claimed (its unique row inserted as "sending"
-and committed) before the mail server hears of it, and marked with the outcome (and
-committed) right after. A second run, concurrent or later, finds the claim and skips it;
-a run that died half-way leaves the rest unclaimed for the next run. Because each claim
+and committed) before the mail server hears of it, and marked with the outcome after it
+(committed with the next claim, or at the end). A second run, concurrent or later, finds
+the claim and skips it; a run that died half-way leaves the rest unclaimed for the next
+run, and at most its last message "sending" (never resent: it may have gone). Because each claim
 must be visible to other runs before the message goes, this module commits as it goes,
 unlike the request-bound services.
 """
@@ -26,8 +27,8 @@ from .due import Recipient, admin_due, heads_due, staff_due
 from .links import Links
 from .models import Reason, ReminderSend, SendStatus
 from .settings import closed_month, period_of
-from .transport import Transport, TransportUnavailable
 from ..months import Month
+from .transport import Transport, TransportUnavailable
 
 
 @dataclass(frozen=True)
