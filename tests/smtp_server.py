@@ -37,6 +37,7 @@ class Recorder:
     drop_after_data: set[str] = field(default_factory=set)  # kept, then closed before the reply, once
     stall_after_data: set[str] = field(default_factory=set)  # kept, then no reply for `stall` s, once
     stall: float = 0.0
+    pipelining: bool = False  # advertise PIPELINING (RFC 2920), as Postfix and Exchange do
     connections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -47,6 +48,7 @@ class Recorder:
                            self.stall_after_data):
                 faults.clear()
             self.stall = 0.0
+            self.pipelining = False
             self.connections = 0
 
     def to(self, address: str) -> list[Arrived]:
@@ -55,6 +57,8 @@ class Recorder:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         self.connections += 1
         session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):

@@ -430,3 +430,28 @@ def test_a_database_failure_mid_run_is_one_clear_line(
     assert reminders(mail_app, "--only", "staff").exit_code == 0
     arrived = [r for m in smtp.arrived for r in m.recipients]
     assert sorted(arrived) == sorted(active_addresses(mail_app))
+
+
+def test_with_pipelining_the_envelope_goes_in_one_packet_and_outcomes_stay_exact(
+    mail_app: Flask, smtp: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import smtplib
+
+    step_by_step = []
+    monkeypatch.setattr(smtplib.SMTP, "mail", lambda *args, **kw: step_by_step.append(args))
+    smtp.pipelining = True
+    smtp.refuse.add(HUNG)
+    smtp.defer.add("annv@kiemlam.gov.vn")
+    smtp.drop_after_data.add("anhtt@kiemlam.gov.vn")
+    result = reminders(mail_app, "--only", "staff")
+    assert result.exit_code == 0, result.output
+    assert step_by_step == []  # MAIL FROM was never sent on its own
+    saved = records(mail_app)
+    assert saved[DEMO_EMPLOYEE].status == SendStatus.REFUSED and saved[DEMO_EMPLOYEE].detail.startswith("550")
+    assert saved["annv"].status == SendStatus.FAILED and saved["annv"].detail.startswith("451")
+    assert saved["anhtt"].status == SendStatus.UNKNOWN
+    everyone = active_addresses(mail_app)
+    arrived = [r for m in smtp.arrived for r in m.recipients]
+    assert sorted(arrived) == sorted(everyone - {HUNG, "annv@kiemlam.gov.vn"})
+    (message,) = smtp.to("binhdq@kiemlam.gov.vn")
+    assert "Kính gửi Đặng Quốc Bình," in message.body()

@@ -126,19 +126,21 @@ class SmtpTransport:
             data += b"\r\n"
         handed_over = False
         try:
-            code, text = smtp.mail(self.envelope_from)
-            if code != 250:
+            (mail, mail_text), (rcpt, rcpt_text), (start, start_text) = self._envelope(smtp, to)
+            if start == 354 and (mail != 250 or rcpt not in (250, 251)):
+                # A server that took DATA with no valid recipient: end it empty, then reset.
+                smtp.send(b".\r\n")
+                smtp.getreply()
+            if mail != 250:
                 smtp.rset()
                 # Our own address refused: every message would be. Stop the run.
-                raise TransportUnavailable(f"MAIL FROM {self.envelope_from}: {_reply(code, text)}")
-            code, text = smtp.rcpt(to)
-            if code not in (250, 251):
+                raise TransportUnavailable(f"MAIL FROM {self.envelope_from}: {_reply(mail, mail_text)}")
+            if rcpt not in (250, 251):
                 smtp.rset()
-                return _refused(code, text)
-            code, text = smtp.docmd("DATA")
-            if code != 354:
+                return _refused(rcpt, rcpt_text)
+            if start != 354:
                 smtp.rset()
-                return _refused(code, text)
+                return _refused(start, start_text)
             smtp.send(data + b".\r\n")
             handed_over = True
             code, text = smtp.getreply()
@@ -150,6 +152,24 @@ class SmtpTransport:
         if code == 250:
             return Outcome(SendStatus.SENT, _reply(code, text))
         return _refused(code, text)
+
+    def _envelope(self, smtp: smtplib.SMTP, to: str) -> list[tuple[int, bytes]]:
+        """MAIL FROM, RCPT TO and DATA, with their replies. If the server offers PIPELINING
+        (RFC 2920; Postfix and Exchange do), the three go in one packet and the replies are
+        read after: two round trips a message instead of four."""
+        if not smtp.has_extn("pipelining"):
+            mail = smtp.mail(self.envelope_from)
+            if mail[0] != 250:
+                return [mail, (0, b""), (0, b"")]
+            rcpt = smtp.rcpt(to)
+            if rcpt[0] not in (250, 251):
+                return [mail, rcpt, (0, b"")]
+            return [mail, rcpt, smtp.docmd("DATA")]
+        smtp.send(
+            f"MAIL FROM:{smtplib.quoteaddr(self.envelope_from)}\r\n"
+            f"RCPT TO:{smtplib.quoteaddr(to)}\r\nDATA\r\n".encode("ascii")
+        )
+        return [smtp.getreply() for _ in range(3)]
 
     def close(self) -> None:
         smtp, self._smtp = self._smtp, None
