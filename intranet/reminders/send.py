@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -121,6 +122,51 @@ def _insert(dialect: str):
     return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
+# The ledger's statements, built once with named parameters: a run executes them thousands
+# of times, and building a statement costs more than running it.
+_CLAIM_COLUMNS = ("employee_id", "reason", "period", "status", "address", "language", "claimed_at")
+
+
+@cache
+def _claim_new(dialect: str):
+    return (
+        _insert(dialect)(ReminderSend)
+        .values(**{name: bindparam(name) for name in _CLAIM_COLUMNS}, attempts=1)
+        .on_conflict_do_nothing(index_elements=["employee_id", "reason", "period"])
+        .returning(ReminderSend.id)
+    )
+
+
+@cache
+def _claim_again():
+    # Parameters named b_<column>: an UPDATE reserves the columns' own names for its SET.
+    return (
+        update(ReminderSend)
+        .where(
+            ReminderSend.employee_id == bindparam("b_employee_id"),
+            ReminderSend.reason == bindparam("b_reason"),
+            ReminderSend.period == bindparam("b_period"),
+            ReminderSend.status.in_(bindparam("b_retryable", expanding=True)),
+        )
+        .values(
+            status=bindparam("b_status"), address=bindparam("b_address"),
+            language=bindparam("b_language"), claimed_at=bindparam("b_claimed_at"),
+            attempts=ReminderSend.attempts + 1, finished_at=None, detail=None,
+        )
+        .returning(ReminderSend.id)
+    )
+
+
+@cache
+def _settle():
+    return (
+        update(ReminderSend)
+        .where(ReminderSend.id == bindparam("b_id"))
+        .values(status=bindparam("b_status"), detail=bindparam("b_detail"),
+                finished_at=bindparam("b_finished_at"))
+    )
+
+
 class Ledger:
     """The run's own database connection, for claiming and settling reminders one by one.
 
@@ -152,24 +198,16 @@ class Ledger:
         None if another run has it or it is settled. Safe under concurrent runs: the insert
         yields to the unique key, and a retry only takes a row still in a retryable status."""
         self._write_outcome()
-        now = utcnow()
-        key = {"employee_id": item.recipient.employee_id, "reason": item.reason.value, "period": item.period}
-        values = {"status": SendStatus.SENDING.value, "address": address,
-                  "language": item.recipient.language, "claimed_at": now}
-        insert = (
-            _insert(self.dialect)(ReminderSend)
-            .values(**key, **values, attempts=1)
-            .on_conflict_do_nothing(index_elements=list(key))
-            .returning(ReminderSend.id)
-        )
-        row_id = self.connection.execute(insert).scalar()
+        params = {
+            "employee_id": item.recipient.employee_id, "reason": item.reason.value, "period": item.period,
+            "status": SendStatus.SENDING.value, "address": address,
+            "language": item.recipient.language, "claimed_at": utcnow(),
+            "retryable": [status.value for status in retryable],
+        }
+        row_id = self.connection.execute(_claim_new(self.dialect), params).scalar()
         if row_id is None:
             row_id = self.connection.execute(
-                update(ReminderSend)
-                .where(*(getattr(ReminderSend, name) == value for name, value in key.items()),
-                       ReminderSend.status.in_([status.value for status in retryable]))
-                .values(**values, attempts=ReminderSend.attempts + 1, finished_at=None, detail=None)
-                .returning(ReminderSend.id)
+                _claim_again(), {f"b_{name}": value for name, value in params.items()}
             ).scalar()
         self.connection.commit()
         return row_id
@@ -179,14 +217,13 @@ class Ledger:
         if self._outcome is not None:  # not in run()'s order; never leave a write uncommitted
             self._write_outcome()
             self.connection.commit()
-        self._outcome = {"id": row_id, "status": status.value, "detail": detail, "finished_at": utcnow()}
+        self._outcome = {"b_id": row_id, "b_status": status.value, "b_detail": detail,
+                         "b_finished_at": utcnow()}
 
     def _write_outcome(self) -> None:
         if self._outcome is not None:
             outcome, self._outcome = self._outcome, None
-            self.connection.execute(
-                update(ReminderSend).where(ReminderSend.id == outcome.pop("id")).values(**outcome)
-            )
+            self.connection.execute(_settle(), outcome)
 
     def close(self) -> None:
         try:
