@@ -187,3 +187,21 @@ def test_links_follow_the_base_url_path(tmp_path: Path) -> None:
     with app.app_context():
         assert Links(app).url("declarations.declare") == "https://intranet.example/vneid/declaration"
         assert Links(app).url("notices.index", status="open") == "https://intranet.example/vneid/notices?status=open"
+
+
+def test_in_production_with_reminders_off_nothing_is_sent_printed_or_recorded(
+    mail_app: Flask, smtp: Recorder
+) -> None:
+    mail_app.config.update(INTRANET_ENV="production", REMINDERS_ENABLED=False)
+    admin = signed_in_client(mail_app, DEMO_ADMIN)
+    page = admin.get("/admin/reminders/").get_data(as_text=True)
+    assert "trang này chỉ cho xem trước" in page and "Gửi ngay" not in page
+    refused = admin.post("/admin/reminders/send", data={"only": "", "csrf_token": csrf_token(admin, "/")})
+    assert refused.status_code == 409 and "không gửi được" in refused.get_data(as_text=True)
+    from .test_reminders_sending import reminders
+
+    result = reminders(mail_app)
+    assert result.exit_code == 0 and "REMINDERS_ENABLED tắt: không gửi thư nào" in result.output
+    assert "Kính gửi" not in result.output  # no one's reminder in the service's log
+    assert smtp.arrived == [] and records(mail_app) == {}
+    assert "staff\t" in reminders(mail_app, "--dry-run").output  # the preview still works

@@ -15,7 +15,7 @@ from ..models import utcnow
 from .models import Reason
 from .describe import describe, reasons_for
 from .send import preview, run
-from .transport import transport_for
+from .transport import retryable_for, transport_for
 
 reminders_cli = AppGroup("reminders", help="Thư nhắc việc qua email.")
 
@@ -36,10 +36,13 @@ def send_command(dry_run: bool, only: str | None) -> None:
     with force_locale("vi"):
         try:
             if dry_run:
-                report, items = preview(reasons, local_today(), utcnow(), transport.retryable)
+                report, items = preview(reasons, local_today(), utcnow(), retryable_for(transport))
                 db.session.rollback()
                 for item in items:
                     click.echo(f"{item.reason.value}\t{item.period}\t{item.recipient.email or '-'}\t{item.recipient.full_name}")
+            elif transport is None:
+                click.echo("REMINDERS_ENABLED tắt: không gửi thư nào. Đặt REMINDERS_ENABLED=1 và MAIL_* để gửi.")
+                return
             else:
                 if not config["REMINDERS_ENABLED"]:
                     click.echo("REMINDERS_ENABLED tắt: thư được in ra đây, không gửi qua email.", err=True)

@@ -207,5 +207,14 @@ class ConsoleTransport:
         pass
 
 
-def transport_for(config: Mapping[str, Any], console: TextIO) -> SmtpTransport | ConsoleTransport:
-    return SmtpTransport(config) if config["REMINDERS_ENABLED"] else ConsoleTransport(console)
+def transport_for(config: Mapping[str, Any], console: TextIO) -> SmtpTransport | ConsoleTransport | None:
+    """SMTP when reminders are on; the console for the demo; nothing in production with
+    reminders off, where printed messages would put everyone's status in the service log."""
+    if config["REMINDERS_ENABLED"]:
+        return SmtpTransport(config)
+    return None if config["INTRANET_ENV"] == "production" else ConsoleTransport(console)
+
+
+def retryable_for(transport: Transport | None) -> tuple[SendStatus, ...]:
+    """What a preview counts as still to send: as the transport would, or as SMTP would."""
+    return transport.retryable if transport is not None else SmtpTransport.retryable

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -17,7 +18,7 @@ from .links import Links
 from .models import Reason, SendStatus
 from .queries import periods, sends, status_counts
 from .send import preview, run
-from .transport import SmtpTransport, transport_for
+from .transport import SmtpTransport, retryable_for, transport_for
 
 bp = Blueprint("reminders", __name__, url_prefix="/admin/reminders")
 bp.add_app_template_filter(period_label, "reminder_period")
@@ -32,7 +33,7 @@ def transport_port(config) -> int:
 def overview_page(form: SendForm, status: int = 200) -> tuple[str, int]:
     config = current_app.config
     transport = transport_for(config, sys.stdout)
-    report, items = preview(list(Reason), local_today(), utcnow(), transport.retryable)
+    report, items = preview(list(Reason), local_today(), utcnow(), retryable_for(transport))
     links = Links(current_app._get_current_object())  # type: ignore[attr-defined]
     samples = {}
     for item in items:
@@ -48,6 +49,7 @@ def overview_page(form: SendForm, status: int = 200) -> tuple[str, int]:
         reasons=REASONS,
         summary=describe(report),
         enabled=config["REMINDERS_ENABLED"],
+        can_send=transport is not None,
         web_limit=config["REMINDERS_WEB_LIMIT"],
         mail_server=f"{config['MAIL_SERVER']}:{transport_port(config)}",
     )
@@ -67,9 +69,13 @@ def send() -> Response | tuple[str, int]:
     if not form.validate():
         return overview_page(form, 400)
     config = current_app.config
+    transport = transport_for(config, sys.stdout)
+    if transport is None:
+        form.form_errors.append(_("Chưa bật gửi thư (REMINDERS_ENABLED): không gửi được."))
+        return overview_page(form, 409)
     report = run(
         reasons_for(form.only.data or None),
-        transport_for(config, sys.stdout),
+        transport,
         today=local_today(),
         now=utcnow(),
         limit=config["REMINDERS_WEB_LIMIT"],
