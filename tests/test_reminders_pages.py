@@ -205,3 +205,53 @@ def test_in_production_with_reminders_off_nothing_is_sent_printed_or_recorded(
     assert "Kính gửi" not in result.output  # no one's reminder in the service's log
     assert smtp.arrived == [] and records(mail_app) == {}
     assert "staff\t" in reminders(mail_app, "--dry-run").output  # the preview still works
+
+
+def test_admin_lets_an_unclear_send_go_again_and_only_that(mail_app: Flask, smtp: Recorder) -> None:
+    from .test_reminders_sending import reminders
+
+    smtp.drop_after_data.add(HUNG)
+    reminders(mail_app, "--only", "staff")
+    unclear = records(mail_app)[DEMO_EMPLOYEE]
+    sent = records(mail_app)["annv"]
+    admin = signed_in_client(mail_app, DEMO_ADMIN)
+    listing = admin.get("/admin/reminders/sent?status=unknown").get_data(as_text=True)
+    assert "Không rõ đã gửi chưa (mất kết nối)" in listing and "Cho gửi lại" in listing
+    token = csrf_token(admin, "/admin/reminders/sent")
+    not_unclear = admin.post(f"/admin/reminders/sent/{sent.id}/release", data={"csrf_token": token})
+    assert not_unclear.status_code == 409
+    assert "Chỉ gửi lại được thư không rõ kết quả." in not_unclear.get_data(as_text=True)
+    assert admin.post("/admin/reminders/sent/99999/release", data={"csrf_token": token}).status_code == 404
+    employee = signed_in_client(mail_app, DEMO_EMPLOYEE)
+    forbidden = employee.post(f"/admin/reminders/sent/{unclear.id}/release",
+                              data={"csrf_token": csrf_token(employee, "/")})
+    assert forbidden.status_code == 403
+    released = admin.post(f"/admin/reminders/sent/{unclear.id}/release", data={"csrf_token": token})
+    assert released.status_code == 302
+    assert records(mail_app)[DEMO_EMPLOYEE].status == "failed"
+    reminders(mail_app, "--only", "staff")
+    assert len(smtp.to(HUNG)) == 2 and len(smtp.to("annv@kiemlam.gov.vn")) == 1
+    assert records(mail_app)[DEMO_EMPLOYEE].status == "sent"
+    with mail_app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "reminders.release"))
+        assert event.actor_name == DEMO_ADMIN and event.details["previous"] == "unknown"
+
+
+def test_a_run_that_died_leaves_a_claim_shown_as_interrupted_after_an_hour(mail_app: Flask, smtp: Recorder) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from intranet.reminders.models import ReminderSend
+    from .test_reminders_sending import reminders
+
+    reminders(mail_app, "--only", "staff")
+    with mail_app.app_context():  # as a run killed while sending would leave it
+        db.session.execute(update(ReminderSend).where(ReminderSend.id == 1).values(
+            status="sending", claimed_at=utcnow() - timedelta(hours=2)))
+        db.session.commit()
+    admin = signed_in_client(mail_app, DEMO_ADMIN)
+    listing = admin.get("/admin/reminders/sent?status=sending").get_data(as_text=True)
+    assert "Bị gián đoạn, không rõ đã gửi chưa" in listing and "Cho gửi lại" in listing
+    token = csrf_token(admin, "/admin/reminders/sent")
+    assert admin.post("/admin/reminders/sent/1/release", data={"csrf_token": token}).status_code == 302

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,7 +15,10 @@ from .describe import describe, reasons_for
 from .forms import SendFilterForm, SendForm
 from .labels import INTERRUPTED, REASONS, STATUSES, period_label
 from .links import Links
-from .models import Reason, SendStatus
+from . import service
+from ..extensions import db
+from ..validation import RuleViolation
+from .models import Reason, ReminderSend, SendStatus
 from .queries import periods, sends, status_counts
 from .send import preview, run
 from .transport import SmtpTransport, retryable_for, transport_for
@@ -88,6 +91,10 @@ def send() -> Response | tuple[str, int]:
 @bp.route("/sent")
 @admin_required
 def sent() -> tuple[str, int]:
+    return sent_page()
+
+
+def sent_page(problem: str | None = None) -> tuple[str, int]:
     form = SendFilterForm(request.args)
     valid = form.validate()
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
@@ -102,7 +109,21 @@ def sent() -> tuple[str, int]:
             "reminders/sent.html", form=form, rows=rows, more=more, page=page,
             periods=periods(), counts=status_counts(form.period.data if valid else None),
             reasons=REASONS, statuses=STATUSES, interrupted=INTERRUPTED,
-            SendStatus=SendStatus,
+            SendStatus=SendStatus, problem=problem,
         ),
-        200 if valid else 400,
+        409 if problem else 200 if valid else 400,
     )
+
+
+@bp.route("/sent/<id:send_id>/release", methods=["POST"])
+@admin_required
+def release(send_id: int) -> Response | tuple[str, int]:
+    send = db.session.get(ReminderSend, send_id) or abort(404)
+    try:
+        service.release(current_user._get_current_object(), send)
+    except RuleViolation as violation:
+        db.session.rollback()
+        return sent_page(str(violation.message))
+    db.session.commit()
+    flash(_("Đã cho gửi lại thư đến %(name)s ở lượt gửi sau.", name=send.employee.full_name), "success")
+    return redirect(url_for("reminders.sent", **request.args))
