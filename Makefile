@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test load bench bench-data install install-dev translations system-deps migrate sync clean
+.PHONY: run test load bench bench-data install install-dev node-deps translations system-deps migrate sync clean
 
 run: install translations
 	$(BIN)/flask db upgrade
@@ -13,7 +13,7 @@ run: install translations
 
 # Two passes: the whole suite on SQLite, then again (browser journeys aside) on a
 # PostgreSQL server the tests start themselves on a loopback port (tests/pg_server.py).
-test: install-dev translations system-deps
+test: install-dev translations system-deps node-deps
 	$(BIN)/python -m pytest
 	TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser"
 
@@ -38,17 +38,24 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
+# axe-core (the accessibility checker the browser tests inject), pinned by package-lock.json.
+node-deps: node_modules/.installed
+node_modules/.installed: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 translations: install
 	$(BIN)/pybabel -q compile -d translations
 
 # The tests start a real OpenLDAP slapd and a PostgreSQL server, and drive the
-# distribution's Chromium.
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql
+# distribution's Chromium; npm installs axe-core for the accessibility checks.
+SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql nodejs npm
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \
@@ -65,7 +72,7 @@ sync: install
 	$(BIN)/flask directory sync
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules
 
 # Not part of `make test`: a province-scale data set (200 units, 20,000 staff, two years of
 # history), built once into .bench/ (BENCH_DATA_FLAGS=--rebuild to build it again), then

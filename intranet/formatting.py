@@ -10,6 +10,8 @@ from flask_babel import format_datetime, get_locale
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from .validation import error_links
+
 
 def date_vn(value: date | datetime | None) -> str:
     if value is None:
@@ -53,6 +55,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(datetime_vn)
     app.add_template_filter(month_vn)
     app.add_template_filter(number_filter, "number")
+    app.add_template_global(error_links)
 
     @app.context_processor
     def globals_() -> dict[str, object]:

@@ -138,7 +138,9 @@ def test_the_current_month_by_default(admin_client: FlaskClient, synced_app: Fla
     assert f"tháng {current.label}" in page
     assert f'value="{current.iso}"' in page
     assert "Tháng sau" not in page  # nothing after the current month
-    assert f'href="/compliance?month={current.previous().iso}' in page
+    # Figures begin with the first sync (this month): no earlier month is offered.
+    assert "Tháng trước" not in page
+    assert f"Số liệu có từ tháng {current.label}" in page
 
 
 def test_a_month_typed_the_vietnamese_way(admin_client: FlaskClient, data: DataSet) -> None:

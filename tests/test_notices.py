@@ -105,8 +105,8 @@ FUTURE = (TODAY + timedelta(days=3)).strftime("%d/%m/%Y")
         ({"reference_number": ""}, None, "Vui lòng nhập số, ký hiệu văn bản."),
         ({"notice_date": ""}, None, "Vui lòng nhập ngày thông báo."),
         ({"notice_date": "30/02/2026"}, None, "Ngày không hợp lệ"),
-        ({"notice_date": FUTURE}, None, "Ngày không được sau ngày hôm nay."),
-        ({}, [case(1, filed_on=FUTURE)], "Ngày không được sau ngày hôm nay."),
+        ({"notice_date": FUTURE}, None, "Ngày không được sau ngày hôm nay"),
+        ({}, [case(1, filed_on=FUTURE)], "Ngày không được sau ngày hôm nay"),
         ({}, [case(1, filed_on="11/11/2026")], "Ngày nộp hồ sơ không được sau ngày thông báo."),
         ({}, [case(1, dossier_code="")], "Vui lòng nhập mã hồ sơ."),
         ({}, [case(1, procedure_name="")], "Vui lòng nhập tên thủ tục hành chính."),
@@ -133,8 +133,10 @@ def test_a_bad_third_case_saves_none_of_the_three(head_client: FlaskClient, sync
     response = post_notice(head_client, notice_form(synced_app, cases=cases))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    # The message sits beside the third case's date, and what was typed is kept.
-    assert page.index("Ngày không được sau ngày hôm nay.") > page.index('name="cases-2-filed_on"')
+    # The message sits beside the third case's date (and in the summary, linking to it),
+    # and what was typed is kept.
+    assert page.rindex("Ngày không được sau ngày hôm nay") > page.index('name="cases-2-filed_on"')
+    assert '<a href="#cases-2-filed_on">Hồ sơ 3 – Ngày nộp hồ sơ giấy: Ngày không được sau' in page
     assert "H01.22-261102-0002" in page
     assert count(synced_app, Notice) == 0 and count(synced_app, NoticeCase) == 0
 

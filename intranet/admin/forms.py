@@ -24,5 +24,5 @@ class AuditFilterForm(FlaskForm):
 
     action = StringField(_l("Thao tác"), [Length(max=64)])
     actor = StringField(_l("Người thực hiện (tên đăng nhập)"), [Length(max=150)])
-    since = VietnameseDateField(_l("Từ ngày"))
-    until = VietnameseDateField(_l("Đến ngày"))
+    since = VietnameseDateField(_l("Từ ngày"), future_allowed=True)
+    until = VietnameseDateField(_l("Đến ngày"), future_allowed=True)

@@ -18,8 +18,10 @@ def _required(message: str):
 class LoginForm(FlaskForm):
     # No length rule: an over-long name gets the same answer as any wrong one.
     username = StringField(
-        _l("Tên đăng nhập"), validators=[_required(_l("Vui lòng nhập tên đăng nhập."))]
+        _l("Tên đăng nhập"), validators=[_required(_l("Vui lòng nhập tên đăng nhập."))],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
-        _l("Mật khẩu"), validators=[_required(_l("Vui lòng nhập mật khẩu."))]
+        _l("Mật khẩu"), validators=[_required(_l("Vui lòng nhập mật khẩu."))],
+        render_kw={"autocomplete": "current-password"},
     )

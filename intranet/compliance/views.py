@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, current_app, render_template, request, send_file
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,7 +17,8 @@ from ..read_only import read_only
 from . import exports
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
-from ..months import EARLIEST, Month, MonthError, current_month, decree30_date, parse_month
+from ..months import Month, MonthError, current_month, decree30_date, parse_month
+from .span import first_month
 from .queries import (
     SORTABLE,
     STAFF_FILTERS,
@@ -53,12 +55,23 @@ def shared() -> dict[str, object]:
         "NO_UNIT": NO_UNIT,
         "WHOLE": WHOLE,
         "current_month": current_month(),
-        "earliest_month": EARLIEST,
+        "earliest_month": first_month(),
     }
 
 
 def requested_month() -> Month:
-    return parse_month(request.args.get("month"))
+    month = parse_month(request.args.get("month"))
+    if month < first_month():
+        raise MonthError(
+            _l("Chưa có số liệu cho tháng %(month)s: số liệu có từ tháng %(first)s, khi danh bạ "
+               "được đồng bộ lần đầu.", month=month.label, first=first_month().label)
+        )
+    return month
+
+
+def chart_months(month: Month) -> list[Month]:
+    """The months a chart ending with `month` covers: none before the figures begin."""
+    return [m for m in month.back(CHART_MONTHS) if m >= first_month()]
 
 
 def requested_sort() -> Sort:
@@ -85,7 +98,7 @@ def trend() -> str:
     """The level-2 share month by month: the whole sub-department's chart, every unit's line
     in figures. Its own page: the history costs more than the month's table it comes from."""
     month = requested_month()
-    history = compliance_history(month.back(CHART_MONTHS))
+    history = compliance_history(chart_months(month))
     whole = (str(WHOLE), history.total)
     units = [(unit_name(unit), history.of(unit.id)) for unit in units_in(history)]
     if None in history.by_unit:
@@ -105,7 +118,7 @@ def unit(unit_id: int | None) -> str:
     unit = load_unit_for(current_user, unit_id) if unit_id is not None else None
     group = request.args.get("status")
     group = group if group in STAFF_FILTERS else None
-    history = compliance_history(month.back(CHART_MONTHS))
+    history = compliance_history(chart_months(month))
     trend = [(unit_name(unit), history.of(unit_id)), (str(WHOLE), history.total)]
     return render_template(
         "compliance/unit.html",

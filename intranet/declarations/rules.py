@@ -5,11 +5,12 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from ..dates import EARLIEST_DAY
 from ..models import VneidStatus
 from ..validation import RuleViolation
 
 # Decree 59/2022/NĐ-CP took effect on 20/10/2022: no level-2 account predates it.
-EARLIEST_ACTIVATION = date(2022, 10, 20)
+EARLIEST_ACTIVATION = EARLIEST_DAY
 NOTE_MAX = 500
 
 STATUS_LABELS = {

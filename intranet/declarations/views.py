@@ -23,7 +23,12 @@ def declare() -> Response | tuple[str, int]:
     # Always the signed-in employee: no id in the URL or the form can point elsewhere.
     employee = current_user._get_current_object()
     form = DeclarationForm()
+    history = service.history(employee)
     status = 200
+    if request.method == "GET" and history:
+        # An update starts from what stands; the commitment is given anew each time.
+        form.status.data = history[0].status
+        form.activated_on.data = history[0].activated_on
     if request.method == "POST":
         if forged_choices(form):
             form.validate()
@@ -50,7 +55,7 @@ def declare() -> Response | tuple[str, int]:
         else:
             status = 422
     return (
-        render_template("declarations/form.html", form=form, history=service.history(employee)),
+        render_template("declarations/form.html", form=form, history=history),
         status,
     )
 

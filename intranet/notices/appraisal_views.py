@@ -31,7 +31,8 @@ def prepare_appraisal_form(form: AppraisalForm, employee: Employee, corrects: Ap
         original = period_of(corrects.period_kind, corrects.period_year, corrects.period_number)
         if original not in periods:
             periods.append(original)
-    form.period.choices = [SelectChoice(p.value, p.label()) for p in periods]
+    # No period chosen for the head: the current month is a guess a slip would keep.
+    form.period.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(p.value, p.label()) for p in periods]
     outcomes = db.session.scalars(
         select(AppraisalOutcome).where(AppraisalOutcome.active.is_(True)).order_by(AppraisalOutcome.position)
     ).all()

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 
 from .. import audit
 from ..access import can_act_for_unit
+from ..dates import EARLIEST_DAY, format_date
 from ..extensions import db
 from ..models import (
     Appraisal,
@@ -76,11 +77,18 @@ def _check_staff(actor: Employee, employee: Employee) -> None:
         )
 
 
-def _check_not_future(field: str, day: date | None, today: date, missing: str) -> date:
+def _check_day(field: str, day: date | None, today: date, missing: str) -> date:
+    """A notice's or a case's date: given, not in the future, not before any notice could be."""
     if day is None:
         raise RuleViolation(field, missing)
     if day > today:
         raise RuleViolation(field, _l("Ngày không được sau ngày hôm nay."))
+    if day < EARLIEST_DAY:
+        raise RuleViolation(
+            field,
+            _l("Ngày không được trước %(earliest)s (ngày Nghị định 59/2022/NĐ-CP có hiệu lực).",
+               earliest=format_date(EARLIEST_DAY)),
+        )
     return day
 
 
@@ -111,7 +119,7 @@ def _check_cases(draft: NoticeDraft, today: date, corrects: Notice | None) -> li
         ):
             if not _clean(getattr(case, name)):
                 raise RuleViolation(prefix + name, message)
-        filed_on = _check_not_future(
+        filed_on = _check_day(
             prefix + "filed_on", case.filed_on, today, _l("Vui lòng nhập ngày nộp hồ sơ giấy.")
         )
         if draft.notice_date and filed_on > draft.notice_date:
@@ -172,7 +180,7 @@ def record_notice(
     reference = _clean(draft.reference_number)
     if not reference:
         raise RuleViolation("reference_number", _l("Vui lòng nhập số, ký hiệu văn bản."))
-    notice_date = _check_not_future("notice_date", draft.notice_date, today, _l("Vui lòng nhập ngày thông báo."))
+    notice_date = _check_day("notice_date", draft.notice_date, today, _l("Vui lòng nhập ngày thông báo."))
     cases = _check_cases(draft, today, corrects)
     notice = Notice(
         employee=draft.employee,
