@@ -12,7 +12,7 @@ run: install translations
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Two passes: the whole suite on SQLite, then again (browser journeys aside) on a
-# PostgreSQL server the tests start themselves on a loopback port (tests/pg_server.py).
+# PostgreSQL server the tests start themselves on a loopback port (tests/support/pg_server.py).
 test: install-dev translations system-deps node-deps
 	$(BIN)/python -m pytest
 	TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser"
@@ -21,7 +21,7 @@ test: install-dev translations system-deps node-deps
 # many concurrent clients for LOAD_SECONDS; fails on any error or lost write.
 LOAD_SECONDS ?= 30
 load: install-dev translations system-deps
-	$(BIN)/python scripts/load.py --seconds $(LOAD_SECONDS)
+	$(BIN)/python -m scripts.load --seconds $(LOAD_SECONDS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -80,9 +80,9 @@ clean:
 BENCH_FLAGS ?=
 BENCH_DATA_FLAGS ?=
 bench-data: install-dev translations system-deps
-	$(BIN)/python scripts/bench_data.py --staff 20000 --units 200 $(BENCH_DATA_FLAGS)
-	$(BIN)/python scripts/bench_data.py --staff 1000 --units 200 $(BENCH_DATA_FLAGS)
-	$(BIN)/python scripts/bench_data.py --staff 1000 --units 20 $(BENCH_DATA_FLAGS)
+	$(BIN)/python -m scripts.bench_data --staff 20000 --units 200 $(BENCH_DATA_FLAGS)
+	$(BIN)/python -m scripts.bench_data --staff 1000 --units 200 $(BENCH_DATA_FLAGS)
+	$(BIN)/python -m scripts.bench_data --staff 1000 --units 20 $(BENCH_DATA_FLAGS)
 
 bench: bench-data
-	$(BIN)/python scripts/bench.py $(BENCH_FLAGS)
+	$(BIN)/python -m scripts.bench $(BENCH_FLAGS)

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, request, session
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
 
 from config import settings_from_env
 
+from . import database  # noqa: F401  registers the engine listeners (SQLite, PostgreSQL)
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,58 +79,6 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def _is_pysqlite(dbapi_connection: Any) -> bool:
-    return type(dbapi_connection).__module__.startswith("sqlite3")
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers work during a write; the busy timeout makes writers wait, not fail.
-    if _is_pysqlite(dbapi_connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        # 16 MiB of page cache instead of 2: the compliance figures read the declaration
-        # indexes whole, and at province scale they no longer fit in the default.
-        cursor.execute("PRAGMA cache_size=-16384")
-        cursor.close()
-        # sqlite3 would BEGIN (deferred) only at the first write; _sqlite_begin does it instead.
-        dbapi_connection.isolation_level = None
-
-
-@event.listens_for(Engine, "connect")
-def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
-    # No JIT: the compliance statements are estimated costly enough for PostgreSQL to compile
-    # them to machine code, which took 55 of their 75 ms at province scale (make bench).
-    if type(dbapi_connection).__module__.startswith("psycopg"):
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
-        dbapi_connection.commit()  # a SET rolled back with its transaction would not last
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection: Connection) -> None:
-    """Start every SQLite transaction with BEGIN IMMEDIATE (SQLAlchemy's pysqlite recipe).
-
-    A deferred transaction that reads, then writes after another worker's commit fails
-    at once with "database is locked" (the busy timeout cannot help it); IMMEDIATE takes
-    the write lock up front, so a second writer waits its turn instead.
-    """
-    if connection.dialect.name != "sqlite" or connection.dialect.driver != "pysqlite":
-        return
-    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-        return  # a caller that asked for no transaction (e.g. /healthz) gets none
-    # After an AUTOCOMMIT use the pool restores sqlite3's own BEGIN; take it away again.
-    connection.connection.dbapi_connection.isolation_level = None
-    from .read_only import READ_ONLY
-
-    if connection.get_execution_options().get(READ_ONLY):
-        connection.exec_driver_sql("BEGIN")  # a page that never writes (intranet/read_only.py)
-        return
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def select_locale() -> str:
     lang = session.get("lang")
     return lang if lang in ("vi", "en") else "vi"
@@ -139,6 +86,7 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    database.commit_each_request(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -159,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["id"] = IdConverter
     from .admin.views import bp as admin_bp
+    from .appraisals import bp as appraisals_bp
     from .auth.views import bp as auth_bp
     from .compliance.views import bp as compliance_bp
     from .declarations.views import bp as declarations_bp
@@ -169,8 +118,8 @@ def register_blueprints(app: Flask) -> None:
     from .units.views import bp as units_bp
 
     for blueprint in (
-        auth_bp, main_bp, declarations_bp, units_bp, notices_bp, admin_bp, compliance_bp,
-        reminders_bp,
+        auth_bp, main_bp, declarations_bp, units_bp, notices_bp, appraisals_bp, admin_bp,
+        compliance_bp, reminders_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in
@@ -193,9 +142,11 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import formatting
+    from . import access, formatting
 
     formatting.register(app)
+    # Templates ask the rules (access.can_act_for_unit(current_user, ...)), never restate them.
+    app.jinja_env.globals["access"] = access
 
     @app.before_request
     def refuse_nul_bytes() -> None:

@@ -23,6 +23,11 @@ def is_head(user: Employee) -> bool:
     return user.is_authenticated and user.is_head
 
 
+def heads_a_unit(user: Employee) -> bool:
+    """A head with a unit of their own: they record notices and proposals for it."""
+    return is_head(user) and user.unit_id is not None
+
+
 def can_view_unit(user: Employee, unit: Unit) -> bool:
     """Admins see every unit; a head sees their own."""
     return is_admin(user) or (is_head(user) and user.unit_id == unit.id)
@@ -100,6 +105,5 @@ def role_required(check: Callable[[Employee], bool]) -> Callable[[F], F]:
 
 
 admin_required = role_required(is_admin)
-head_required = role_required(lambda user: is_head(user) or is_admin(user))
-# Writing notices and decisions: a head with a unit of their own.
-unit_head_required = role_required(lambda user: is_head(user) and user.unit_id is not None)
+head_or_admin_required = role_required(lambda user: is_head(user) or is_admin(user))
+unit_head_required = role_required(heads_a_unit)

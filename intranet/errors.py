@@ -4,13 +4,13 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, render_template
+from flask import Flask, render_template, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .directory import DirectoryUnavailable
-from .extensions import db
+from .database import discard
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ MESSAGES = {
 
 
 def render_error(code: int, message: str | None = None, error_id: str | None = None):
+    """The error page. The request failed: nothing it wrote is kept (database/transaction.py)."""
+    discard()
     title, default = MESSAGES.get(code, MESSAGES[500])
     body = render_template(
         "errors/error.html",
@@ -60,12 +62,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(DirectoryUnavailable)
     def directory_unavailable(error: DirectoryUnavailable):
         log.warning("directory unavailable: %s", error)
-        db.session.rollback()
         return render_error(503)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: BaseException):
         error_id = secrets.token_hex(4)
         log.exception("unhandled error %s", error_id, exc_info=error)
-        db.session.rollback()
+        # Not even a "saved" message a view queued before its commit failed.
+        session.pop("_flashes", None)
         return render_error(500, error_id=error_id)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, jsonify
-from sqlalchemy import text
 
+from .database.engine import database_answers
 from .directory import current_directory
-from .extensions import csrf, db
+from .extensions import csrf
 
 log = logging.getLogger(__name__)
 
@@ -23,17 +23,6 @@ csrf.exempt(bp)
 
 OK = "ok"
 ERROR = "error"
-
-
-def database_answers() -> bool:
-    """`SELECT 1` outside any transaction, so the probe never queues behind SQLite's writer."""
-    try:
-        with db.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001 - any failure means "not ready"; logged, not shown
-        log.warning("health check: database unavailable: %s", type(error).__name__)
-        return False
-    return True
 
 
 def directory_answers() -> bool:

@@ -9,10 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .database import install_triggers
 from .extensions import db
-from .append_only import install_on as install_append_only
-from .latest_status import install_on as install_latest_status
-from .roster import install_on as install_roster
 from .vietnamese import name_sort_key, text_sort_key
 
 
@@ -72,7 +70,7 @@ class Employee(UserMixin, db.Model):
     left_at: Mapped[datetime | None] = mapped_column()
     last_sign_in_at: Mapped[datetime | None] = mapped_column()
     # The status of their latest declaration (None: never declared), written by the database
-    # when a declaration is recorded (intranet/latest_status.py); the app never sets it.
+    # when a declaration is recorded (intranet/database/latest_status.py); the app never sets it.
     vneid_status: Mapped[str | None] = mapped_column(String(32))
     # The language they chose at the foot of a page ("vi" or "en"; None: Vietnamese), kept
     # so that the email reminders reach them in it (intranet/reminders/).
@@ -105,7 +103,7 @@ class RosterEntry(db.Model):
     """From `at` on, the employee is on the staff of `unit` (or of no unit), or has left.
 
     Written by the database whenever an employee row is created, changes unit, leaves or
-    comes back (intranet/roster.py); append-only. Past months place people by it.
+    comes back (intranet/database/roster.py); append-only. Past months place people by it.
     """
 
     __tablename__ = "roster_entry"
@@ -308,6 +306,4 @@ class AuditEvent(db.Model):
     actor: Mapped[Employee | None] = relationship()
 
 
-install_append_only(db.metadata)
-install_latest_status(db.metadata)
-install_roster(db.metadata)
+install_triggers(db.metadata)

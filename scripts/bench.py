@@ -2,13 +2,13 @@
 
 Uses the cached data sets of scripts/bench_data.py (20,000 staff in 200 units, and 1,000 staff
 in 20 units), each copied to a temporary folder so the run never changes the cache, and a
-real slapd (tests/ldap_server.py) holding the matching directory. Measures in-process with
+real slapd (tests/support/ldap_server.py) holding the matching directory. Measures in-process with
 the Flask test client (signed in through the directory), then under gunicorn with 2 workers
 and 20 concurrent clients, then in-process again on a PostgreSQL copy of the data (a server
-started for the run, tests/pg_server.py). Everything stays on 127.0.0.1 and each phase is
+started for the run, tests/support/pg_server.py). Everything stays on 127.0.0.1 and each phase is
 bounded in time. Prints one table and writes it to .bench/results.json.
 
-    .venv/bin/python scripts/bench.py --repeat 30 --seconds 15
+    .venv/bin/python -m scripts.bench --repeat 30 --seconds 15
 """
 from __future__ import annotations
 
@@ -33,35 +33,25 @@ from pathlib import Path
 import requests
 from flask import Flask, render_template
 from flask.testing import FlaskClient
-from sqlalchemy import event
+
+from intranet.access import admin_required
+from intranet.compliance.figures import unit_compliance
+from intranet.compliance.sorting import SORTABLE, Sort
+from intranet.database.read_only import read_only
+from intranet.directory import current_directory
+from intranet.directory.sync import sync_people
+from intranet.extensions import db
+from intranet.months import current_month
+from scripts.bench_data import BENCH, PASSWORD, bench_app, build, copy_to, counts
+from scripts.bench_reminders import TARGETS as REMINDER_TARGETS
+from scripts.bench_reminders import reminder_figures
+from scripts.load import Gunicorn, app_environment
+from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
+from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
+from tests.support.pg_server import Postgres
+from tests.support.statements import Statements
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # for intranet, tests and scripts when run as a script
-
-from intranet.access import admin_required  # noqa: E402
-from intranet.months import current_month  # noqa: E402
-from intranet.compliance.queries import Sort  # noqa: E402
-from intranet.compliance.views import table_context  # noqa: E402
-from intranet.directory import current_directory  # noqa: E402
-from intranet.directory.sync import sync_people  # noqa: E402
-from intranet.extensions import db  # noqa: E402
-from intranet.read_only import read_only  # noqa: E402
-from scripts.bench_data import (  # noqa: E402
-    ADMINS_GROUP,
-    BENCH,
-    HEADS_GROUP,
-    PASSWORD,
-    STAFF_BASE,
-    bench_app,
-    build,
-    copy_to,
-    counts,
-)
-from scripts.bench_reminders import TARGETS as REMINDER_TARGETS, reminder_figures  # noqa: E402
-from scripts.load import Gunicorn, app_environment  # noqa: E402
-from tests.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd  # noqa: E402
-from tests.pg_server import Postgres  # noqa: E402
-
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ADMIN, HEAD, EMPLOYEE = "cb00000", "cb00001", "cb00500"  # see bench_data.people
 PAST_MONTHS_BACK = 6
@@ -113,32 +103,20 @@ class Figure:
 # -- measuring in-process ---------------------------------------------------------------
 
 
-class StatementCounter:
-    """Counts the statements the app sends, through a listener on its engine."""
-
-    def __init__(self, app: Flask) -> None:
-        self.count = 0
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *_args: object) -> None:
-        self.count += 1
-
-
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def timed(
-    name: str, call: Callable[[], object], counter: StatementCounter, repeat: int, warmup: int = 3
+    name: str, call: Callable[[], object], counter: Statements, repeat: int, warmup: int = 3
 ) -> Figure:
     """Median and p95 server time of `call` over `repeat` runs after `warmup`, in ms."""
     for _ in range(warmup):
         call()
     times, seen = [], set()
     for _ in range(repeat):
-        counter.count = 0
+        counter.clear()
         started = time.perf_counter()
         call()
         times.append(1000 * (time.perf_counter() - started))
@@ -191,7 +169,7 @@ def serving(app: Flask) -> Flask:
 
 
 def compliance_figures(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
-    counter = StatementCounter(app)
+    counter = Statements(app)
     admin = app.test_client()
     sign_in(admin, ADMIN)
     return [
@@ -203,7 +181,7 @@ def compliance_figures(app: Flask, repeat: int, suffix: str = "") -> list[Figure
 
 def pages(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
     """The request figures on the big data set, each signed in as the role that uses it."""
-    counter = StatementCounter(app)
+    counter = Statements(app)
     employee, head, admin = app.test_client(), app.test_client(), app.test_client()
     for client, username in ((employee, EMPLOYEE), (head, HEAD), (admin, ADMIN)):
         sign_in(client, username)
@@ -230,7 +208,7 @@ def pages(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
 
 def on_postgresql(data: Path, slapd: Slapd, repeat: int) -> list[Figure]:
     """The same request figures with the data set copied into a PostgreSQL server started for
-    the run (tests/pg_server.py: loopback only, fsync off, so writes cost less than on a
+    the run (tests/support/pg_server.py: loopback only, fsync off, so writes cost less than on a
     production server), its schema built by the migrations."""
     from flask_migrate import upgrade
 
@@ -255,7 +233,9 @@ def add_rendering_only_page(app: Flask) -> None:
     rows, without the queries. Its endpoint is in the compliance blueprint's namespace, so
     it gets that blueprint's template context. Added before the app's first request."""
     with app.app_context():
-        context = table_context(current_month(), Sort())
+        # What the table page passes its template (compliance/views.table), computed once.
+        context = {"table": unit_compliance(current_month(), Sort()), "sort": Sort(),
+                   "sortable": SORTABLE}
 
     @read_only
     @admin_required
@@ -266,7 +246,7 @@ def add_rendering_only_page(app: Flask) -> None:
 
 
 def sign_ins(app: Flask, repeat: int) -> Figure:
-    counter = StatementCounter(app)
+    counter = Statements(app)
     clients = []
 
     def one() -> None:
@@ -274,7 +254,7 @@ def sign_ins(app: Flask, repeat: int) -> Figure:
         data = {"username": f"cb{1000 + len(clients):05d}", "password": PASSWORD,
                 "csrf_token": token(client, "/login")}
         clients.append(client)
-        counter.count = 0
+        counter.clear()
         started = time.perf_counter()
         expect(302, client.post("/login", data=data))
         times.append(1000 * (time.perf_counter() - started))

@@ -4,7 +4,7 @@ Writes `.bench/intranet-<staff>.db` (migrated by Alembic, filled with bulk inser
 matching `.bench/staff-<staff>.ldif` for a real slapd. Both are cached; --rebuild makes them
 again. Deterministic (seeded), so two runs build the same figures.
 
-    .venv/bin/python scripts/bench_data.py --staff 20000 --units 200
+    .venv/bin/python -m scripts.bench_data --staff 20000 --units 200
 """
 from __future__ import annotations
 
@@ -17,14 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # for intranet and tests.ldap_server, when run as a script
+from sqlalchemy import create_engine, insert, select, text
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
-
-from intranet import create_app  # noqa: E402
-from intranet.extensions import db  # noqa: E402
-from intranet.models import (  # noqa: E402
+from intranet import create_app
+from intranet.extensions import db
+from intranet.models import (
     Appraisal,
     AppraisalOutcome,
     Declaration,
@@ -36,20 +33,13 @@ from intranet.models import (  # noqa: E402
     appraisal_notice,
     utcnow,
 )
-from intranet.vietnamese import name_sort_key, text_sort_key  # noqa: E402
-from tests.ldap_server import (  # noqa: E402
-    DEFAULT_SERVICE_DN,
-    DEFAULT_SERVICE_PASSWORD,
-    DEFAULT_SUFFIX,
-    entry,
-    ssha,
-)
+from intranet.vietnamese import name_sort_key, text_sort_key
+from tests.support import ldif
+from tests.support.ldif import STAFF_BASE
 
+ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
 PASSWORD = "Bench-mat-khau-1"
-STAFF_BASE = f"ou=staff,{DEFAULT_SUFFIX}"
-HEADS_GROUP = f"cn=unit-heads,ou=groups,{DEFAULT_SUFFIX}"
-ADMINS_GROUP = f"cn=org-admins,ou=groups,{DEFAULT_SUFFIX}"
 HISTORY_MONTHS = 24
 
 FAMILY = (
@@ -129,35 +119,13 @@ def paths(staff: int, units: int) -> tuple[Path, Path]:
 
 
 def directory_ldif(staff: list[Person], names: list[str]) -> str:
-    password = ssha(PASSWORD, b"benchslt")  # one salt: 20,000 hashes of one password
-    classes = [("objectClass", c) for c in ("top", "person", "organizationalPerson", "inetOrgPerson")]
-
-    def person(p: Person) -> str:
-        return entry(f"uid={p.username},{STAFF_BASE}", classes + [
-            ("uid", p.username), ("cn", p.full_name), ("sn", p.full_name.split()[0]),
-            ("mail", f"{p.username}@rangers.test"),
-            ("title", "Hạt trưởng" if p.is_head else "Kiểm lâm viên"),
-            ("departmentNumber", names[p.unit]), ("userPassword", password),
-        ])
-
-    def group(dn: str, members: list[str]) -> str:
-        return entry(dn, [("objectClass", "groupOfNames"), ("cn", dn.split(",")[0][3:])]
-                     + [("member", m) for m in members])
-
-    dn = lambda p: f"uid={p.username},{STAFF_BASE}"  # noqa: E731
-    parts = [
-        entry(DEFAULT_SUFFIX, [("objectClass", "dcObject"), ("objectClass", "organization"),
-                               ("dc", "rangers"), ("o", "Bench directory")]),
-        *(entry(f"ou={ou},{DEFAULT_SUFFIX}", [("objectClass", "organizationalUnit"), ("ou", ou)])
-          for ou in ("staff", "groups", "services")),
-        entry(DEFAULT_SERVICE_DN, [("objectClass", "organizationalRole"),
-                                   ("objectClass", "simpleSecurityObject"), ("cn", "svc-intranet"),
-                                   ("userPassword", ssha(DEFAULT_SERVICE_PASSWORD, b"svcsalt1"))]),
-        *(person(p) for p in staff),
-        group(HEADS_GROUP, [dn(p) for p in staff if p.is_head]),
-        group(ADMINS_GROUP, [dn(p) for p in staff if p.is_admin]),
-    ]
-    return "\n".join(parts)
+    password = ldif.ssha(PASSWORD, b"benchslt")  # one salt: 20,000 hashes of one password
+    return ldif.directory_ldif(
+        (ldif.DirectoryPerson(p.username, p.full_name, names[p.unit], password,
+                              is_head=p.is_head, is_admin=p.is_admin) for p in staff),
+        organisation="Bench directory",
+        service_salt=b"svcsalt1",
+    )
 
 
 # -- the database ----------------------------------------------------------------------

@@ -4,7 +4,7 @@ all on 127.0.0.1.
 
 Measured from outside, as the timer runs it: the command's wall time (start-up included),
 its peak memory, then a second run that must send nothing. Run alone with
-`.venv/bin/python scripts/bench_reminders.py`; scripts/bench.py calls reminder_figures().
+`.venv/bin/python -m scripts.bench_reminders`; scripts/bench.py calls reminder_figures().
 """
 from __future__ import annotations
 
@@ -21,14 +21,11 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # for intranet and scripts when run as a script
-
-from intranet.extensions import db  # noqa: E402
-from intranet.models import Declaration, Employee, Unit, VneidStatus, utcnow  # noqa: E402
-from intranet.reminders.models import ReminderSend, SendStatus  # noqa: E402
-from intranet.vietnamese import name_sort_key, text_sort_key  # noqa: E402
-from scripts.bench_data import bench_app  # noqa: E402
+from intranet.extensions import db
+from intranet.models import Declaration, Employee, Unit, VneidStatus, utcnow
+from intranet.reminders.models import ReminderSend, SendStatus
+from intranet.vietnamese import name_sort_key, text_sort_key
+from scripts.bench_data import ROOT, bench_app
 
 STAFF, NOT_LEVEL2, UNITS = 20_000, 8_000, 200
 SENT_FIGURE = "reminders: 8,000 of 20,000 staff mailed"

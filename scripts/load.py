@@ -1,6 +1,6 @@
 """`make load`: the app under gunicorn (4 workers) on SQLite, used by many staff at once.
 
-Starts a real slapd (tests/ldap_server.py) loaded with a generated directory of about
+Starts a real slapd (tests/support/ldap_server.py) loaded with a generated directory of about
 200 staff in six units, migrates and syncs a fresh SQLite database, serves the app with
 gunicorn on a free loopback port, then runs concurrent clients for --seconds: each signs
 in (GET /login for the CSRF token, POST), declares (POST /declaration), reads (GET /,
@@ -8,7 +8,7 @@ GET /declaration; heads GET /unit) and signs out, again and again. Everything st
 127.0.0.1. It ends with the figures and exits 1 if any request failed or the number of
 declarations in the database differs from the number of accepted POSTs.
 
-    .venv/bin/python scripts/load.py --seconds 30 --clients 32
+    .venv/bin/python -m scripts.load --seconds 30 --clients 32
 """
 from __future__ import annotations
 
@@ -29,21 +29,11 @@ from pathlib import Path
 
 import requests
 
+from tests.support import ldif
+from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
+from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # for tests.ldap_server, when run as scripts/load.py
-
-from tests.ldap_server import (  # noqa: E402 - after the path fix above
-    DEFAULT_SERVICE_DN,
-    DEFAULT_SERVICE_PASSWORD,
-    DEFAULT_SUFFIX,
-    Slapd,
-    entry,
-    ssha,
-)
-
-STAFF_BASE = f"ou=staff,{DEFAULT_SUFFIX}"
-HEADS_GROUP = f"cn=unit-heads,ou=groups,{DEFAULT_SUFFIX}"
-ADMINS_GROUP = f"cn=org-admins,ou=groups,{DEFAULT_SUFFIX}"
 UNITS = (
     "Hạt Kiểm lâm An Lão",
     "Hạt Kiểm lâm Hoài Nhơn",
@@ -90,40 +80,19 @@ def accounts(count: int) -> list[Account]:
 
 
 def directory_ldif(people: list[Account]) -> str:
-    def person(n: int, account: Account) -> str:
-        full_name = f"{FAMILY[n % 10]} {MIDDLE[n // 10 % 8]} {GIVEN[n % 14]}"
-        return entry(
-            f"uid={account.username},{STAFF_BASE}",
-            [("objectClass", c) for c in ("top", "person", "organizationalPerson", "inetOrgPerson")]
-            + [
-                ("uid", account.username),
-                ("cn", full_name),
-                ("sn", full_name.split()[0]),
-                ("mail", f"{account.username}@rangers.test"),
-                ("title", "Hạt trưởng" if account.is_head else "Kiểm lâm viên"),
-                ("departmentNumber", account.unit),
-                ("userPassword", ssha(account.password)),
-            ],
-        )
-
-    def group(dn: str, members: list[str]) -> str:
-        return entry(dn, [("objectClass", "groupOfNames"), ("cn", dn.split(",")[0][3:])]
-                     + [("member", m) for m in members])
-
-    heads = [f"uid={a.username},{STAFF_BASE}" for a in people if a.is_head]
-    parts = [
-        entry(DEFAULT_SUFFIX, [("objectClass", "dcObject"), ("objectClass", "organization"),
-                               ("dc", "rangers"), ("o", "Load test directory")]),
-        *(entry(f"ou={ou},{DEFAULT_SUFFIX}", [("objectClass", "organizationalUnit"), ("ou", ou)])
-          for ou in ("staff", "groups", "services")),
-        entry(DEFAULT_SERVICE_DN, [("objectClass", "organizationalRole"),
-                                   ("objectClass", "simpleSecurityObject"), ("cn", "svc-intranet"),
-                                   ("userPassword", ssha(DEFAULT_SERVICE_PASSWORD))]),
-        *(person(n, a) for n, a in enumerate(people)),
-        group(HEADS_GROUP, heads),
-        group(ADMINS_GROUP, heads[-1:]),  # the organisation department's head
-    ]
-    return "\n".join(parts)
+    # The last head stands for the organisation department's head: the admin.
+    admin = max(n for n, account in enumerate(people) if account.is_head)
+    return ldif.directory_ldif(
+        (
+            ldif.DirectoryPerson(
+                account.username, f"{FAMILY[n % 10]} {MIDDLE[n // 10 % 8]} {GIVEN[n % 14]}",
+                account.unit, ldif.ssha(account.password), is_head=account.is_head,
+                is_admin=n == admin,
+            )
+            for n, account in enumerate(people)
+        ),
+        organisation="Load test directory",
+    )
 
 
 # -- the app -------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Fixtures: an app per test on a fresh database, clients signed in as each role."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import os
 import re
 import socket
@@ -15,19 +17,25 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from playwright.sync_api import Browser
 
-from intranet import create_app, reference_data
+from sqlalchemy import select
+
+from intranet import create_app
+from intranet.clock import local_today
+from intranet.models import Employee, RosterEntry
+from intranet.notices import reference_data
 from intranet.directory import current_directory
 from intranet.directory.sync import sync_people
 from intranet.extensions import db
 
-from .browser import chromium
-from .pg_server import FreshDatabase, Postgres
-from .smtp_server import Recorder, SmtpServer
+from .support import factories
+from .support.browser import chromium
+from .support.pg_server import FreshDatabase, Postgres
+from .support.smtp_server import Recorder, SmtpServer
 
 TESTS = Path(__file__).parent
 
 # TEST_DATABASE=postgresql runs the suite on a PostgreSQL server the tests start
-# (tests/pg_server.py); unset, every test has a SQLite file of its own.
+# (tests/support/pg_server.py); unset, every test has a SQLite file of its own.
 TEST_DATABASE = os.environ.get("TEST_DATABASE", "").strip().lower() or "sqlite"
 if TEST_DATABASE not in ("sqlite", "postgresql"):
     raise pytest.UsageError(f"TEST_DATABASE={TEST_DATABASE!r}: use sqlite or postgresql")
@@ -197,6 +205,28 @@ def browser() -> Iterator[Browser]:
     """One Chromium (the distribution's) for every browser journey."""
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def lived_in_app(synced_app: Flask) -> Flask:
+    """The demo directory with a past: on the roster for two months, declarations, two
+    notices about the demo employee, one of them decided (its pages: app.config["DECIDED"])."""
+    with synced_app.app_context():
+        today = local_today()
+        since = datetime.combine(today.replace(day=1), datetime.min.time()) - timedelta(days=40)
+        for employee in db.session.scalars(select(Employee)):
+            db.session.add(RosterEntry(employee_id=employee.id, unit_id=employee.unit_id, on_staff=True, at=since))
+        employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        now = datetime.now() - timedelta(hours=1)
+        factories.declare(employee, "level1", now - timedelta(days=20))
+        factories.declare(employee, "level2_pending", now - timedelta(days=2))
+        first = factories.add_notice(employee, employee.unit, today, now, reference="12/TB-TTPVHCC")
+        factories.add_notice(employee, employee.unit, today, now, reference="13/TB-TTPVHCC")
+        db.session.flush()
+        decision = factories.decide([first], employee, now)
+        db.session.commit()
+        synced_app.config["DECIDED"] = [f"/notices/{first.id}", f"/appraisals/{decision.id}"]
+    return synced_app
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,7 @@ from intranet.extensions import db
 from intranet.models import Appraisal, Employee, IssuingBody, Notice, Unit
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
-from .test_appraisals import decision_form, post_decision
-from .test_notices import OTHER_HEAD, notice_form, post_notice
+from .support.forms import OTHER_HEAD, decision_form, notice_form, post_decision, post_notice
 
 ROLES = ("anonymous", "employee", "other_head", "head", "admin")
 LOGIN = "login"  # a redirect to the login page
@@ -47,9 +46,9 @@ ROUTES: dict[str, Route] = {
     "notices.show": ("GET", lambda ids: f"/notices/{ids['notice']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
     "notices.correct": ("GET", lambda ids: f"/notices/{ids['notice']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "notices.person": ("GET", lambda ids: f"/staff/{ids['employee']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
-    "notices.new_appraisal": ("GET", lambda ids: f"/appraisals/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
-    "notices.show_appraisal": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
-    "notices.correct_appraisal": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "appraisals.new": ("GET", lambda ids: f"/appraisals/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "appraisals.show": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
+    "appraisals.correct": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "admin.overview": ("GET", lambda ids: "/admin/", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "admin.run_sync": ("POST", lambda ids: "/admin/directory/sync", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "admin.bodies": ("GET", lambda ids: "/admin/issuing-bodies", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),

@@ -16,40 +16,15 @@ from intranet.clock import local_today
 from intranet.extensions import db
 from intranet.models import Employee, RosterEntry
 
-from .a11y import serious_violations, with_axe
-from .browser import live_server, sign_in
+from .support.a11y import serious_violations, with_axe
+from .support.browser import DESKTOP, PHONE, live_server, sign_in
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, DEMO_PASSWORD
-from .test_compliance_figures import add_notice, decide, declare
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
 # Not pages: files, the static folder, sign-out and language (POST forms anyway).
 SKIP = re.compile(r"^/(static/|logout|language|healthz)|\.(xlsx|csv|docx|pdf)$")
 MOST_PAGES = 80  # per role: far more than the kinds of page there are
-
-
-@pytest.fixture
-def lived_in_app(synced_app: Flask) -> Flask:
-    """The demo directory with a past: on the roster for two months, declarations, two
-    notices about the demo employee, one of them decided (its pages: app.config["DECIDED"])."""
-    with synced_app.app_context():
-        today = local_today()
-        since = datetime.combine(today.replace(day=1), datetime.min.time()) - timedelta(days=40)
-        for employee in db.session.scalars(select(Employee)):
-            db.session.add(RosterEntry(employee_id=employee.id, unit_id=employee.unit_id, on_staff=True, at=since))
-        employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
-        now = datetime.now() - timedelta(hours=1)
-        declare(employee, "level1", now - timedelta(days=20))
-        declare(employee, "level2_pending", now - timedelta(days=2))
-        first = add_notice(employee, employee.unit, today, now, reference="12/TB-TTPVHCC")
-        add_notice(employee, employee.unit, today, now, reference="13/TB-TTPVHCC")
-        db.session.flush()
-        decision = decide([first], employee, now)
-        db.session.commit()
-        synced_app.config["DECIDED"] = [f"/notices/{first.id}", f"/appraisals/{decision.id}"]
-    return synced_app
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from intranet.extensions import db
 from intranet.models import IssuingBody
 
 from .conftest import DEMO_ADMIN, csrf_token
-from .test_notices import notice_form, post_notice
+from .support.forms import notice_form, post_notice
 
 
 def test_admin_adds_a_body_and_heads_can_pick_it(admin_client: FlaskClient, head_client: FlaskClient) -> None:

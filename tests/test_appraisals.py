@@ -6,41 +6,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from intranet.models import Appraisal, AppraisalOutcome, AuditEvent, Notice
-from intranet.notices.periods import Period, offered_periods
+from intranet.models import Appraisal, AuditEvent, Notice
+from intranet.appraisals.periods import Period, offered_periods
 from intranet.models import PeriodKind
 
 from .conftest import DEMO_EMPLOYEE, signed_in_client
-from .test_notices import OTHER_HEAD, case, employee_id, notice_form, post_notice
-
-
-def outcome_id(app: Flask, code: str) -> int:
-    with app.app_context():
-        return db.session.scalar(select(AppraisalOutcome.id).filter_by(code=code))
+from .support.forms import (
+    OTHER_HEAD, case, decision_form, employee_id, notice_form, outcome_id, post_decision, post_notice,
+)
 
 
 def record_notice(client: FlaskClient, app: Flask, n: int = 1) -> int:
     data = notice_form(app, reference_number=f"{n}/TB", cases=[case(n)])
     location = post_notice(client, data).headers["Location"]
     return int(location.rsplit("/", 1)[1])
-
-
-def decision_form(app: Flask, notices: list[int], **fields: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "notice_ids": notices,
-        "period": "month-2026-11",
-        "outcome_id": outcome_id(app, "one_level_lower"),
-        "rationale": "Nộp hồ sơ giấy khi thủ tục đã có trên Cổng dịch vụ công.",
-    }
-    data.update(fields)
-    return data
-
-
-def post_decision(client: FlaskClient, app: Flask, data: dict[str, object], path: str | None = None):
-    from .conftest import csrf_token
-
-    path = path or f"/appraisals/new?employee={employee_id(app, DEMO_EMPLOYEE)}"
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/")})
 
 
 def appraisal_count(app: Flask) -> int:
@@ -182,3 +161,14 @@ def test_admin_reads_but_does_not_write_for_other_units(synced_app: Flask, head_
     assert admin_client.get(f"/notices/{notice}/correct").status_code == 403
     with synced_app.app_context():
         assert db.session.get(Notice, notice) is not None
+
+
+def test_appraisal_pages_sit_under_the_notices_menu_item(head_client: FlaskClient, synced_app: Flask) -> None:
+    # Proposals are made on notices: their pages keep the head's "notices" menu item current.
+    notice = record_notice(head_client, synced_app)
+    form_page = head_client.get(f"/appraisals/new?employee={employee_id(synced_app, DEMO_EMPLOYEE)}")
+    response = post_decision(head_client, synced_app, decision_form(synced_app, [notice]))
+    shown = head_client.get(response.headers["Location"])
+    for page in (form_page, shown):
+        assert page.status_code == 200
+        assert '<a href="/notices" aria-current="page">' in page.get_data(as_text=True)

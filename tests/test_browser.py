@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from .browser import live_server, sign_in
+from .support.browser import live_server, sign_in
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser

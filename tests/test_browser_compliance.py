@@ -15,7 +15,7 @@ from intranet.months import Month
 from intranet.extensions import db
 from intranet.models import Declaration, Employee, RosterEntry, Unit
 
-from .browser import live_server, sign_in
+from .support.browser import live_server, sign_in
 from .conftest import DEMO_ADMIN, DEMO_PASSWORD
 
 AN_LAO = "Hạt Kiểm lâm An Lão"

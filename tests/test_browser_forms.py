@@ -13,10 +13,9 @@ from intranet.dates import TypedDateError, format_date, parse_typed_date
 from intranet.extensions import db
 from intranet.models import Employee, Notice
 
-from .browser import live_server, sign_in
+from .support.browser import DESKTOP, PHONE, live_server, sign_in
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, DEMO_PASSWORD
-from .test_accessibility import DESKTOP, PHONE, lived_in_app  # noqa: F401 (a fixture)
-from .test_dates import NOT_DATES, NOT_ON_THE_CALENDAR, TYPED
+from .support.dates import NOT_DATES, NOT_ON_THE_CALENDAR, TYPED
 
 pytestmark = pytest.mark.browser
 

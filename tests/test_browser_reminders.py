@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, expect
 
-from .browser import live_server, sign_in
+from .support.browser import live_server, sign_in
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_PASSWORD
-from .smtp_server import Recorder
+from .support.smtp_server import Recorder
 from .test_reminders_sending import HUNG
 
 pytestmark = pytest.mark.browser

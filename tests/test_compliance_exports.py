@@ -11,9 +11,10 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from intranet.compliance.exports import compliance_csv, compliance_xlsx, missing_csv, neutralise
-from intranet.compliance.queries import non_compliant_staff, unit_compliance
+from intranet.compliance.figures import unit_compliance
+from intranet.compliance.staff import non_compliant_staff
 
-from .test_compliance_figures import MARCH, build_data_set
+from .support.factories import MARCH, build_data_set
 
 
 def open_xlsx(data: bytes) -> Workbook:

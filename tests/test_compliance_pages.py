@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from html.parser import HTMLParser
 
@@ -14,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from intranet.clock import local_today
 from intranet.months import Month
@@ -22,7 +20,8 @@ from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee, IssuingBody, Notice, Unit
 from intranet.vietnamese import name_sort_key, text_sort_key
 
-from .test_compliance_figures import DataSet, add_employee, build_data_set, declare
+from .support.factories import DataSet, add_employee, build_data_set, declare
+from .support.statements import recorded
 
 PAGES = (
     "/compliance", "/compliance/trend", "/compliance/unit/{unit}", "/compliance/unit/none",
@@ -296,22 +295,6 @@ def test_a_name_starting_with_a_formula_sign_stays_text(admin_client: FlaskClien
 # --- the number of queries -------------------------------------------------------------
 
 
-@contextmanager
-def counting_statements(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def add_units(app: Flask, count: int, staff_each: int = 5) -> None:
     """`count` units with staff, declarations and a notice each, in bulk."""
     with app.app_context():
@@ -346,9 +329,9 @@ def add_units(app: Flask, count: int, staff_each: int = 5) -> None:
 def queries_per_url(app: Flask, client: FlaskClient, data: DataSet) -> dict[str, int]:
     counts = {}
     for url in urls(data, "2024-03"):
-        with counting_statements(app) as statements:
+        with recorded(app) as statements:
             assert client.get(url).status_code == 200, url
-        counts[url] = len(statements)
+        counts[url] = statements.count
     return counts
 
 

@@ -11,13 +11,8 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee
 
+from .support.forms import declare
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
-
-
-def declare(client: FlaskClient, **fields: object):
-    data = {"csrf_token": csrf_token(client, "/declaration")}
-    data.update({k: v for k, v in fields.items() if v is not None})
-    return client.post("/declaration", data=data)
 
 
 def declarations_of(app: Flask, username: str) -> list[Declaration]:

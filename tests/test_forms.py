@@ -8,8 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from .conftest import DEMO_EMPLOYEE, csrf_token
-from .test_declarations import declare
-from .test_notices import employee_id, notice_form, post_notice
+from .support.forms import declare, employee_id, notice_form, post_notice
 
 
 def tag(page: str, pattern: str) -> str:

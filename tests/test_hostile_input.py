@@ -20,8 +20,8 @@ from intranet.models import Declaration, Employee, Notice
 from intranet.vietnamese import normalize
 
 from .conftest import ON_POSTGRES, PG_TEMPLATE, DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, make_app, signed_in_client
-from .pg_server import FreshDatabase
-from .test_notices import notice_form
+from .support.pg_server import FreshDatabase
+from .support.forms import notice_form
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -17,7 +17,7 @@ from intranet.extensions import db
 from intranet.models import Employee
 
 from .conftest import TESTS, csrf_token, make_app, sign_in
-from .ldap_server import Slapd
+from .support.ldap_server import Slapd
 
 SUFFIX = "dc=rangers,dc=test"
 STAFF = f"ou=staff,{SUFFIX}"

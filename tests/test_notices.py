@@ -10,55 +10,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from intranet.extensions import db
-from intranet.models import AuditEvent, Employee, IssuingBody, Notice, NoticeCase
+from intranet.models import AuditEvent, Employee, Notice, NoticeCase
 
-from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
+from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, signed_in_client
+from .support.forms import OTHER_HEAD, OTHER_UNIT_EMPLOYEE, case, employee_id, notice_form, post_notice
 
-OTHER_HEAD = "ducvm"  # head of Hạt Kiểm lâm Hoài Nhơn
-OTHER_UNIT_EMPLOYEE = "binhdq"  # Hoài Nhơn
 TODAY = date.today()
-
-
-def employee_id(app: Flask, username: str) -> int:
-    with app.app_context():
-        return db.session.scalar(select(Employee.id).filter_by(username=username))
-
-
-def body_id(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(select(IssuingBody.id).order_by(IssuingBody.id).limit(1))
-
-
-def case(n: int, **overrides: str) -> dict[str, str]:
-    fields = {
-        "procedure_name": f"Đăng ký thường trú {n}",
-        "procedure_code": f"1.00{n}",
-        "dossier_code": f"H01.22-2611{n:02d}-000{n}",
-        "filed_on": "03/11/2026",
-        "receiving_officer": "Trần Văn Nhận",
-    }
-    fields.update(overrides)
-    return fields
-
-
-def notice_form(app: Flask, username: str = DEMO_EMPLOYEE, cases=None, **fields: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "employee_id": employee_id(app, username),
-        "issuing_body_id": body_id(app),
-        "reference_number": "125/TB-TTPVHCC",
-        "notice_date": "10/11/2026",
-        "note": "",
-        "submit": "Lưu thông báo",
-    }
-    for index, values in enumerate(cases if cases is not None else [case(1), case(2)]):
-        for name, value in values.items():
-            data[f"cases-{index}-{name}"] = value
-    data.update(fields)
-    return data
-
-
-def post_notice(client: FlaskClient, data: dict[str, object], path: str = "/notices/new"):
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/")})
 
 
 def count(app: Flask, model: type) -> int:

@@ -12,7 +12,7 @@ from intranet.clock import local_today
 from intranet.declarations import service
 from intranet.extensions import db
 from intranet.models import AppraisalOutcome, Employee, IssuingBody
-from intranet.reference_data import APPRAISAL_OUTCOMES, ISSUING_BODIES
+from intranet.notices.reference_data import APPRAISAL_OUTCOMES, ISSUING_BODIES
 
 from .conftest import DEMO_EMPLOYEE, ON_POSTGRES, PG_TEMPLATE
 

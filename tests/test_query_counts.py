@@ -1,47 +1,30 @@
 """The pages people use most send the same number of SQL statements whatever the data's size."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import Employee, Unit
 
 from intranet.months import Month
 
+from .support.statements import recorded
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, csrf_token
-from .test_compliance_figures import add_employee, add_notice, decide, declare
+from .support.factories import add_employee, add_notice, decide, declare
 
 TOO_MANY = 10  # the most statements any of these pages may send
 
 
-@contextmanager
-def counting(app: Flask) -> Iterator[Callable[[], int]]:
-    """Counts the statements sent to the database while the block runs."""
-    seen = [0]
-
-    def count(*_args: object) -> None:
-        seen[0] += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield lambda: seen[0]
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def statements(app: Flask, request: Callable[[], object]) -> int:
-    with counting(app) as count:
+    with recorded(app) as seen:
         response = request()
     assert response.status_code in (200, 302), response.status_code  # type: ignore[attr-defined]
-    return count()
+    return seen.count
 
 
 def grow(app: Flask, *, colleagues: int, units: int, notices: int) -> None:

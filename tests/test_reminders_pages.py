@@ -17,7 +17,7 @@ from intranet.models import AuditEvent, Employee, VneidStatus, utcnow
 from intranet.reminders.due import staff_due
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, sign_in, signed_in_client
-from .smtp_server import Recorder
+from .support.smtp_server import Recorder
 from .test_reminders_sending import HUNG, active_addresses, declare, records
 
 

@@ -17,7 +17,7 @@ from intranet.reminders.models import Reason, ReminderSend, SendStatus
 from intranet.reminders.transport import SmtpTransport
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, make_app, mail_settings
-from .smtp_server import Recorder
+from .support.smtp_server import Recorder
 
 BASE = "https://intranet.kiemlam.gov.vn"
 HUNG = "hungdv@kiemlam.gov.vn"  # Đinh Văn Hùng, Hạt Kiểm lâm An Lão
@@ -145,7 +145,8 @@ def test_head_is_told_of_notices_awaiting_their_proposal_without_staff_names(
     mail_app: Flask, smtp: Recorder
 ) -> None:
     from .conftest import signed_in_client
-    from .test_appraisals import decision_form, post_decision, record_notice
+    from .support.forms import decision_form, post_decision
+    from .test_appraisals import record_notice
 
     head = signed_in_client(mail_app, DEMO_HEAD)
     first, second = record_notice(head, mail_app, 1), record_notice(head, mail_app, 2)

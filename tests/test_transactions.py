@@ -137,3 +137,86 @@ def test_compliance_pages_read_while_another_process_holds_the_write_lock(
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+@pytest.fixture
+def one_write_path_app(synced_app: Flask) -> Flask:
+    """Pages that write a declaration and return, or write one then abort, or write one then
+    break a rule, as views do (no commit of their own)."""
+    from flask import abort
+
+    from intranet.submit import submit
+    from intranet.validation import RuleViolation
+
+    def write() -> None:
+        employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        service.declare(
+            employee, status="level1", activated_on=None, committed=False, note=None,
+            today=local_today(), address=None,
+        )
+
+    @synced_app.route("/test/declare", methods=["POST"])
+    def declare_and_return() -> str:
+        write()
+        return "ok"
+
+    @synced_app.route("/test/declare-then-403", methods=["POST"])
+    def declare_then_abort() -> str:
+        write()
+        abort(403)
+
+    @synced_app.route("/test/declare-then-break-a-rule", methods=["POST"])
+    def declare_then_break_a_rule() -> tuple[str, int]:
+        from flask_wtf import FlaskForm
+
+        def record() -> None:
+            write()
+            raise RuleViolation("note", "Không hợp lệ")
+
+        form = FlaskForm()
+        result = submit(form, record)
+        return " ".join(form.form_errors), result
+
+    synced_app.config["WTF_CSRF_ENABLED"] = False
+    return synced_app
+
+
+def test_the_request_commits_what_its_view_wrote_once_it_returns(one_write_path_app: Flask) -> None:
+    client = one_write_path_app.test_client()
+    assert client.post("/test/declare").status_code == 200
+    assert counts(one_write_path_app) == (1, 1)
+
+
+def test_an_error_page_or_a_broken_rule_keeps_nothing_of_what_was_written(
+    one_write_path_app: Flask,
+) -> None:
+    client = one_write_path_app.test_client()
+    assert client.post("/test/declare-then-403").status_code == 403
+    response = client.post("/test/declare-then-break-a-rule")
+    assert (response.status_code, response.get_data(as_text=True)) == (422, "Không hợp lệ")
+    assert counts(one_write_path_app) == (0, 0)
+
+
+def test_a_commit_the_database_refuses_is_an_error_page_with_no_saved_message(
+    one_write_path_app: Flask,
+) -> None:
+    from flask import flash, redirect
+
+    app = one_write_path_app
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the error page, not a raise
+
+    @app.route("/test/edit-a-declaration", methods=["POST"])
+    def edit_a_declaration():
+        declaration = db.session.scalar(select(Declaration))
+        declaration.note = "sửa"  # append-only: the database refuses it at the commit
+        flash("Đã lưu.", "success")
+        return redirect("/login")
+
+    client = app.test_client()
+    assert client.post("/test/declare").status_code == 200
+    response = client.post("/test/edit-a-declaration")
+    assert response.status_code == 500
+    assert "Đã lưu." not in response.get_data(as_text=True)
+    assert "Đã lưu." not in client.get("/login").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Declaration.note)) is None

@@ -6,11 +6,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet.models import Employee, Unit
+from intranet.models import Employee, Unit, utcnow
 from intranet.vietnamese import name_sort_key
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, signed_in_client
-from .test_declarations import declare
+from .support.forms import declare
 
 AN_LAO = "Hạt Kiểm lâm An Lão"
 
@@ -104,7 +104,8 @@ def test_admin_opens_any_unit(admin_client: FlaskClient, synced_app: Flask) -> N
 def test_staff_who_left_are_not_listed(head_client: FlaskClient, synced_app: Flask) -> None:
     with synced_app.app_context():
         hung = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
-        hung.active = False
+        # As the sync marks someone gone from the directory (intranet/directory/sync.py).
+        hung.active, hung.left_at = False, utcnow()
         name = hung.full_name
         db.session.commit()
     assert name not in head_client.get("/unit").get_data(as_text=True)

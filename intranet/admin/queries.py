@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AuditEvent, Employee, IssuingBody, Unit
+from ..compliance.staff import on_staff_at
+from ..models import AuditEvent, Employee, IssuingBody, Unit, utcnow
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,8 @@ class UnitStaff:
 
 
 def units_with_staff() -> list[UnitStaff]:
-    """Active units and their active staff, in Vietnamese order, in one query."""
-    active = Employee.active.is_(True)
+    """Active units and their staff now, in Vietnamese order, in one query."""
+    active = on_staff_at(utcnow())
     rows = db.session.execute(
         select(
             Unit,

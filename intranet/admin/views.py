@@ -11,7 +11,7 @@ from ..directory import current_directory
 from ..directory.sync import sync_people
 from ..extensions import db
 from ..models import IssuingBody
-from ..validation import RuleViolation, show_violation
+from ..submit import submit
 from . import service
 from .forms import AuditFilterForm, IssuingBodyForm
 from .queries import audit_actions, audit_events, issuing_bodies, last_sync, units_with_staff
@@ -36,7 +36,6 @@ def overview() -> str:
 def run_sync() -> Response:
     # CSRFProtect has already checked the form's token.
     summary = sync_people(current_directory().people(), actor=current_user._get_current_object())
-    db.session.commit()
     s = summary.as_dict()
     flash(
         _(
@@ -55,18 +54,12 @@ def bodies() -> Response | tuple[str, int]:
     form = IssuingBodyForm()
     status = 200
     if request.method == "POST":
-        if form.validate():
-            try:
-                service.add_issuing_body(current_user._get_current_object(), form.name.data)
-            except RuleViolation as violation:
-                show_violation(form, violation)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Đã thêm cơ quan thông báo."), "success")
-                return redirect(url_for("admin.bodies"))
-        else:
-            status = 422
+        actor = current_user._get_current_object()
+        result = submit(form, lambda: service.add_issuing_body(actor, form.name.data))
+        if not isinstance(result, int):
+            flash(_("Đã thêm cơ quan thông báo."), "success")
+            return redirect(url_for("admin.bodies"))
+        status = result
     return render_template("admin/issuing_bodies.html", form=form, bodies=issuing_bodies()), status
 
 
@@ -76,7 +69,6 @@ def set_body_active(body_id: int) -> Response:
     body = db.session.get(IssuingBody, body_id) or abort(404)
     active = request.form.get("active") == "1"
     service.set_issuing_body_active(current_user._get_current_object(), body, active)
-    db.session.commit()
     flash(_("Đã cập nhật danh sách cơ quan thông báo."), "success")
     return redirect(url_for("admin.bodies"))
 

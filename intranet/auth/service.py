@@ -4,7 +4,9 @@ from __future__ import annotations
 from .. import audit
 from ..directory import InvalidCredentials, current_directory
 from ..directory.sync import refresh_employee
+from ..extensions import db
 from ..models import Employee, utcnow
+from .session import end_all_sessions
 
 
 def sign_in(username: str, password: str) -> Employee:
@@ -21,5 +23,12 @@ def sign_in(username: str, password: str) -> Employee:
         raise
     employee = refresh_employee(person)
     employee.last_sign_in_at = utcnow()
+    db.session.flush()  # a first sign-in's new row gets its id, which the session keeps
     audit.record("auth.sign_in", actor=employee)
     return employee
+
+
+def sign_out(employee: Employee) -> None:
+    """End every session of the employee (a copied cookie stops working), audited."""
+    end_all_sessions(employee)
+    audit.record("auth.sign_out", actor=employee)

@@ -9,13 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from .. import audit
 from ..directory import InvalidCredentials
 from ..directory.demo import ROLE_LABELS, demo_accounts
-from ..extensions import db, limiter
+from ..extensions import limiter
 from .forms import LoginForm
-from .service import sign_in
-from .session import end_all_sessions
+from .service import sign_in, sign_out
 
 bp = Blueprint("auth", __name__)
 
@@ -58,15 +56,15 @@ def login() -> Response | str | tuple[str, int]:
         try:
             employee = sign_in(form.username.data, form.password.data)
         except InvalidCredentials:
-            db.session.commit()  # keep the audit row of the failed attempt
+            # The request still commits: the failed attempt's audit row is kept.
             form.form_errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
             status = 401
         else:
-            # A language picked on the sign-in page is their latest choice; else their last one.
+            next_url = safe_next(request.args.get("next"))
+            # A language picked on the sign-in page is their latest choice; else their last
+            # one. Kept on the person for the email reminders (the request commits it).
             lang = session.get("lang") or employee.language
             employee.language = lang
-            db.session.commit()
-            next_url = safe_next(request.args.get("next"))
             session.clear()  # a fresh session at sign-in: no fixation
             if lang:
                 session["lang"] = lang
@@ -87,10 +85,7 @@ def login() -> Response | str | tuple[str, int]:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
-    employee = current_user._get_current_object()
-    end_all_sessions(employee)
-    audit.record("auth.sign_out", actor=employee)
-    db.session.commit()
+    sign_out(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..months import Month
-from .queries import MonthPoint
+from .results import MonthPoint
 
 # Series in drawing order: (dash pattern, marker shape). The first one is the subject.
 STYLES = (("", "circle"), ("7 5", "square"), ("2 4", "triangle"))

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .labels import COLUMNS, WHOLE, status_labels, unit_name
 from ..months import Month
-from .queries import ComplianceTable, Figures, StaffLine
+from .results import ComplianceTable, Figures, StaffLine
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"

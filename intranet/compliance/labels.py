@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 
 from ..declarations.rules import NOT_DECLARED, SHORT_LABELS
 from ..models import Unit, VneidStatus
-from .queries import STATUS_GROUPS
+from .results import STATUS_GROUPS
 
 # The table's columns, in the order the page, the report and the files show them.
 COLUMNS = {

@@ -8,31 +8,23 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .. import audit
 from ..access import admin_required, load_unit_for
 from ..clock import local_today
 from ..errors import render_error
-from ..extensions import db
-from ..read_only import read_only
+from ..database.read_only import read_only
 from . import exports
+from .downloads import record_download
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
-from ..months import Month, MonthError, current_month, decree30_date, parse_month
+from ..months import Month, MonthError, current_month, parse_month
+from .decree30 import decree30_date
+from .figures import unit_compliance, unit_figures
+from .history import compliance_history, units_in
+from .records import unit_decisions, unit_notices
+from .results import STAFF_FILTERS, STATUS_GROUPS
+from .sorting import SORTABLE, Sort
+from .staff import non_compliant_staff, unit_staff
 from .span import first_month
-from .queries import (
-    SORTABLE,
-    STAFF_FILTERS,
-    STATUS_GROUPS,
-    Sort,
-    compliance_history,
-    non_compliant_staff,
-    unit_compliance,
-    unit_decisions,
-    unit_figures,
-    unit_notices,
-    unit_staff,
-    units_in,
-)
 
 bp = Blueprint("compliance", __name__)
 
@@ -82,13 +74,9 @@ def requested_sort() -> Sort:
 @read_only
 @admin_required
 def table() -> str:
-    context = table_context(requested_month(), requested_sort())
-    return render_template("compliance/table.html", **context)
-
-
-def table_context(month: Month, sort: Sort) -> dict[str, object]:
-    """What the table page shows; apart so the benchmark can time its rendering alone."""
-    return {"table": unit_compliance(month, sort), "sort": sort, "sortable": SORTABLE}
+    sort = requested_sort()
+    table = unit_compliance(requested_month(), sort)
+    return render_template("compliance/table.html", table=table, sort=sort, sortable=SORTABLE)
 
 
 @bp.route("/compliance/trend")
@@ -129,7 +117,7 @@ def unit(unit_id: int | None) -> str:
         filters=STAFF_FILTER_LABELS,
         figures=unit_figures(month, unit_id),
         staff=unit_staff(month, unit_id, group),
-        notices=unit_notices(month, unit_id) if unit_id is not None else [],
+        notices=unit_notices(month, unit_id) if unit_id is not None else None,
         decisions=unit_decisions(month, unit_id) if unit_id is not None else [],
         trend=trend,
         chart=percent_chart(trend),
@@ -175,7 +163,5 @@ def missing_csv() -> Response:
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Response:
-    # The files name staff and their statuses: who took which one is logged.
-    audit.record("compliance.export", actor=current_user._get_current_object(), file=name)
-    db.session.commit()
+    record_download(current_user._get_current_object(), name)
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

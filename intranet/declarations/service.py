@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from .. import audit
 from ..extensions import db
 from ..models import Declaration, Employee
+from ..timelines import DECLARATIONS, latest_first, standing_declaration
 from ..vietnamese import normalize
 from . import rules
 
@@ -40,20 +41,17 @@ def declare(
 
 
 def history(employee: Employee) -> list[Declaration]:
-    """The employee's declarations, newest first."""
+    """The employee's declarations, the latest first (intranet/timelines.py's order)."""
     return list(
         db.session.scalars(
             select(Declaration)
             .where(Declaration.employee_id == employee.id)
-            .order_by(Declaration.id.desc())
+            .order_by(*latest_first(DECLARATIONS))
         )
     )
 
 
 def current(employee: Employee) -> Declaration | None:
-    return db.session.scalar(
-        select(Declaration)
-        .where(Declaration.employee_id == employee.id)
-        .order_by(Declaration.id.desc())
-        .limit(1)
-    )
+    """The employee's latest declaration (None: never declared)."""
+    latest = standing_declaration(literal(employee.id), column="id")
+    return db.session.scalar(select(Declaration).where(Declaration.id == latest))

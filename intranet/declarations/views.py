@@ -8,10 +8,9 @@ from werkzeug.wrappers import Response
 
 from ..audit import client_address
 from ..clock import local_today
-from ..extensions import db
 from . import service
 from .forms import DeclarationForm
-from ..validation import RuleViolation, forged_choices, show_violation
+from ..submit import submit
 from .rules import NOT_DECLARED, SHORT_LABELS, STATUS_LABELS
 
 bp = Blueprint("declarations", __name__)
@@ -30,30 +29,19 @@ def declare() -> Response | tuple[str, int]:
         form.status.data = history[0].status
         form.activated_on.data = history[0].activated_on
     if request.method == "POST":
-        if forged_choices(form):
-            form.validate()
-            form.status.errors = [_("Tình trạng tài khoản không nằm trong danh sách.")]
-            status = 400
-        elif form.validate():
-            try:
-                service.declare(
-                    employee,
-                    status=form.status.data,
-                    activated_on=form.activated_on.data,
-                    committed=form.committed.data,
-                    note=form.note.data,
-                    today=local_today(),
-                    address=client_address(),
-                )
-            except RuleViolation as violation:
-                show_violation(form, violation)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Đã ghi nhận kê khai của bạn."), "success")
-                return redirect(url_for("main.home"))
-        else:
-            status = 422
+        result = submit(form, lambda: service.declare(
+            employee,
+            status=form.status.data,
+            activated_on=form.activated_on.data,
+            committed=form.committed.data,
+            note=form.note.data,
+            today=local_today(),
+            address=client_address(),
+        ), forged_message=_("Tình trạng tài khoản không nằm trong danh sách."))
+        if not isinstance(result, int):
+            flash(_("Đã ghi nhận kê khai của bạn."), "success")
+            return redirect(url_for("main.home"))
+        status = result
     return (
         render_template("declarations/form.html", form=form, history=history),
         status,

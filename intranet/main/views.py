@@ -6,9 +6,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..auth.views import safe_next
-from ..extensions import db
-from ..declarations import service as declarations
 from ..clock import local_today
+from ..declarations import service as declarations
 from ..models import utcnow
 from ..notices import queries as notices
 from ..reminders.due import reminders_for
@@ -39,5 +38,4 @@ def set_language() -> Response:
         if current_user.is_authenticated and current_user.language != lang:
             # Kept on the person, so that the email reminders reach them in it too.
             current_user.language = lang
-            db.session.commit()
     return redirect(safe_next(request.form.get("next")))

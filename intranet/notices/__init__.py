@@ -1,13 +1,6 @@
-"""One-stop-shop notices about staff, and the heads' appraisal decisions on them."""
+"""One-stop-shop notices about staff, and a person's records (/staff/<id>)."""
 from flask import Blueprint
 
 bp = Blueprint("notices", __name__)
 
-from . import appraisal_views, views  # noqa: E402,F401  the routes, registered on bp
-
-
-@bp.app_template_filter("period_label")
-def period_label(appraisal) -> str:
-    from .periods import period_of
-
-    return period_of(appraisal.period_kind, appraisal.period_year, appraisal.period_number).label()
+from . import views  # noqa: E402,F401  the routes, registered on bp

@@ -1,11 +1,10 @@
-"""Forms for notices (with their cases) and appraisal decisions, and their corrections."""
+"""Forms for notices (with their cases) and their corrections."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..fields import VietnameseDateField
 
@@ -70,34 +69,6 @@ class NoticeForm(FlaskForm):
 
 
 class NoticeCorrectionForm(NoticeForm):
-    correction_reason = TextAreaField(
-        _l("Lý do đính chính"),
-        [_required(_l("Vui lòng nêu lý do đính chính.")), _length(1000)],
-        render_kw={"rows": 2},
-    )
-    submit = SubmitField(_l("Lưu bản đính chính"))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class AppraisalForm(FlaskForm):
-    notice_ids = MultiCheckboxField(_l("Các thông báo được xem xét"), coerce=int)
-    period = SelectField(_l("Kỳ đánh giá"), [_required(_l("Vui lòng chọn kỳ đánh giá."))])
-    outcome_id = SelectField(
-        _l("Kết quả đề xuất"), [InputRequired(_l("Vui lòng chọn kết quả."))], coerce=optional_int
-    )
-    rationale = TextAreaField(
-        _l("Căn cứ, lý do"),
-        [_required(_l("Vui lòng nêu căn cứ, lý do của quyết định.")), _length(2000)],
-        render_kw={"rows": 4},
-    )
-    submit = SubmitField(_l("Lưu quyết định"))
-
-
-class AppraisalCorrectionForm(AppraisalForm):
     correction_reason = TextAreaField(
         _l("Lý do đính chính"),
         [_required(_l("Vui lòng nêu lý do đính chính.")), _length(1000)],

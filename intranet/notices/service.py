@@ -1,4 +1,4 @@
-"""Recording notices and appraisal decisions, and their corrections: the rules and the writes.
+"""Recording notices and their corrections: the rules and the writes.
 
 Every function takes the acting head, checks the rules, adds the records and their audit
 row to the session and flushes; the request commits once. Nothing is updated or deleted.
@@ -12,26 +12,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from .. import audit
-from ..access import can_act_for_unit
 from ..dates import EARLIEST_DAY, format_date
 from ..extensions import db
 from ..models import (
     Appraisal,
-    AppraisalOutcome,
     Employee,
     IssuingBody,
     Notice,
     NoticeCase,
     appraisal_notice,
 )
+from ..recording import check_correctable, check_staff, clean_text, required_reason
 from ..validation import RuleViolation
 from ..vietnamese import normalize
-from .periods import Period
 from .state import appraisal_stands, notice_decided, notice_stands
 
-# No decision can be about a period before the order that started all this (15/11/2023).
-FIRST_PERIOD_YEAR = 2023
-RATIONALE_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -53,28 +48,8 @@ class NoticeDraft:
     note: str | None
 
 
-@dataclass(frozen=True)
-class AppraisalDraft:
-    employee: Employee
-    notices: list[Notice]
-    period: Period | None
-    outcome: AppraisalOutcome | None
-    rationale: str
-
-
-def _clean(text: str | None) -> str | None:
-    return normalize(text) if text and text.strip() else None
-
-
 def _dossier_key(code: str) -> str:
     return normalize(code).casefold()
-
-
-def _check_staff(actor: Employee, employee: Employee) -> None:
-    if not (employee.active and employee.unit_id and can_act_for_unit(actor, employee.unit_id)):
-        raise RuleViolation(
-            "employee_id", _l("Chỉ ghi nhận cho cán bộ đang công tác tại đơn vị của bạn.")
-        )
 
 
 def _check_day(field: str, day: date | None, today: date, missing: str) -> date:
@@ -117,7 +92,7 @@ def _check_cases(draft: NoticeDraft, today: date, corrects: Notice | None) -> li
             ("dossier_code", _l("Vui lòng nhập mã hồ sơ.")),
             ("receiving_officer", _l("Vui lòng nhập người tiếp nhận hồ sơ.")),
         ):
-            if not _clean(getattr(case, name)):
+            if not clean_text(getattr(case, name)):
                 raise RuleViolation(prefix + name, message)
         filed_on = _check_day(
             prefix + "filed_on", case.filed_on, today, _l("Vui lòng nhập ngày nộp hồ sơ giấy.")
@@ -136,29 +111,14 @@ def _check_cases(draft: NoticeDraft, today: date, corrects: Notice | None) -> li
         cases.append(
             NoticeCase(
                 position=index + 1,
-                procedure_name=_clean(case.procedure_name),
-                procedure_code=_clean(case.procedure_code),
+                procedure_name=clean_text(case.procedure_name),
+                procedure_code=clean_text(case.procedure_code),
                 dossier_code=normalize(case.dossier_code),
                 filed_on=filed_on,
-                receiving_officer=_clean(case.receiving_officer),
+                receiving_officer=clean_text(case.receiving_officer),
             )
         )
     return cases
-
-
-def _check_correctable(actor: Employee, original: Notice | Appraisal, stands) -> None:
-    if not can_act_for_unit(actor, original.unit_id):
-        raise RuleViolation("", _l("Chỉ thủ trưởng đơn vị được đính chính bản ghi này."))
-    model = type(original)
-    if db.session.scalar(select(model.id).where(model.id == original.id, stands())) is None:
-        raise RuleViolation("", _l("Bản ghi này đã được đính chính; hãy đính chính bản mới nhất."))
-
-
-def _required_reason(reason: str | None) -> str:
-    reason = _clean(reason)
-    if not reason:
-        raise RuleViolation("correction_reason", _l("Vui lòng nêu lý do đính chính."))
-    return reason
 
 
 def record_notice(
@@ -171,13 +131,13 @@ def record_notice(
     reason: str | None = None,
 ) -> Notice:
     """A new notice with all its cases, or nothing (RuleViolation) if any rule fails."""
-    _check_staff(actor, draft.employee)
+    check_staff(actor, draft.employee)
     if corrects is not None:
-        _check_correctable(actor, corrects, notice_stands)
-        reason = _required_reason(reason)
+        check_correctable(actor, corrects, notice_stands)
+        reason = required_reason(reason)
     if draft.issuing_body is None or not draft.issuing_body.active:
         raise RuleViolation("issuing_body_id", _l("Vui lòng chọn cơ quan thông báo trong danh sách."))
-    reference = _clean(draft.reference_number)
+    reference = clean_text(draft.reference_number)
     if not reference:
         raise RuleViolation("reference_number", _l("Vui lòng nhập số, ký hiệu văn bản."))
     notice_date = _check_day("notice_date", draft.notice_date, today, _l("Vui lòng nhập ngày thông báo."))
@@ -188,7 +148,7 @@ def record_notice(
         issuing_body=draft.issuing_body,
         reference_number=reference,
         notice_date=notice_date,
-        note=_clean(draft.note),
+        note=clean_text(draft.note),
         cases=cases,
         corrects=corrects,
         correction_reason=reason,
@@ -236,60 +196,3 @@ def open_notices(employee: Employee, *, also_decided_by: Appraisal | None = None
     else:
         query = query.where(~notice_decided())
     return list(db.session.scalars(query.order_by(Notice.notice_date, Notice.id)))
-
-
-def record_appraisal(
-    actor: Employee,
-    draft: AppraisalDraft,
-    *,
-    today: date,
-    address: str | None,
-    corrects: Appraisal | None = None,
-    reason: str | None = None,
-) -> Appraisal:
-    """A new decision about a staff member, covering zero or more of their open notices."""
-    _check_staff(actor, draft.employee)
-    if corrects is not None:
-        _check_correctable(actor, corrects, appraisal_stands)
-        reason = _required_reason(reason)
-    allowed = {n.id for n in open_notices(draft.employee, also_decided_by=corrects)}
-    if any(notice.id not in allowed for notice in draft.notices):
-        raise RuleViolation("notice_ids", _l("Chỉ chọn các thông báo đang chờ xử lý của cán bộ này."))
-    period = draft.period
-    if period is None:
-        raise RuleViolation("period", _l("Vui lòng chọn kỳ đánh giá."))
-    if period.year < FIRST_PERIOD_YEAR or period.start() > today:
-        raise RuleViolation("period", _l("Kỳ đánh giá không hợp lệ."))
-    if draft.outcome is None or not draft.outcome.active:
-        raise RuleViolation("outcome_id", _l("Vui lòng chọn kết quả trong danh sách."))
-    rationale = (draft.rationale or "").strip()
-    if not rationale:
-        raise RuleViolation("rationale", _l("Vui lòng nêu căn cứ, lý do của quyết định."))
-    if len(rationale) > RATIONALE_MAX:
-        raise RuleViolation("rationale", _l("Tối đa %(max)d ký tự.", max=RATIONALE_MAX))
-    appraisal = Appraisal(
-        employee=draft.employee,
-        unit_id=draft.employee.unit_id,
-        period_kind=str(period.kind),
-        period_year=period.year,
-        period_number=period.number,
-        outcome=draft.outcome,
-        rationale=rationale,
-        notices=list(draft.notices),
-        corrects=corrects,
-        correction_reason=reason,
-        recorded_by=actor,
-        recorded_from=address,
-    )
-    db.session.add(appraisal)
-    db.session.flush()
-    audit.record(
-        "appraisal.correct" if corrects else "appraisal.create",
-        actor=actor,
-        obj=appraisal,
-        employee_id=appraisal.employee_id,
-        notices=[n.id for n in draft.notices],
-        outcome=draft.outcome.code,
-        **({"corrects": corrects.id} if corrects else {}),
-    )
-    return appraisal

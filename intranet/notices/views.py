@@ -1,37 +1,32 @@
 """Notice pages: the unit's list, recording a notice, reading it, correcting it; a person's records."""
 from __future__ import annotations
 
-from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..access import (
-    head_required,
+    can_act_for_unit,
+    head_or_admin_required,
     load_record_for,
     load_staff_member_for,
     load_staff_member_to_act_on,
     load_unit_for,
     unit_head_required,
 )
-from ..audit import client_address
-from ..clock import local_today
 from ..extensions import db
 from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import MonthError, parse_month
-from ..validation import RuleViolation, forged_choices, show_violation
+from ..submit import FORGED, form_problem, record_as_head
 from . import bp, queries
 from .forms import CHOOSE, NoticeCorrectionForm, NoticeForm
 from .service import CaseDraft, NoticeDraft, record_notice
 
-FORGED = 400
-INVALID = 422
 
 
 def unit_staff(unit_id: int) -> list[Employee]:
@@ -52,7 +47,7 @@ def guard_posted_staff(form: NoticeForm) -> None:
         if not (raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
             abort(FORGED)
         employee = db.session.get(Employee, int(raw))
-        if employee is not None and employee.unit_id != current_user.unit_id:
+        if employee is not None and not can_act_for_unit(current_user, employee.unit_id):
             abort(403)
 
 
@@ -90,31 +85,6 @@ def notice_draft(form: NoticeForm, staff: dict[int, Employee]) -> tuple[NoticeDr
     return draft, rows
 
 
-def form_problem(form: FlaskForm) -> int | None:
-    """The status to re-show a form with, or None when it is well-formed and valid."""
-    if forged_choices(form):
-        form.validate()
-        return FORGED
-    return None if form.validate() else INVALID
-
-
-def run_recorder(form: FlaskForm, recorder: Callable, draft: object, corrects, field_of=lambda f: f):
-    """Call a service recorder as the signed-in head; its rule violations go beside their fields."""
-    try:
-        return recorder(
-            current_user,
-            draft,
-            today=local_today(),
-            address=client_address(),
-            corrects=corrects,
-            reason=form.correction_reason.data if "correction_reason" in form else None,
-        )
-    except RuleViolation as violation:
-        violation.field = field_of(violation.field)
-        show_violation(form, violation)
-        return INVALID
-
-
 def save_notice(form: NoticeForm, staff: dict[int, Employee], corrects: Notice | None = None) -> Notice | int:
     """Validate and record; the saved notice, or the HTTP status to re-show the form with."""
     problem = form_problem(form)
@@ -128,7 +98,7 @@ def save_notice(form: NoticeForm, staff: dict[int, Employee], corrects: Notice |
         _, index, name = field.split(".")
         return f"cases.{rows[int(index)]}.{name}"
 
-    return run_recorder(form, record_notice, draft, corrects, form_row)
+    return record_as_head(form, record_notice, draft, corrects, form_row)
 
 
 def notice_form_page(form: NoticeForm, template: str, status: int, **context) -> tuple[str, int]:
@@ -138,7 +108,7 @@ def notice_form_page(form: NoticeForm, template: str, status: int, **context) ->
 
 
 @bp.route("/notices")
-@head_required
+@head_or_admin_required
 def index() -> str:
     unit_id = id_arg("unit") if "unit" in request.args else current_user.unit_id
     if unit_id is None:
@@ -169,7 +139,6 @@ def new() -> Response | tuple[str, int]:
         else:
             result = save_notice(form, staff)
             if isinstance(result, Notice):
-                db.session.commit()
                 flash(_("Đã ghi nhận thông báo."), "success")
                 return redirect(url_for("notices.show", notice_id=result.id))
             status = result
@@ -206,7 +175,6 @@ def correct(notice_id: int) -> Response | tuple[str, int]:
         else:
             result = save_notice(form, staff, corrects=original)
             if isinstance(result, Notice):
-                db.session.commit()
                 flash(_("Đã lưu bản đính chính; bản cũ vẫn được giữ lại."), "success")
                 return redirect(url_for("notices.show", notice_id=result.id))
             status = result

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
-from ..compliance.queries import ComplianceTable, Figures, unit_compliance
+from ..compliance.figures import unit_compliance
+from ..compliance.results import ComplianceTable, Figures
+from ..compliance.staff import on_staff_at, status_groups
 from ..extensions import db
-from ..models import Declaration, Employee, IssuingBody, Notice, Unit, VneidStatus
+from ..models import Employee, IssuingBody, Notice, Unit, VneidStatus
 from ..months import Month
 from ..notices.state import notice_decided, notice_stands
+from ..timelines import standing_declaration
 
 
 @dataclass(frozen=True)
@@ -45,33 +48,20 @@ class StaffDue:
         return self.status == VneidStatus.LEVEL2_PENDING
 
 
-def _latest_declared_at():
-    # The latest declaration by the rule the status on the employee row follows
-    # (intranet/latest_status.py): latest time, then highest id. One index seek.
-    return (
-        select(Declaration.declared_at)
-        .where(Declaration.employee_id == Employee.id)
-        .order_by(Declaration.declared_at.desc(), Declaration.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def staff_due(now: datetime, pending_days: int, *, employee_id: int | None = None) -> list[StaffDue]:
-    """Active staff not on level 2: never declared, level 1, no account, or waiting for
-    activation since more than `pending_days` before `now` (naive UTC). By name."""
+    """Staff on the roster now and not on level 2 (the compliance table's "missing"): never
+    declared, level 1, no account, or waiting for activation since more than `pending_days`
+    before `now` (naive UTC). By name."""
     status = Employee.vneid_status
-    declared_at = _latest_declared_at()
+    declared_at = standing_declaration(Employee.id, column="declared_at")  # their latest
     cutoff = now - timedelta(days=pending_days)
     query = select(
         Employee.id, Employee.full_name, Employee.email, Employee.language, status, declared_at
     ).where(
-        Employee.active.is_(True),
-        or_(
-            status.is_(None),
-            status.not_in((VneidStatus.LEVEL2_ACTIVE, VneidStatus.LEVEL2_PENDING)),
-            and_(status == VneidStatus.LEVEL2_PENDING, declared_at <= cutoff),
-        ),
+        on_staff_at(now),
+        status_groups(status)["missing"],
+        # A recent "waiting for activation" is left alone (spelled out: status may be NULL).
+        or_(status.is_(None), status != VneidStatus.LEVEL2_PENDING, declared_at <= cutoff),
     )
     if employee_id is not None:
         query = query.where(Employee.id == employee_id)

@@ -124,6 +124,5 @@ def release(send_id: int) -> Response | tuple[str, int]:
     except RuleViolation as violation:
         db.session.rollback()
         return sent_page(str(violation.message))
-    db.session.commit()
     flash(_("Đã cho gửi lại thư đến %(name)s ở lượt gửi sau.", name=send.employee.full_name), "success")
     return redirect(url_for("reminders.sent", **request.args))

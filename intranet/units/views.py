@@ -4,15 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from ..access import head_required, load_unit_for
+from ..access import head_or_admin_required, load_unit_for
 from ..notices.queries import open_counts
-from .queries import unit_roster
+from ..compliance.staff import unit_staff
+from ..months import current_month
 
 bp = Blueprint("units", __name__)
 
 
 @bp.route("/unit")
-@head_required
+@head_or_admin_required
 def own_unit() -> str:
     if current_user.unit_id is None:
         abort(404)
@@ -20,15 +21,20 @@ def own_unit() -> str:
 
 
 @bp.route("/unit/<id:unit_id>")
-@head_required
+@head_or_admin_required
 def show(unit_id: int) -> str:
     unit = load_unit_for(current_user, unit_id)
-    roster = unit_roster(unit)
+    # Today's staff: the same question, and answer, as the compliance pages' current month.
+    staff = unit_staff(current_month(), unit.id)
+    level2 = sum(1 for line in staff if line.compliant)
     only_missing = request.args.get("filter") == "not_compliant"
-    shown = [s for s in roster.staff if not s.compliant] if only_missing else roster.staff
+    shown = [line for line in staff if not line.compliant] if only_missing else staff
     return render_template(
         "units/show.html",
-        roster=roster,
+        unit=unit,
+        staff=staff,
+        level2=level2,
+        percent=100 * level2 / len(staff) if staff else 0.0,
         shown=shown,
         only_missing=only_missing,
         notice_counts=open_counts(unit.id),

@@ -10,12 +10,57 @@ from datetime import datetime, timezone
 from alembic import op
 import sqlalchemy as sa
 
-from intranet.append_only import trigger_statements
-from intranet.reference_data import APPRAISAL_OUTCOMES, ISSUING_BODIES
+# Frozen as run on 25/11/2026: a migration records what deployed databases got, so it holds
+# its own SQL and data, never the live modules (intranet/database/, notices/reference_data.py).
 
-# The tables this revision makes append-only (declaration came in 0002).
+# The tables this revision makes append-only (declaration came in 0002, audit_event in 0001).
 APPEND_ONLY = ("declaration", "notice", "notice_case", "appraisal", "appraisal_notice", "audit_event")
 
+SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+    for table in APPEND_ONLY
+    for verb in ("UPDATE", "DELETE")
+]
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION refuse_change_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END
+$$
+"""
+PG_TRIGGERS = [PG_FUNCTION] + [
+    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+    "FOR EACH ROW EXECUTE FUNCTION refuse_change_append_only()"
+    for table in APPEND_ONLY
+]
+
+# Decree 90/2020/NĐ-CP (amended by 48/2023) rating levels, then the adjustments a head proposes.
+APPRAISAL_OUTCOMES = [
+    ("rating_excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+    ("rating_good", "Hoàn thành tốt nhiệm vụ"),
+    ("rating_completed", "Hoàn thành nhiệm vụ"),
+    ("rating_not_completed", "Không hoàn thành nhiệm vụ"),
+    ("one_level_lower", "Hạ một mức xếp loại"),
+    ("not_eligible_top", "Không xét mức Hoàn thành xuất sắc nhiệm vụ"),
+    ("no_effect", "Không ảnh hưởng đến xếp loại"),
+]
+# Each body with its Vietnamese sort key as computed that day (vn-collate 0.1.0).
+ISSUING_BODIES = [
+    ('Trung tâm Phục vụ hành chính công tỉnh',
+     '2422251c15fe240d1bfe2016250ffe2725fe160b1c16fe0f16171c16fe0f1e1c15fe24171c1600000000000000000000000000050000000500000100000000000400000000000000000002000000010000000000000000000100000000000000000000000000000000000000000000000000000000'),
+    ('Bộ phận Một cửa UBND huyện An Lão',
+     '0e1efe20160d1cfe1b1e24fe0f260bfe250e1c10fe16252a131cfe0b1cfe1a0b1d000005000000050000000500000002000000000000000000000500000000000003000001000000000000000100000000000000010101010000000000000001000001000000'),
+    ('Bộ phận Một cửa UBND thị xã Hoài Nhơn',
+     '0e1efe20160d1cfe1b1e24fe0f260bfe250e1c10fe241617fe290bfe161d0b17fe1c161f1c0000050000000500000005000000020000000000000000000500000300000001000000000000000100000000000000010000000000000001010101000000000000000001000000000100000000'),
+    ('Bộ phận Một cửa UBND huyện Tây Sơn',
+     '0e1efe20160d1cfe1b1e24fe0f260bfe250e1c10fe16252a131cfe240d2afe231f1c0000050000000500000005000000020000000000000000000005000000000000000000000100000000000000010000000000000001010101000000000000000100000001000000'),
+    ('Bộ phận Một cửa UBND huyện Vĩnh Thạnh',
+     '0e1efe20160d1cfe1b1e24fe0f260bfe250e1c10fe16252a131cfe27171c16fe24160b1c160000050000000500000005000000020000000000000000000005000000030000000000050000000100000000000000010000000000000001010101000000000000000100000000010000000000'),
+    ('Bộ phận Một cửa UBND thành phố Quy Nhơn',
+     '0e1efe20160d1cfe1b1e24fe0f260bfe250e1c10fe24160b1c16fe20161efe21252afe1c161f1c000005000000050000000500000002000000000000000000010000000000040000000000000000000001000000000000000100000000000000010101010000000000000000000000010000000100000000'),
+]
 
 
 # revision identifiers, used by Alembic.
@@ -126,15 +171,12 @@ def upgrade():
 
     # ### end Alembic commands ###
     seed_reference_data()
-    dialect = op.get_bind().dialect.name
-    for table in APPEND_ONLY:
-        for statement in trigger_statements(table, dialect):
-            op.execute(statement)
+    triggers = {"sqlite": SQLITE_TRIGGERS, "postgresql": PG_TRIGGERS}
+    for statement in triggers.get(op.get_bind().dialect.name, []):
+        op.execute(statement)
 
 
 def seed_reference_data():
-    from intranet.vietnamese import text_sort_key
-
     now = datetime.now(timezone.utc).replace(tzinfo=None)
 
     outcome = sa.table(
@@ -152,8 +194,8 @@ def seed_reference_data():
         sa.column("active", sa.Boolean), sa.column("created_at", sa.DateTime),
     )
     op.bulk_insert(body, [
-        {"name": name, "sort_key": text_sort_key(name), "active": True, "created_at": now}
-        for name in ISSUING_BODIES
+        {"name": name, "sort_key": sort_key, "active": True, "created_at": now}
+        for name, sort_key in ISSUING_BODIES
     ])
 
 
@@ -190,3 +232,5 @@ def downgrade():
     op.drop_table('issuing_body')
     op.drop_table('appraisal_outcome')
     # ### end Alembic commands ###
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS refuse_change_append_only()")

@@ -8,7 +8,39 @@ Create Date: 2026-11-25 12:20:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-from intranet.latest_status import BACKFILL, drop_statements, trigger_statements
+
+# Frozen as run on 25/11/2026 (intranet/database/latest_status.py then): the latest
+# declaration by time, ties to the highest id.
+_SET_LATEST = (
+    "UPDATE employee SET vneid_status = ("
+    "SELECT status FROM declaration WHERE employee_id = NEW.employee_id "
+    "ORDER BY declared_at DESC, id DESC LIMIT 1) "
+    "WHERE id = NEW.employee_id"
+)
+BACKFILL = (
+    "UPDATE employee SET vneid_status = ("
+    "SELECT status FROM declaration WHERE employee_id = employee.id "
+    "ORDER BY declared_at DESC, id DESC LIMIT 1)"
+)
+TRIGGERS = {
+    "sqlite": [
+        "CREATE TRIGGER declaration_sets_latest_status AFTER INSERT ON declaration "
+        f"BEGIN {_SET_LATEST}; END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION declaration_sets_latest_status() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN {_SET_LATEST}; RETURN NULL; END $$",
+        "CREATE TRIGGER declaration_sets_latest_status AFTER INSERT ON declaration "
+        "FOR EACH ROW EXECUTE FUNCTION declaration_sets_latest_status()",
+    ],
+}
+DROPS = {
+    "sqlite": ["DROP TRIGGER IF EXISTS declaration_sets_latest_status"],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS declaration_sets_latest_status ON declaration",
+        "DROP FUNCTION IF EXISTS declaration_sets_latest_status()",
+    ],
+}
 
 
 # revision identifiers, used by Alembic.
@@ -25,12 +57,12 @@ def upgrade():
     op.create_index('ix_employee_roster_status', 'employee',
                     ['unit_id', 'vneid_status', 'created_at', 'left_at'], unique=False)
     op.execute(BACKFILL)
-    for statement in trigger_statements(op.get_bind().dialect.name):
+    for statement in TRIGGERS.get(op.get_bind().dialect.name, []):
         op.execute(statement)
 
 
 def downgrade():
-    for statement in drop_statements(op.get_bind().dialect.name):
+    for statement in DROPS.get(op.get_bind().dialect.name, []):
         op.execute(statement)
     op.drop_index('ix_employee_roster_status', table_name='employee')
     with op.batch_alter_table('employee', schema=None) as batch_op:

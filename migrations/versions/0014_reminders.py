@@ -1,7 +1,7 @@
 """email reminders: the record of each send, and each employee's language
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-28 05:40:00.000000
 
 """
@@ -11,14 +11,14 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('employee', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('language', sa.String(length=8), nullable=True))
+    # A plain ADD COLUMN: batch mode could rebuild the table on SQLite, dropping its triggers.
+    op.add_column('employee', sa.Column('language', sa.String(length=8), nullable=True))
 
     op.create_table('reminder_send',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -45,5 +45,4 @@ def downgrade():
     op.drop_index(op.f('ix_reminder_send_claimed_at'), table_name='reminder_send')
     op.drop_index('ix_reminder_send_reason_period_status', table_name='reminder_send')
     op.drop_table('reminder_send')
-    with op.batch_alter_table('employee', schema=None) as batch_op:
-        batch_op.drop_column('language')
+    op.drop_column('employee', 'language')  # SQLite 3.35+ drops a column in place

@@ -1,8 +1,8 @@
 """Reference data the product starts with; admins extend it (see DOMAIN.md)."""
 from __future__ import annotations
 
-from .extensions import db
-from .models import AppraisalOutcome, IssuingBody
+from ..extensions import db
+from ..models import AppraisalOutcome, IssuingBody
 
 # Decree 90/2020/NĐ-CP (amended by 48/2023) rating levels, then the adjustments a head proposes.
 APPRAISAL_OUTCOMES = [

@@ -7,8 +7,10 @@ and by the migrations, so both build the same guard.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import DDL, MetaData, event
+from sqlalchemy import DDL, MetaData, Table, event
+from sqlalchemy.engine import Connection
 
 APPEND_ONLY_TABLES = (
     "declaration",
@@ -48,12 +50,15 @@ def trigger_statements(table: str, dialect: str) -> list[str]:
 
 def create_with(metadata: MetaData, table: str, statements: Callable[[str], list[str]]) -> None:
     """Run statements(dialect) after `table` is created from the models (create_all), on
-    SQLite and PostgreSQL: how the triggers reach a database not built by the migrations."""
-    for dialect in ("sqlite", "postgresql"):
-        for statement in statements(dialect):
-            event.listen(
-                metadata.tables[table], "after_create", DDL(statement).execute_if(dialect=dialect)
-            )
+    SQLite and PostgreSQL: how the triggers reach a database not built by the migrations.
+    Asked for at create time, once the models they may compile from all exist."""
+
+    def after_create(_table: Table, connection: Connection, **_kw: Any) -> None:
+        for statement in statements(connection.dialect.name):
+            # DDL() formats its text with %: a literal % (RAISE's placeholder) is written %%.
+            connection.execute(DDL(statement.replace("%", "%%")))
+
+    event.listen(metadata.tables[table], "after_create", after_create)
 
 
 def install_on(metadata: MetaData) -> None:

@@ -5,9 +5,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from .extensions import db
+from ..extensions import db
 
-# The execution option _sqlite_begin (intranet/__init__.py) reads.
+# The execution option _sqlite_begin (engine.py) reads.
 READ_ONLY = "intranet_read_only"
 
 

@@ -20,9 +20,6 @@ directory.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import os
 import shutil
 import socket
 import subprocess
@@ -30,11 +27,12 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from ldap3 import NONE, Connection, Server
 from ldap3.core.exceptions import LDAPException
+
+from .service import Service
 
 SLAPD = Path("/usr/sbin/slapd")
 SLAPADD = Path("/usr/sbin/slapadd")
@@ -56,7 +54,7 @@ class SlapdError(RuntimeError):
     """slapd could not be configured, loaded, started or asked to do something."""
 
 
-class Slapd:
+class Slapd(Service):
     """One throw-away slapd holding one suffix in an mdb database."""
 
     def __init__(
@@ -165,17 +163,6 @@ class Slapd:
         process, self._process = self._process, None
         if process is not None:
             _terminate(process, timeout)
-
-    def __enter__(self) -> Slapd:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- directory access ----------------------------------------------------
 
@@ -403,24 +390,3 @@ def _mdb_is_builtin() -> bool:
         static = static.partition("Included static overlays:")[0]
         _builtin_mdb = "mdb" in static.split()
     return _builtin_mdb
-
-
-# -- writing LDIF for generated directories (the load and bench scripts) -----------------
-
-
-def ssha(password: str, salt: bytes | None = None) -> str:
-    """An OpenLDAP {SSHA} hash (salted SHA-1), so slapd really checks each password."""
-    salt = os.urandom(8) if salt is None else salt
-    digest = hashlib.sha1(password.encode() + salt).digest()
-    return "{SSHA}" + base64.b64encode(digest + salt).decode()
-
-
-def ldif_line(name: str, value: str) -> str:
-    """One attribute line; non-ASCII values are base64, as RFC 2849 requires."""
-    if value.isascii() and value.isprintable() and not value.startswith((" ", ":", "<")):
-        return f"{name}: {value}"
-    return f"{name}:: {base64.b64encode(value.encode()).decode()}"
-
-
-def entry(dn: str, attributes: list[tuple[str, str]]) -> str:
-    return "\n".join([ldif_line("dn", dn), *(ldif_line(n, v) for n, v in attributes)]) + "\n"

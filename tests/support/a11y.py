@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page
 
-AXE = Path(__file__).parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.2 A and AA, as axe tags them; best practices aside.
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = ("serious", "critical")
@@ -28,6 +28,8 @@ def with_axe(context: BrowserContext) -> BrowserContext:
 
 def serious_violations(page: Page) -> list[str]:
     """axe's serious and critical violations on the page as it stands, one line each."""
+    # After a click the new DOM can be there before its stylesheet: judge the page as laid out.
+    page.wait_for_load_state("load")
     found = page.evaluate(_RUN, TAGS)
     return [f"{page.url}: {v['id']} ({v['impact']}) {v['help']} at {v['targets']}"
             for v in found if v["impact"] in BLOCKING]

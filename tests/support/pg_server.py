@@ -31,10 +31,11 @@ import tempfile
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
 import psycopg
 from psycopg import sql
+
+from .service import Service
 
 PG_ROOT = Path("/usr/lib/postgresql")
 RUNUSER = Path("/usr/sbin/runuser")
@@ -69,7 +70,7 @@ def pg_bin_dir() -> Path:
     return max(candidates, key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
 
 
-class Postgres:
+class Postgres(Service):
     """One throw-away PostgreSQL cluster, reached over TCP on 127.0.0.1 as ``postgres``."""
 
     def __init__(self, *, startup_timeout: int = 60) -> None:
@@ -125,17 +126,6 @@ class Postgres:
             self._finalizer = None
         self.port = None
         self.workdir = None
-
-    def __enter__(self) -> Postgres:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- databases -----------------------------------------------------------
 

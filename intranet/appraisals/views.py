@@ -1,4 +1,4 @@
-"""Appraisal decision pages: recording a decision on a person's notices, reading and correcting it."""
+"""Appraisal pages: recording a head's proposal on a person's notices, reading and correcting it."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -13,11 +13,14 @@ from ..clock import local_today
 from ..extensions import db
 from ..ids import id_arg, id_args
 from ..models import Appraisal, AppraisalOutcome, Employee
-from . import bp, queries
-from .forms import CHOOSE, AppraisalCorrectionForm, AppraisalForm
+from ..notices import queries
+from ..notices.forms import CHOOSE
+from ..notices.service import open_notices
+from ..submit import form_problem, record_as_head
+from . import bp
+from .forms import AppraisalCorrectionForm, AppraisalForm
 from .periods import Period, offered_periods, period_of
-from .service import AppraisalDraft, open_notices, record_appraisal
-from .views import form_problem, run_recorder
+from .service import AppraisalDraft, record_appraisal
 
 
 def prepare_appraisal_form(form: AppraisalForm, employee: Employee, corrects: Appraisal | None) -> dict:
@@ -53,12 +56,12 @@ def save_appraisal(
         outcome=db.session.get(AppraisalOutcome, form.outcome_id.data),
         rationale=form.rationale.data or "",
     )
-    return run_recorder(form, record_appraisal, draft, corrects)
+    return record_as_head(form, record_appraisal, draft, corrects)
 
 
 @bp.route("/appraisals/new", methods=["GET", "POST"])
 @unit_head_required
-def new_appraisal() -> Response | tuple[str, int]:
+def new() -> Response | tuple[str, int]:
     employee = load_staff_member_to_act_on(current_user, id_arg("employee"))
     form = AppraisalForm()
     notices = prepare_appraisal_form(form, employee, None)
@@ -69,19 +72,18 @@ def new_appraisal() -> Response | tuple[str, int]:
     else:
         result = save_appraisal(form, employee, notices)
         if isinstance(result, Appraisal):
-            db.session.commit()
             flash(_("Đã ghi nhận quyết định."), "success")
-            return redirect(url_for("notices.show_appraisal", appraisal_id=result.id))
+            return redirect(url_for("appraisals.show", appraisal_id=result.id))
         status = result
-    return render_template("notices/appraisal_form.html", form=form, employee=employee), status
+    return render_template("appraisals/form.html", form=form, employee=employee), status
 
 
 @bp.route("/appraisals/<id:appraisal_id>")
 @login_required
-def show_appraisal(appraisal_id: int) -> str:
+def show(appraisal_id: int) -> str:
     appraisal = load_record_for(current_user, Appraisal, appraisal_id)
     return render_template(
-        "notices/appraisal_show.html",
+        "appraisals/show.html",
         appraisal=appraisal,
         period=period_of(appraisal.period_kind, appraisal.period_year, appraisal.period_number),
         correction=queries.corrections_of(Appraisal, appraisal.id),
@@ -90,7 +92,7 @@ def show_appraisal(appraisal_id: int) -> str:
 
 @bp.route("/appraisals/<id:appraisal_id>/correct", methods=["GET", "POST"])
 @unit_head_required
-def correct_appraisal(appraisal_id: int) -> Response | tuple[str, int]:
+def correct(appraisal_id: int) -> Response | tuple[str, int]:
     original = load_record_for(current_user, Appraisal, appraisal_id, write=True)
     employee = original.employee
     form = AppraisalCorrectionForm()
@@ -104,11 +106,10 @@ def correct_appraisal(appraisal_id: int) -> Response | tuple[str, int]:
     else:
         result = save_appraisal(form, employee, notices, corrects=original)
         if isinstance(result, Appraisal):
-            db.session.commit()
             flash(_("Đã lưu bản đính chính; bản cũ vẫn được giữ lại."), "success")
-            return redirect(url_for("notices.show_appraisal", appraisal_id=result.id))
+            return redirect(url_for("appraisals.show", appraisal_id=result.id))
         status = result
     return (
-        render_template("notices/appraisal_form.html", form=form, employee=employee, original=original),
+        render_template("appraisals/form.html", form=form, employee=employee, original=original),
         status,
     )

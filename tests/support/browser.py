@@ -10,6 +10,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # No network here: keep Chromium from calling home at every start.
 CHROMIUM_ARGS = [

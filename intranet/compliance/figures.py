@@ -1,0 +1,112 @@
+"""Each unit's figures for a month (the compliance table), in one SQL statement.
+
+Every figure is the state at the END of a month (local time), rebuilt from the append-only
+records: the staff on the roster then, each in the unit they were in then, with the latest
+declaration made by then, and the notices and decisions recorded by then.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import ColumnElement, Float, Select, cast, func, or_, select, union
+
+from ..extensions import db
+from ..models import Appraisal, Notice, Unit
+from ..months import Month
+from .params import MONTH_END, is_running, month_params
+from .records import decisions_in, notice_awaiting, notice_in_month, notices_known
+from .results import STATUS_GROUPS, ComplianceTable, Figures, UnitRow
+from .sorting import Sort
+from .staff import in_unit, people_by_status, status_groups
+
+
+@cache
+def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
+    """One row per unit, with the figure columns by name (for sorting and filtering).
+    Built once for a running month and once for one that has ended (see people_by_status)."""
+    staff = people_by_status(MONTH_END, running=running)
+    groups = status_groups(staff.c.status)
+    staff_counts = (
+        select(
+            staff.c.unit_id,
+            func.sum(staff.c.people).label("staff"),
+            *(func.sum(staff.c.people).filter(groups[name]).label(name) for name in STATUS_GROUPS),
+        )
+        .group_by(staff.c.unit_id)
+        .cte("staff_counts")
+    )
+    in_month, awaiting = notice_in_month(), notice_awaiting()
+    notice_counts = (
+        select(
+            Notice.unit_id,
+            func.count().filter(in_month).label("notices"),
+            func.count().filter(awaiting).label("awaiting"),
+        )
+        .where(notices_known(), or_(in_month, awaiting))
+        .group_by(Notice.unit_id)
+        .cte("notice_counts")
+    )
+    decision_counts = (
+        select(Appraisal.unit_id, func.count().label("decisions"))
+        .where(decisions_in())
+        .group_by(Appraisal.unit_id)
+        .cte("decision_counts")
+    )
+    # The active units, and any other unit (or no unit) with something counted.
+    keys = union(
+        select(Unit.id.label("unit_id")).where(Unit.active.is_(True)),
+        select(staff_counts.c.unit_id),
+        select(notice_counts.c.unit_id),
+        select(decision_counts.c.unit_id),
+    ).subquery("unit_keys")
+    figures = {
+        name: func.coalesce(source.c[name], 0).label(name)
+        for source, names in (
+            (staff_counts, ("staff", *STATUS_GROUPS)),
+            (notice_counts, ("notices", "awaiting")),
+            (decision_counts, ("decisions",)),
+        )
+        for name in names
+    }
+    query = (
+        select(keys.c.unit_id, Unit, *figures.values())
+        .select_from(keys)
+        .outerjoin(Unit, Unit.id == keys.c.unit_id)
+        # Staff with no unit meet the "no unit" key: NULL is not distinct from NULL.
+        .outerjoin(staff_counts, staff_counts.c.unit_id.is_not_distinct_from(keys.c.unit_id))
+        .outerjoin(notice_counts, notice_counts.c.unit_id == keys.c.unit_id)
+        .outerjoin(decision_counts, decision_counts.c.unit_id == keys.c.unit_id)
+    )
+    order = dict(figures)
+    order["name"] = Unit.sort_key
+    order["percent"] = cast(figures["level2"], Float) / func.nullif(figures["staff"], 0)
+    return query, order
+
+
+def _rows(query: Select, month: Month) -> list[UnitRow]:
+    # int(): PostgreSQL sums counts as NUMERIC.
+    return [
+        UnitRow(unit, Figures(*map(int, numbers)))
+        for _key, unit, *numbers in db.session.execute(query, month_params(month))
+    ]
+
+
+@cache
+def _sorted_unit_figures(running: bool, sort: Sort) -> Select:
+    query, order = _unit_figures(running)
+    key = order[sort.column]
+    key = key.desc() if sort.descending else key.asc()
+    # Units with nobody to count, and the no-unit row, go last; then the Vietnamese name order.
+    return query.order_by(key.nulls_last(), Unit.sort_key.asc().nulls_last())
+
+
+def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
+    """Every unit's figures for `month`, sorted on the server."""
+    return ComplianceTable(month, _rows(_sorted_unit_figures(is_running(month), sort), month))
+
+
+def unit_figures(month: Month, unit_id: int | None) -> Figures:
+    """One unit's figures for `month` (unit_id None: the staff in no unit)."""
+    query, _order = _unit_figures(is_running(month))
+    rows = _rows(query.where(in_unit(query.selected_columns.unit_id, unit_id)), month)
+    return rows[0].figures if rows else Figures()

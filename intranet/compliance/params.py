@@ -1,0 +1,28 @@
+"""The month a compliance statement asks about, passed as parameters, so that each
+statement is built and compiled once and then run for any month."""
+from __future__ import annotations
+
+from sqlalchemy import Date, DateTime, bindparam
+
+from ..models import utcnow
+from ..months import Month
+
+# The month a statement asks about, as named parameters: each statement is built and
+# compiled once, then run for any month with month_params(month).
+MONTH_START = bindparam("month_start", type_=DateTime)  # its first instant, in stored UTC
+MONTH_END = bindparam("month_end", type_=DateTime)  # its last instant
+FIRST_DAY = bindparam("first_day", type_=Date)
+LAST_DAY = bindparam("last_day", type_=Date)
+
+
+def month_params(month: Month) -> dict[str, object]:
+    """The parameters of a statement built on MONTH_START, MONTH_END, FIRST_DAY and LAST_DAY."""
+    return {
+        "month_start": month.starts_utc(), "month_end": month.ends_utc(),
+        "first_day": month.first_day, "last_day": month.last_day,
+    }
+
+
+def is_running(month: Month) -> bool:
+    """Whether the month has not ended yet: nothing recorded can be dated after its end."""
+    return month.ends_utc() >= utcnow()

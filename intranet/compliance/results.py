@@ -1,0 +1,149 @@
+"""What the compliance queries answer: one result type per question."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from ..models import Appraisal, Declaration, Employee, Unit, VneidStatus
+from ..months import Month
+from ..notices.queries import NoticeRow
+
+# The columns a staff member can fall in; exactly one each (see staff.status_groups).
+STATUS_GROUPS = ("level2", "pending", "level1", "no_account", "undeclared")
+# `?status=` on a unit's page: one of the groups, or everyone not on level 2.
+STAFF_FILTERS = (*STATUS_GROUPS, "missing")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A unit's (or the whole sub-department's) figures for a month."""
+
+    staff: int = 0
+    level2: int = 0
+    pending: int = 0
+    level1: int = 0
+    no_account: int = 0
+    undeclared: int = 0
+    notices: int = 0
+    awaiting: int = 0
+    decisions: int = 0
+
+    def __getitem__(self, name: str) -> int:
+        # figures["level2"]: templates look figures up by column name.
+        return getattr(self, name)
+
+    @property
+    def missing(self) -> int:
+        return self.staff - self.level2
+
+    @property
+    def percent(self) -> float | None:
+        """Share of staff on level 2, 0-100; None when there is nobody to count."""
+        return 100 * self.level2 / self.staff if self.staff else None
+
+    @property
+    def complete(self) -> bool:
+        return self.staff > 0 and self.level2 == self.staff
+
+    @property
+    def below_target(self) -> bool:
+        return self.staff > 0 and self.level2 < self.staff
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    # None: staff the directory puts in no unit.
+    unit: Unit | None
+    figures: Figures
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.unit.id if self.unit is not None else None
+
+
+@dataclass(frozen=True)
+class ComplianceTable:
+    month: Month
+    rows: list[UnitRow]
+
+    @property
+    def totals(self) -> Figures:
+        # The rows share no one, so the whole sub-department is their sum.
+        return sum((row.figures for row in self.rows), Figures())
+
+    @property
+    def units_with_staff(self) -> list[UnitRow]:
+        return [row for row in self.rows if row.figures.staff]
+
+    @property
+    def units_below_target(self) -> list[UnitRow]:
+        return [row for row in self.rows if row.figures.below_target]
+
+    @property
+    def units_complete(self) -> list[UnitRow]:
+        return [row for row in self.rows if row.figures.complete]
+
+
+@dataclass(frozen=True)
+class StaffLine:
+    employee: Employee
+    # The declaration that stood at the month's end, if any.
+    declaration: Declaration | None
+    unit: Unit | None
+
+    @property
+    def status(self) -> str | None:
+        return self.declaration.status if self.declaration is not None else None
+
+    @property
+    def compliant(self) -> bool:
+        return self.status == VneidStatus.LEVEL2_ACTIVE
+
+
+@dataclass(frozen=True)
+class MonthNotices:
+    """A unit's notices on its month page, as they stood at the month's end: those dated in
+    the month, and those still awaiting a decision then (a notice can be in both)."""
+
+    dated: list[NoticeRow]
+    awaiting: list[NoticeRow]
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    appraisal: Appraisal
+    employee_name: str
+    outcome: str
+    notices: int
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: Month
+    staff: int
+    level2: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.level2 / self.staff if self.staff else None
+
+
+@dataclass(frozen=True)
+class History:
+    months: list[Month]
+    # Per unit id (None: no unit), one point per month, oldest first.
+    by_unit: dict[int | None, list[MonthPoint]]
+
+    def of(self, unit_id: int | None) -> list[MonthPoint]:
+        return self.by_unit.get(unit_id) or [MonthPoint(m, 0, 0) for m in self.months]
+
+    @property
+    def total(self) -> list[MonthPoint]:
+        points = []
+        for index, month in enumerate(self.months):
+            staff = sum(series[index].staff for series in self.by_unit.values())
+            level2 = sum(series[index].level2 for series in self.by_unit.values())
+            points.append(MonthPoint(month, staff, level2))
+        return points

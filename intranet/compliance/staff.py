@@ -1,0 +1,126 @@
+"""Who was on the staff of each unit at a moment, with the status that stood then, and the
+people behind a unit's numbers for a month.
+
+Each person is placed by their roster entry standing at the moment (intranet/database/
+roster.py) and counted by their declaration standing then (intranet/timelines.py).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import Declaration, Employee, RosterEntry, Unit, VneidStatus
+from ..months import Month
+from ..timelines import standing_declaration, standing_roster_entry
+from .params import MONTH_END, month_params
+from .results import StaffLine
+
+
+def in_unit(column_: ColumnElement[int | None], unit_id: int | None) -> ColumnElement[bool]:
+    """`column_` names the unit `unit_id` (None: no unit)."""
+    return column_.is_(None) if unit_id is None else column_ == unit_id
+
+
+def on_staff_at(moment: ColumnElement[datetime] | datetime) -> ColumnElement[bool]:
+    """On the staff at `moment`, from the employee row: true of the roster's latest entry, so
+    only for a moment no later than the month now running."""
+    return and_(
+        Employee.created_at <= moment,
+        or_(Employee.left_at.is_(None), Employee.left_at > moment),
+    )
+
+
+def staff_at(end: ColumnElement[datetime]):
+    """(employee_id, unit_id, status): who was on the staff at `end`, in the unit they were in
+    then (the roster), with the status of the declaration standing then (None if they had
+    not declared yet)."""
+    entry = aliased(RosterEntry)
+    return (
+        select(
+            Employee.id.label("employee_id"),
+            entry.unit_id,
+            standing_declaration(Employee.id, end).label("status"),
+        )
+        .join(entry, entry.id == standing_roster_entry(Employee.id, end))
+        .where(entry.on_staff)
+        .subquery("staff")
+    )
+
+
+def people_by_status(end: ColumnElement[datetime], *, running: bool):
+    """(unit_id, status, people): how many of each unit's staff stood at each status at `end`.
+
+    While the month runs (`running`), nothing can be dated after its end, so each person's
+    standing declaration is their latest and their roster entry too: the status and the unit
+    are on their row (intranet/database/latest_status.py), counted from one index. Otherwise the history answers, one
+    seek per person (the tests check that both agree on the current month). Counting by
+    status first finds each person's status once: counted straight from _staff_at, the
+    status subquery would be run again for every column that tests it.
+    """
+    if running:
+        status = Employee.vneid_status
+        on_staff = on_staff_at(end)
+        return (
+            select(Employee.unit_id, status.label("status"), func.count().label("people"))
+            .where(on_staff)
+            .group_by(Employee.unit_id, status)
+            .subquery("by_status")
+        )
+    staff = staff_at(end)
+    return (
+        select(staff.c.unit_id, staff.c.status, func.count().label("people"))
+        .group_by(staff.c.unit_id, staff.c.status)
+        .subquery("by_status")
+    )
+
+
+def status_groups(status: ColumnElement[str | None]) -> dict[str, ColumnElement[bool]]:
+    """The condition for each column; together they put every staff member in exactly one."""
+    known = (VneidStatus.LEVEL2_ACTIVE, VneidStatus.LEVEL2_PENDING, VneidStatus.LEVEL1)
+    return {
+        "level2": status == VneidStatus.LEVEL2_ACTIVE,
+        "pending": status == VneidStatus.LEVEL2_PENDING,
+        "level1": status == VneidStatus.LEVEL1,
+        # "none", and any status this code does not know yet: not an account anyone can use.
+        "no_account": and_(status.is_not(None), status.not_in(known)),
+        "undeclared": status.is_(None),
+        "missing": or_(status.is_(None), status != VneidStatus.LEVEL2_ACTIVE),
+    }
+
+
+# --- the people behind the numbers -----------------------------------------------------
+
+
+def _staff_lines(group: str | None) -> tuple[Select, Subquery]:
+    """Employee, standing declaration and unit of everyone on the staff at the month's end,
+    and the subquery that places them (for its unit_id); `group` keeps one column."""
+    staff = staff_at(MONTH_END)
+    standing = standing_declaration(Employee.id, MONTH_END, column="id")
+    query = (
+        select(Employee, Declaration, Unit)
+        .join(staff, staff.c.employee_id == Employee.id)
+        .outerjoin(Declaration, Declaration.id == standing)
+        .outerjoin(Unit, Unit.id == staff.c.unit_id)
+    )
+    if group is not None:
+        query = query.where(status_groups(staff.c.status)[group])
+    return query, staff
+
+
+def unit_staff(month: Month, unit_id: int | None, group: str | None = None) -> list[StaffLine]:
+    """A unit's staff at the end of `month` (those in it then), each with the declaration
+    standing then; `group` keeps one column of the table (see STAFF_FILTERS)."""
+    query, staff = _staff_lines(group)
+    query = query.where(in_unit(staff.c.unit_id, unit_id))
+    rows = db.session.execute(query.order_by(Employee.sort_key, Employee.id), month_params(month))
+    return [StaffLine(*row) for row in rows]
+
+
+def non_compliant_staff(month: Month) -> list[StaffLine]:
+    """Everyone not on level 2 at the end of `month`, unit by unit."""
+    query, _staff = _staff_lines("missing")
+    query = query.order_by(Unit.sort_key.asc().nulls_last(), Employee.sort_key, Employee.id)
+    return [StaffLine(*row) for row in db.session.execute(query, month_params(month))]

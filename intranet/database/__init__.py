@@ -1,0 +1,17 @@
+"""The database layer: engine settings and SQLite's transaction policy, read-only
+transactions, the request's one transaction, and the triggers that keep the records with
+legal weight as the law needs them (append-only tables, each employee's latest status, the
+roster). Importing it registers the engine listeners."""
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from . import append_only, engine, latest_status, roster  # noqa: F401  engine: its listeners
+from .transaction import commit_each_request, discard  # noqa: F401  the request's transaction
+
+
+def install_triggers(metadata: MetaData) -> None:
+    """Have create_all build the same triggers as the migrations (tests, fresh tools)."""
+    append_only.install_on(metadata)
+    latest_status.install_on(metadata)
+    roster.install_on(metadata)
