@@ -114,4 +114,20 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LANGUAGES": ("vi", "en"),
         # Working days (Monday to Friday) a head has to act on a notice once it is recorded.
         "NOTICE_REPLY_WORKING_DAYS": _int(env, "NOTICE_REPLY_WORKING_DAYS", 10),
+        # Email reminders (intranet/reminders/). Off: messages go to the console, nothing is mailed.
+        "REMINDERS_ENABLED": _flag(env, "REMINDERS_ENABLED"),
+        "REMINDERS_PERIOD": env.get("REMINDERS_PERIOD", "monthly").strip().lower() or "monthly",
+        "REMINDERS_PENDING_DAYS": _int(env, "REMINDERS_PENDING_DAYS", 30),
+        # The admin's button sends at most this many per click; the timer sends the rest.
+        "REMINDERS_WEB_LIMIT": _int(env, "REMINDERS_WEB_LIMIT", 300),
+        # Where the links in a message point: the address staff open the intranet at.
+        "APP_BASE_URL": env.get("APP_BASE_URL", "").strip().rstrip("/"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost").strip(),
+        "MAIL_PORT": _int(env, "MAIL_PORT", 0),  # 0: 465 with SSL, else 587 with TLS, else 25
+        "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag(env, "MAIL_USE_SSL"),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", "").strip(),
+        "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 30),
     }

@@ -60,6 +60,10 @@ def configure(app: Flask) -> None:
     problem = configure_storage(app.config)
     if problem:
         raise ConfigurationError(problem)
+    from .reminders.settings import problems as reminder_problems
+
+    if wrong := reminder_problems(app.config):
+        raise ConfigurationError("Cấu hình thư nhắc việc sai / reminder settings: " + "; ".join(wrong))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
@@ -152,11 +156,12 @@ def register_blueprints(app: Flask) -> None:
     from .main.views import bp as main_bp
     from .notices import bp as notices_bp
     from .reports.views import bp as reports_bp
+    from .reminders.views import bp as reminders_bp
     from .units.views import bp as units_bp
 
     for blueprint in (
         auth_bp, main_bp, declarations_bp, units_bp, notices_bp, appraisals_bp, admin_bp,
-        compliance_bp, imports_bp, reports_bp,
+        compliance_bp, imports_bp, reports_bp, reminders_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in
@@ -172,10 +177,12 @@ def register_commands(app: Flask) -> None:
     from .directory.cli import directory_cli
     from .imports.cli import notices_cli
     from .maintenance.cli import backup_command
+    from .reminders.cli import reminders_cli
 
     app.cli.add_command(directory_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(reminders_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

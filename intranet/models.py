@@ -76,6 +76,9 @@ class Employee(UserMixin, db.Model):
     # their username becomes. Empty until the first sync or sign-in that reads it. Last, as
     # migration 0010 added it.
     directory_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # The language they chose at the foot of a page ("vi" or "en"; None: Vietnamese), kept
+    # so that the email reminders reach them in it (intranet/reminders/).
+    language: Mapped[str | None] = mapped_column(String(8))
 
     unit: Mapped[Unit | None] = relationship(back_populates="staff")
 

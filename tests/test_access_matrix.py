@@ -65,6 +65,11 @@ ROUTES: dict[str, Route] = {
     "admin.bodies": ("GET", lambda ids: "/admin/issuing-bodies", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "admin.set_body_active": ("POST", lambda ids: f"/admin/issuing-bodies/{ids['body']}/active", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "admin.audit_log": ("GET", lambda ids: "/admin/audit", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "reminders.overview": ("GET", lambda ids: "/admin/reminders/", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "reminders.send": ("POST", lambda ids: "/admin/reminders/send", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    "reminders.sent": ("GET", lambda ids: "/admin/reminders/sent", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    # No such record (the walk itself sends reminders, so no id is sure to be unclear): 404.
+    "reminders.release": ("POST", lambda ids: "/admin/reminders/sent/999999/release", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 404)),
     "compliance.table": ("GET", lambda ids: "/compliance", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.unit": ("GET", lambda ids: f"/compliance/unit/{ids['unit']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.trend": ("GET", lambda ids: "/compliance/trend", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
