@@ -47,17 +47,26 @@ node_modules/.installed: package.json package-lock.json | system-deps
 translations: install
 	$(BIN)/pybabel -q compile -d translations
 
-# The tests start a real OpenLDAP slapd and a PostgreSQL server, and drive the
-# distribution's Chromium; npm installs axe-core for the accessibility checks; LibreOffice
-# writes the spreadsheets the import tests read as another program saved them.
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql nodejs npm libreoffice-calc-nogui
+# The tests start a real OpenLDAP slapd, a Samba AD DC (in a private network namespace:
+# iproute2; users written with the system Python's samba module) and a PostgreSQL server,
+# make TLS certificates with openssl, drive the distribution's Chromium (npm installs
+# axe-core for the accessibility checks), and open the XLSX export in LibreOffice (checked
+# through poppler).
+SYSTEM_PACKAGES := slapd ldap-utils samba samba-common-bin winbind ldb-tools python3-samba iproute2 openssl chromium postgresql nodejs npm libreoffice-calc-nogui poppler-utils
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
+	command -v /usr/sbin/samba >/dev/null 2>&1 || missing="$$missing samba winbind"; \
+	command -v /usr/bin/samba-tool >/dev/null 2>&1 || missing="$$missing samba-common-bin"; \
+	command -v ldbsearch >/dev/null 2>&1 || missing="$$missing ldb-tools"; \
+	/usr/bin/python3 -c "import samba.samdb" >/dev/null 2>&1 || missing="$$missing python3-samba"; \
+	command -v ip >/dev/null 2>&1 || missing="$$missing iproute2"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \

@@ -20,6 +20,7 @@ from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import MonthError, parse_month
 from ..notices.forms import CHOOSE
 from ..database.read_only import read_only
+from ..request_guards import accepts_files
 from ..database.transaction import discard as roll_back
 from ..validation import RuleViolation, forged_choices, show_violation
 from . import io_limits
@@ -77,6 +78,7 @@ def _upload_page(form: ImportForm, status: int, **context) -> tuple[str, int]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@accepts_files
 @read_only  # reading and matching the list must not hold SQLite's write lock; see below
 @admin_required
 def new() -> Response | tuple[str, int]:
