@@ -1,7 +1,7 @@
 """province list imports; case receiving place, channel, online level; notice route and deadline
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-28 06:00:00.000000
 
 """
