@@ -47,19 +47,29 @@ node_modules/.installed: package.json package-lock.json | system-deps
 translations: install
 	$(BIN)/pybabel -q compile -d translations
 
-# The tests start a real OpenLDAP slapd and a PostgreSQL server, drive the distribution's
-# Chromium, compare names with ICU (PyICU builds against libicu-dev) and open DOCX reports
-# with LibreOffice; npm installs axe-core for the accessibility checks. Run before
-# install-dev, which builds PyICU.
-SYSTEM_PACKAGES := slapd ldap-utils chromium postgresql nodejs npm libicu-dev pkg-config g++ python3-dev libreoffice-writer-nogui
+# The tests start a real OpenLDAP slapd, a Samba AD DC (in a private network namespace:
+# iproute2; users written with the system Python's samba module) and a PostgreSQL server,
+# make TLS certificates with openssl, drive the distribution's Chromium (npm installs
+# axe-core for the accessibility checks), and open the XLSX export in LibreOffice (checked
+# through poppler); compare names with ICU (PyICU builds against libicu-dev, so this runs
+# before install-dev) and open the DOCX report with LibreOffice Writer.
+SYSTEM_PACKAGES := slapd ldap-utils samba samba-common-bin winbind ldb-tools python3-samba iproute2 openssl chromium postgresql nodejs npm libreoffice-calc-nogui poppler-utils libicu-dev pkg-config g++ python3-dev libreoffice-writer-nogui
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
+	command -v /usr/sbin/samba >/dev/null 2>&1 || missing="$$missing samba winbind"; \
+	command -v /usr/bin/samba-tool >/dev/null 2>&1 || missing="$$missing samba-common-bin"; \
+	command -v ldbsearch >/dev/null 2>&1 || missing="$$missing ldb-tools"; \
+	/usr/bin/python3 -c "import samba.samdb" >/dev/null 2>&1 || missing="$$missing python3-samba"; \
+	command -v ip >/dev/null 2>&1 || missing="$$missing iproute2"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	pkg-config --exists icu-uc 2>/dev/null && command -v g++ >/dev/null 2>&1 || missing="$$missing libicu-dev pkg-config g++ python3-dev"; \
-	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \

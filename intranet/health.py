@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from .database.engine import database_answers
 from .directory import current_directory
@@ -38,9 +38,12 @@ def directory_answers() -> bool:
 def healthz() -> tuple[Response, int]:
     database = database_answers()
     directory = directory_answers()
-    body = {
+    body: dict[str, object] = {
         "status": OK if database and directory else "degraded",
         "database": OK if database else ERROR,
         "directory": OK if directory else ERROR,
     }
+    if current_app.config.get("LDAP_PLAINTEXT") and current_app.config["INTRANET_ENV"] == "production":
+        # Allowed by LDAP_ALLOW_PLAINTEXT=1, and said wherever someone looks.
+        body["warnings"] = ["directory_plaintext"]
     return jsonify(body), 200 if database else 503

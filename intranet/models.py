@@ -72,6 +72,10 @@ class Employee(UserMixin, db.Model):
     # The status of their latest declaration (None: never declared), written by the database
     # when a declaration is recorded (intranet/database/latest_status.py); the app never sets it.
     vneid_status: Mapped[str | None] = mapped_column(String(32))
+    # The directory's immutable id (entryUUID, objectGUID as a GUID): who this is, whatever
+    # their username becomes. Empty until the first sync or sign-in that reads it. Last, as
+    # migration 0010 added it.
+    directory_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     unit: Mapped[Unit | None] = relationship(back_populates="staff")
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import os
 import re
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ from intranet.directory import current_directory
 from intranet.directory.sync import sync_people
 from intranet.extensions import db
 
-from .support import factories
+from .support import factories, netns
 from .support.browser import chromium
 from .support.pg_server import FreshDatabase, Postgres
 
@@ -81,6 +82,26 @@ def database_url(tmp_path: Path) -> str:
     if _fresh_database is None:
         raise RuntimeError("no PostgreSQL test database outside a test")
     return _fresh_database.url()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Tests that need the Samba AD DC run in a private network namespace (support/netns.py).
+
+    Run as root outside one, the whole run starts again inside a fresh namespace, which is
+    removed when it ends; the DC then has its fixed ports and host name to itself.
+    """
+    wants_dc = any("samba" in getattr(item, "fixturenames", ()) for item in session.items)
+    if not wants_dc or netns.INSIDE in os.environ or netns.UNAVAILABLE in os.environ:
+        return
+    if netns.unavailable_reason() is not None:
+        return  # the fixture skips, saying why
+    capture = session.config.pluginmanager.getplugin("capturemanager")
+    if capture is not None:
+        capture.stop_global_capturing()
+    print("\n-- the Samba AD DC tests need a private network namespace: running again inside one --",
+          flush=True)
+    command = [sys.executable, *sys.orig_argv[1:]]
+    os.execv(sys.executable, [sys.executable, str(Path(netns.__file__)), "--", *command])
 
 
 @pytest.fixture(scope="session")

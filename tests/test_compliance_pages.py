@@ -281,10 +281,13 @@ def test_a_name_starting_with_a_formula_sign_stays_text(admin_client: FlaskClien
     book = load_workbook(io.BytesIO(admin_client.get("/compliance.xlsx").data))
     units = [row[1] for row in book.worksheets[0].iter_rows(min_row=4)]
     evil = next(cell for cell in units if "HYPERLINK" in str(cell.value))
-    assert evil.value.startswith("'=") and evil.data_type == "s"
+    # Text as typed, in a string cell with Excel's quote-prefix style: no apostrophe to see.
+    assert evil.value == evil_name and evil.data_type == "s" and evil.quotePrefix
     person_row = next(row for row in book.worksheets[1].iter_rows(min_row=4) if "=1+2" in str(row[2].value))
-    assert [person_row[i].value for i in (1, 2, 3)] == ["'" + evil_name, "'=1+2 Nguyễn", "'@SUM(A1)"]
-    assert all(cell.data_type != "f" for row in book.worksheets[1].iter_rows() for cell in row)
+    assert [person_row[i].value for i in (1, 2, 3)] == [evil_name, "=1+2 Nguyễn", "@SUM(A1)"]
+    assert all(person_row[i].quotePrefix and person_row[i].data_type == "s" for i in (1, 2, 3))
+    assert not any(cell.quotePrefix for cell in units if cell.value and "Hạt" in cell.value)
+    assert all(cell.data_type != "f" for sheet in book.worksheets for row in sheet.iter_rows() for cell in row)
     table = admin_client.get("/compliance.csv").data.decode("utf-8-sig")
     assert "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"" in table
     missing = admin_client.get("/compliance-missing.csv").data.decode("utf-8-sig")

@@ -27,6 +27,17 @@ from ..validation import RuleViolation
 from ..vietnamese import normalize
 from .state import appraisal_stands, notice_decided, notice_stands
 
+# A real list can name dozens of dossiers for one person. Past this bound a notice is refused
+# whole, never kept in part: the head splits it into several notices with the same reference.
+MAX_CASES = 200
+
+
+def too_many_cases() -> str:
+    return _l(
+        "Một thông báo ghi nhận tối đa %(max)d hồ sơ. Văn bản nêu nhiều hơn thì hãy ghi nhận "
+        "thành nhiều thông báo (cùng số, ký hiệu văn bản).",
+        max=MAX_CASES,
+    )
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,8 @@ def _taken_dossier_codes(employee: Employee, ignoring: Notice | None) -> set[str
 def _check_cases(draft: NoticeDraft, today: date, corrects: Notice | None) -> list[NoticeCase]:
     if not draft.cases:
         raise RuleViolation("", _l("Thông báo phải có ít nhất một hồ sơ."))
+    if len(draft.cases) > MAX_CASES:
+        raise RuleViolation("", too_many_cases())
     taken = _taken_dossier_codes(draft.employee, corrects)
     seen: set[str] = set()
     cases = []
