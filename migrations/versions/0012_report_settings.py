@@ -1,7 +1,7 @@
 """report settings, month notes and unit order, edited by the admin
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-28 06:00:00
 
 The names printed on the report came from AGENCY_NAME and PARENT_AGENCY_NAME (environment,
