@@ -11,9 +11,9 @@ from ..compliance.figures import unit_compliance
 from ..compliance.results import ComplianceTable, Figures
 from ..compliance.staff import on_staff_at, status_groups
 from ..extensions import db
-from ..models import Employee, IssuingBody, Notice, Unit, VneidStatus
+from ..models import Employee, Unit, VneidStatus
 from ..months import Month
-from ..notices.state import notice_decided, notice_stands
+from ..notices import queue
 from ..timelines import standing_declaration
 
 
@@ -77,40 +77,30 @@ def staff_due(now: datetime, pending_days: int, *, employee_id: int | None = Non
 
 @dataclass(frozen=True)
 class AwaitingNotice:
+    """A notice awaiting a proposal, as plain data (a run must not read through the session
+    once it starts sending): what the email and the home page show of it."""
+
     notice_id: int
     employee_name: str
     reference_number: str
     notice_date: date
     issuing_body: str
-    # No reply deadline is recorded on notices yet, so none is overdue; the order (oldest
-    # first) already puts the longest-waiting first.
-    overdue: bool = False
-    due_on: date | None = None
+    overdue: bool
+    due_on: date | None
 
 
 def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
-    """The notices waiting for `user`'s proposal, the most pressing first: the standing
-    notices of their unit (they are its head) that no standing proposal covers yet, oldest
-    first; a head never proposes about themselves, so notices about them are left out.
-
-    The one definition of "awaiting you", for the home page and the email alike; written so
-    that a shared queue of notices with reply deadlines can take its place here alone.
-    """
-    if user.unit_id is None or not user.is_head:
-        return []
-    rows = db.session.execute(
-        select(Notice.id, Employee.full_name, Notice.reference_number, Notice.notice_date, IssuingBody.name)
-        .join(Employee, Employee.id == Notice.employee_id)
-        .join(IssuingBody, IssuingBody.id == Notice.issuing_body_id)
-        .where(
-            Notice.unit_id == user.unit_id,
-            Notice.employee_id != user.id,
-            notice_stands(),
-            ~notice_decided(),
+    """The notices waiting for `user`'s proposal, overdue first, then by reply deadline, then
+    oldest: the heads' queue's own answer (intranet/notices/queue.py, access.acts_on_notice:
+    a head's unit's notices, an admin's notices about heads; never about oneself), so that
+    the queue page, the home page and the email never disagree."""
+    return [
+        AwaitingNotice(
+            row.notice.id, row.notice.employee.full_name, row.notice.reference_number,
+            row.notice.notice_date, row.notice.issuing_body.name, row.overdue, row.due_on,
         )
-        .order_by(Notice.notice_date, Notice.id)
-    )
-    return [AwaitingNotice(*row) for row in rows]
+        for row in queue.notices_awaiting(user, today)
+    ]
 
 
 @dataclass(frozen=True)

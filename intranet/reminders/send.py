@@ -29,6 +29,7 @@ from .links import Links
 from .models import Reason, ReminderSend, SendStatus
 from .settings import closed_month, period_of
 from ..months import Month
+from ..reports.settings import agency_name
 from .transport import Transport, TransportUnavailable
 
 
@@ -254,6 +255,7 @@ def run(
     config = current_app.config
     items = plan(list(reasons), today, now)
     done = recorded(items)
+    agency_name()  # read now, kept for the run: composing must not open a transaction
     # End the session's transaction (on SQLite it holds the write lock): from here on the
     # ledger's connection writes, and the items hold plain data, so nothing reads through it.
     db.session.commit()
