@@ -456,3 +456,27 @@ def test_with_pipelining_the_envelope_goes_in_one_packet_and_outcomes_stay_exact
     assert sorted(arrived) == sorted(everyone - {HUNG, "annv@kiemlam.gov.vn"})
     (message,) = smtp.to("binhdq@kiemlam.gov.vn")
     assert "Kính gửi Đặng Quốc Bình," in message.body()
+
+
+def test_heads_email_puts_overdue_notices_first_as_their_queue_does(mail_app: Flask, smtp: Recorder) -> None:
+    from .conftest import signed_in_client
+    from .support import factories
+
+    today = date.today()
+    with mail_app.app_context():
+        hung = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        factories.add_notice(hung, hung.unit, today - timedelta(days=5), utcnow(), reference="5/TB",
+                             reply_due_on=today + timedelta(days=5))
+        factories.add_notice(hung, hung.unit, today - timedelta(days=3), utcnow(), reference="3/TB",
+                             reply_due_on=today - timedelta(days=1))
+        db.session.commit()
+    assert reminders(mail_app, "--only", "heads").exit_code == 0
+    (mail,) = smtp.to("annv@kiemlam.gov.vn")
+    text = mail.body()
+    overdue = f"{today - timedelta(days=3):%d/%m/%Y} · số 3/TB"
+    assert text.index(overdue) < text.index("số 5/TB")
+    assert f"hạn trả lời {today - timedelta(days=1):%d/%m/%Y} · quá hạn" in text
+    assert f"hạn trả lời {today + timedelta(days=5):%d/%m/%Y}\n" in text
+    assert "Hạn trả lời" in mail.body("html")
+    home = signed_in_client(mail_app, DEMO_HEAD).get("/").get_data(as_text=True)
+    assert home.index("3/TB") < home.index("5/TB") and "quá hạn" in home

@@ -8,7 +8,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
-from flask import render_template
+from flask import current_app
 from flask_babel import force_locale, gettext as _
 
 from ..models import VneidStatus
@@ -29,10 +29,18 @@ class Draft:
 
 
 def _render(name: str, recipient: Recipient, **context: object) -> tuple[str, str]:
-    context = {"recipient": recipient, "agency_name": agency_name(), **context}
+    """Both parts of a message. Rendered by Jinja alone, without the pages' context
+    processors: a run must not read the database while it sends (on SQLite a read would take
+    the write lock its claims need), and a message needs nothing from a request. The agency's
+    name is read once, before the run starts (see send.run: agency_name() caches it)."""
+    context = {
+        "recipient": recipient, "agency_name": agency_name(),
+        "current_locale": recipient.language, **context,
+    }
+    environment = current_app.jinja_env
     return (
-        render_template(f"reminders/email/{name}.txt", **context),
-        render_template(f"reminders/email/{name}.html", **context),
+        environment.get_template(f"reminders/email/{name}.txt").render(context),
+        environment.get_template(f"reminders/email/{name}.html").render(context),
     )
 
 

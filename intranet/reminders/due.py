@@ -77,7 +77,8 @@ def staff_due(now: datetime, pending_days: int, *, employee_id: int | None = Non
 
 @dataclass(frozen=True)
 class AwaitingNotice:
-    """A notice of the queue as plain data for a message (no lazy loads while composing)."""
+    """A notice awaiting a proposal, as plain data (a run must not read through the session
+    once it starts sending): what the email and the home page show of it."""
 
     notice_id: int
     employee_name: str
@@ -89,14 +90,16 @@ class AwaitingNotice:
 
 
 def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
-    """The notices waiting for `user`'s proposal, overdue first: the queue's own definition
-    (notices/queue.py), so the email, the home page and the queue page never disagree."""
+    """The notices waiting for `user`'s proposal, overdue first, then by reply deadline, then
+    oldest: the heads' queue's own answer (intranet/notices/queue.py, access.acts_on_notice:
+    a head's unit's notices, an admin's notices about heads; never about oneself), so that
+    the queue page, the home page and the email never disagree."""
     return [
         AwaitingNotice(
-            item.notice.id, item.notice.employee.full_name, item.notice.reference_number,
-            item.notice.notice_date, item.notice.issuing_body.name, item.overdue, item.due_on,
+            row.notice.id, row.notice.employee.full_name, row.notice.reference_number,
+            row.notice.notice_date, row.notice.issuing_body.name, row.overdue, row.due_on,
         )
-        for item in queue.notices_awaiting(user, today)
+        for row in queue.notices_awaiting(user, today)
     ]
 
 

@@ -255,7 +255,7 @@ def run(
     config = current_app.config
     items = plan(list(reasons), today, now)
     done = recorded(items)
-    agency_name()  # read (and kept for the request) now: messages name it, and no read may follow
+    agency_name()  # read now, kept for the run: composing must not open a transaction
     # End the session's transaction (on SQLite it holds the write lock): from here on the
     # ledger's connection writes, and the items hold plain data, so nothing reads through it.
     db.session.commit()
