@@ -91,17 +91,17 @@ def test_head_records_a_notice_and_a_decision_and_the_employee_sees_both(
     expect(head.get_by_role("status")).to_contain_text("Đã ghi nhận thông báo")
     expect(head.get_by_role("row")).to_have_count(3)  # header and two cases
 
-    head.get_by_role("link", name="Ghi nhận quyết định").click()
+    head.get_by_role("link", name="Ghi nhận đề xuất").click()
     expect(head.get_by_label("Số 215/TB-TTPVHCC ngày 12/11/2026")).to_be_checked()
     head.get_by_label("Kỳ đánh giá").select_option(label="Tháng 11/2026")
     head.get_by_label("Kết quả đề xuất").select_option(label="Không xét mức Hoàn thành xuất sắc nhiệm vụ")
     head.get_by_label("Căn cứ, lý do").fill("Nộp hồ sơ giấy hai lần trong tháng 11.")
-    head.get_by_role("button", name="Lưu quyết định").click()
-    expect(head.get_by_role("status")).to_contain_text("Đã ghi nhận quyết định")
+    head.get_by_role("button", name="Lưu đề xuất").click()
+    expect(head.get_by_role("status")).to_contain_text("Đã ghi nhận đề xuất")
 
     employee = browser.new_context(locale="vi-VN").new_page()
     sign_in(employee, base_url, DEMO_EMPLOYEE, DEMO_PASSWORD)
-    records = employee.get_by_role("region", name="Thông báo và quyết định liên quan đến bạn")
+    records = employee.get_by_role("region", name="Thông báo và đề xuất liên quan đến bạn")
     expect(records).to_contain_text("215/TB-TTPVHCC")
-    expect(records).to_contain_text("Đã có quyết định")
+    expect(records).to_contain_text("Đã có đề xuất")
     expect(records).to_contain_text("Không xét mức Hoàn thành xuất sắc nhiệm vụ")

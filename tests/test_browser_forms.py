@@ -174,7 +174,7 @@ def test_on_a_phone_badges_and_the_history_stay_readable(browser: Browser, base_
     head = new_page(browser, PHONE)
     sign_in(head, base_url, DEMO_HEAD, DEMO_PASSWORD)
     head.goto(f"{base_url}/unit")
-    badge = head.locator(".badge", has_text="chờ quyết định").first
+    badge = head.locator(".badge", has_text="chờ xem xét").first
     expect(badge).to_be_visible()
     # One line high (not stretched to the cell), its text inside it, and beside its link.
     assert badge.bounding_box()["height"] <= 32

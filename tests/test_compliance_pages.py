@@ -181,7 +181,7 @@ def test_the_unit_page_lists_staff_notices_and_decisions(admin_client: FlaskClie
     assert "Hồ Văn Em" not in page  # left in February
     assert "Võ Thị Giang" not in page  # joined in April
     assert "Thông báo đề ngày trong tháng 03/2024 (3)" in page
-    assert "Thông báo còn chờ thủ trưởng quyết định vào cuối tháng (4)" in page
+    assert "Thông báo còn chờ thủ trưởng xem xét, đề xuất vào cuối tháng (4)" in page
     assert page.count("<td data-label=\"Ghi nhận lúc\">") == 2
 
 

@@ -28,7 +28,7 @@ def test_head_records_a_notice_with_two_cases(head_client: FlaskClient, synced_a
     assert response.status_code == 302, response.get_data(as_text=True)
     page = head_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "125/TB-TTPVHCC" in page and "H01.22-261101-0001" in page and "H01.22-261102-0002" in page
-    assert "Chờ quyết định" in page
+    assert "Chờ xem xét" in page
     with synced_app.app_context():
         notice = db.session.scalar(select(Notice))
         assert [c.position for c in notice.cases] == [1, 2]
@@ -203,7 +203,7 @@ def test_unit_list_filters_by_month_and_status(head_client: FlaskClient, synced_
 def test_unit_page_shows_each_persons_notices(head_client: FlaskClient, synced_app: Flask) -> None:
     post_notice(head_client, notice_form(synced_app))
     page = head_client.get("/unit").get_data(as_text=True)
-    assert "1 thông báo" in page and "1 chờ quyết định" in page
+    assert "1 thông báo" in page and "1 chờ xem xét" in page
 
 
 def test_head_of_another_unit_cannot_read_or_correct(synced_app: Flask, head_client: FlaskClient) -> None:

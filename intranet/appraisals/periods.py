@@ -1,4 +1,4 @@
-"""The period an appraisal decision applies to: a month, a quarter or a year."""
+"""The period an appraisal proposal applies to: a month, a quarter or a year."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -59,7 +59,7 @@ def record_appraisal(
         raise RuleViolation("outcome_id", _l("Vui lòng chọn kết quả trong danh sách."))
     rationale = (draft.rationale or "").strip()
     if not rationale:
-        raise RuleViolation("rationale", _l("Vui lòng nêu căn cứ, lý do của quyết định."))
+        raise RuleViolation("rationale", _l("Vui lòng nêu căn cứ, lý do của đề xuất."))
     if len(rationale) > RATIONALE_MAX:
         raise RuleViolation("rationale", _l("Tối đa %(max)d ký tự.", max=RATIONALE_MAX))
     appraisal = Appraisal(

@@ -72,7 +72,7 @@ def new() -> Response | tuple[str, int]:
     else:
         result = save_appraisal(form, employee, notices)
         if isinstance(result, Appraisal):
-            flash(_("Đã ghi nhận quyết định."), "success")
+            flash(_("Đã ghi nhận đề xuất."), "success")
             return redirect(url_for("appraisals.show", appraisal_id=result.id))
         status = result
     return render_template("appraisals/form.html", form=form, employee=employee), status

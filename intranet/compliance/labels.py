@@ -21,8 +21,8 @@ COLUMNS = {
     "no_account": SHORT_LABELS[VneidStatus.NONE],
     "undeclared": NOT_DECLARED,
     "notices": _l("Thông báo trong tháng"),
-    "awaiting": _l("Thông báo chờ quyết định"),
-    "decisions": _l("Quyết định trong tháng"),
+    "awaiting": _l("Thông báo chờ xem xét"),
+    "decisions": _l("Đề xuất trong tháng"),
 }
 # The filters of a unit's staff list: the status columns, and everyone not on level 2.
 STAFF_FILTER_LABELS = {
