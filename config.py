@@ -50,6 +50,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LDAP_ATTR_UNIT": env.get("LDAP_ATTR_UNIT", "departmentNumber"),
         "LDAP_HEAD_GROUP": env.get("LDAP_HEAD_GROUP", ""),
         "LDAP_ADMIN_GROUP": env.get("LDAP_ADMIN_GROUP", ""),
+        # The sub-department's leadership: they propose on notices about heads and leaders.
+        "LDAP_LEADERSHIP_GROUP": env.get("LDAP_LEADERSHIP_GROUP", ""),
         # Active Directory only: follow nested groups (LDAP_MATCHING_RULE_IN_CHAIN).
         "LDAP_NESTED_GROUPS": _flag(env, "LDAP_NESTED_GROUPS"),
         "LDAP_PAGE_SIZE": _int(env, "LDAP_PAGE_SIZE", 500),

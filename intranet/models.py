@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .database import install_triggers
@@ -72,6 +72,9 @@ class Employee(UserMixin, db.Model):
     # The status of their latest declaration (None: never declared), written by the database
     # when a declaration is recorded (intranet/database/latest_status.py); the app never sets it.
     vneid_status: Mapped[str | None] = mapped_column(String(32))
+    # Added after the others (migration 0015), hence last.
+    # In the directory's leadership group (LDAP_LEADERSHIP_GROUP): proposes on heads and leaders.
+    is_leader: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     unit: Mapped[Unit | None] = relationship(back_populates="staff")
 

@@ -45,6 +45,7 @@ class DirectoryPerson:
     unit_name: str | None
     is_head: bool
     is_admin: bool
+    is_leader: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class DirectorySettings:
     attr_unit: str
     head_group: str
     admin_group: str
+    leadership_group: str
     nested_groups: bool
     start_tls: bool
     timeout: int
@@ -81,6 +83,7 @@ class DirectorySettings:
             attr_unit=config["LDAP_ATTR_UNIT"],
             head_group=config["LDAP_HEAD_GROUP"],
             admin_group=config["LDAP_ADMIN_GROUP"],
+            leadership_group=config.get("LDAP_LEADERSHIP_GROUP", ""),
             nested_groups=config["LDAP_NESTED_GROUPS"],
             start_tls=config["LDAP_START_TLS"],
             timeout=config["LDAP_TIMEOUT"],
@@ -194,6 +197,7 @@ class Directory:
                 attributes,
                 is_head=self._is_member(service, dn, self.settings.head_group),
                 is_admin=self._is_member(service, dn, self.settings.admin_group),
+                is_leader=self._is_member(service, dn, self.settings.leadership_group),
             )
         except LDAPException as exc:
             raise DirectoryUnavailable(str(exc)) from exc
@@ -228,10 +232,11 @@ class Directory:
         try:
             heads = self._group_members(service, self.settings.head_group)
             admins = self._group_members(service, self.settings.admin_group)
+            leaders = self._group_members(service, self.settings.leadership_group)
             for dn, attributes in self._paged(service, self.settings.sync_filter):
                 key = _normalize_dn(dn)
                 person = self._person(
-                    dn, attributes, is_head=key in heads, is_admin=key in admins
+                    dn, attributes, is_head=key in heads, is_admin=key in admins, is_leader=key in leaders
                 )
                 if person.username:
                     yield person
@@ -269,7 +274,8 @@ class Directory:
         return members
 
     def _person(
-        self, dn: str, attributes: Mapping[str, Any], *, is_head: bool, is_admin: bool
+        self, dn: str, attributes: Mapping[str, Any], *, is_head: bool, is_admin: bool,
+        is_leader: bool = False,
     ) -> DirectoryPerson:
         s = self.settings
         username = (_first(attributes, s.attr_username) or "").casefold()
@@ -282,6 +288,7 @@ class Directory:
             unit_name=_first(attributes, s.attr_unit),
             is_head=is_head,
             is_admin=is_admin,
+            is_leader=is_leader,
         )
 
     def is_reachable(self) -> bool:

@@ -93,6 +93,7 @@ def _apply(employee: Employee, person: DirectoryPerson, unit: Unit | None) -> bo
         "unit": unit,
         "is_head": person.is_head,
         "is_admin": person.is_admin,
+        "is_leader": person.is_leader,
     }
     full_name = _fit(Employee.full_name, normalize(person.full_name))
     changed = full_name != employee.full_name
