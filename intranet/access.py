@@ -79,6 +79,11 @@ def can_correct(user: Employee, record: Notice | Appraisal) -> bool:
     )
 
 
+def can_explain(user: Employee, notice: Notice) -> bool:
+    """An explanation (giải trình) of a notice: only by the person it is about."""
+    return user.is_authenticated and notice.employee_id == user.id
+
+
 def can_act_on_notice(user: Employee, notice: Notice) -> bool:
     """Acting on a notice (deciding, correcting): whoever it is routed to
     (intranet/notices/routing.py), never the person it is about. Same rule as `acts_on_notice`."""

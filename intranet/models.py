@@ -318,3 +318,4 @@ class AuditEvent(db.Model):
 install_triggers(db.metadata)
 
 from .imports import models as _import_models  # noqa: E402,F401  notice_import, which Notice names
+from .explanations import models as _explanation_models  # noqa: E402,F401  explanation

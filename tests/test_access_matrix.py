@@ -47,6 +47,7 @@ ROUTES: dict[str, Route] = {
     "notices.new": ("GET", lambda ids: f"/notices/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "notices.show": ("GET", lambda ids: f"/notices/{ids['notice']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
     "notices.correct": ("GET", lambda ids: f"/notices/{ids['notice']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "explanations.explain": ("GET", lambda ids: f"/notices/{ids['notice']}/explanation", expect(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "notices.person": ("GET", lambda ids: f"/staff/{ids['employee']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
     "appraisals.new": ("GET", lambda ids: f"/appraisals/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "appraisals.show": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import decision_maker_required, load_record_for, load_staff_member_to_act_on
 from ..clock import local_today
+from ..explanations.service import explanations_for
 from ..extensions import db
 from ..ids import id_arg, id_args
 from ..models import Appraisal, AppraisalOutcome, Employee
@@ -75,7 +76,8 @@ def new() -> Response | tuple[str, int]:
             flash(_("Đã ghi nhận đề xuất."), "success")
             return redirect(url_for("appraisals.show", appraisal_id=result.id))
         status = result
-    return render_template("appraisals/form.html", form=form, employee=employee), status
+    return render_template("appraisals/form.html", form=form, employee=employee,
+                           explanations=explanations_for(list(notices))), status
 
 
 @bp.route("/appraisals/<id:appraisal_id>")
@@ -110,6 +112,7 @@ def correct(appraisal_id: int) -> Response | tuple[str, int]:
             return redirect(url_for("appraisals.show", appraisal_id=result.id))
         status = result
     return (
-        render_template("appraisals/form.html", form=form, employee=employee, original=original),
+        render_template("appraisals/form.html", form=form, employee=employee, original=original,
+                        explanations=explanations_for(list(notices))),
         status,
     )

@@ -6,7 +6,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..auth.views import safe_next
+from ..clock import local_today
 from ..declarations import service as declarations
+from ..explanations.service import explanations_for
 from ..notices import queries as notices
 
 bp = Blueprint("main", __name__)
@@ -15,11 +17,14 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home() -> str:
+    about = notices.notices_about(current_user)
     return render_template(
         "main/home.html",
         employee=current_user,
         declaration=declarations.current(current_user),
-        notices=notices.notices_about(current_user),
+        notices=about,
+        explanations=explanations_for([row.notice.id for row in about]),
+        today=local_today(),
         appraisals=notices.appraisals_about(current_user),
     )
 

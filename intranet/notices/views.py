@@ -19,6 +19,7 @@ from ..access import (
     load_unit_for,
     unit_head_required,
 )
+from ..explanations.service import explanation_of
 from ..extensions import db
 from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
@@ -157,6 +158,7 @@ def show(notice_id: int) -> str:
         row=queries.notice_row(notice),
         correction=queries.corrections_of(Notice, notice.id),
         decisions=queries.decisions_on(notice),
+        explanation=explanation_of(notice),
     )
 
 
