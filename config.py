@@ -48,6 +48,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LDAP_ATTR_EMAIL": env.get("LDAP_ATTR_EMAIL", "mail"),
         "LDAP_ATTR_TITLE": env.get("LDAP_ATTR_TITLE", "title"),
         "LDAP_ATTR_UNIT": env.get("LDAP_ATTR_UNIT", "departmentNumber"),
+        # Công chức / viên chức / người lao động (e.g. employeeType); empty: the admin sets it.
+        "LDAP_ATTR_CATEGORY": env.get("LDAP_ATTR_CATEGORY", ""),
         "LDAP_HEAD_GROUP": env.get("LDAP_HEAD_GROUP", ""),
         "LDAP_ADMIN_GROUP": env.get("LDAP_ADMIN_GROUP", ""),
         # The sub-department's leadership: they propose on notices about heads and leaders.

@@ -15,13 +15,13 @@ from intranet.clock import local_today
 from intranet.explanations.models import Explanation
 from intranet.access import can_act_on_notice, can_act_on_person
 from intranet.extensions import db
-from intranet.models import Appraisal, AuditEvent, Employee, Notice
+from intranet.models import Appraisal, AppraisalOutcome, AuditEvent, Employee, Notice
 from intranet.notices.queue import notices_awaiting
 from intranet.notices.routing import route_for
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
 from .support.factories import add_notice
-from .support.forms import decision_form, employee_id
+from .support.forms import decision_form, employee_id, outcome_id, post_decision
 
 LEADER = "vinhtq"  # Trần Quang Vinh: heads his unit and is in the demo's leadership group
 
@@ -163,3 +163,121 @@ def test_an_explanation_is_append_only_in_the_database(employee_client: FlaskCli
                 db.session.execute(text(statement))
             db.session.rollback()
     assert explanations(synced_app) == ["Tôi nộp hồ sơ giấy vì Cổng dịch vụ công bị lỗi."]
+
+
+def response_id(app: Flask, label: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(AppraisalOutcome.id).where(AppraisalOutcome.label == label))
+
+
+def add_response(client: FlaskClient, **fields: object):
+    data = {"label": "Nhắc nhở bằng văn bản", "categories": ["cong_chuc", "vien_chuc", "nguoi_lao_dong"],
+            "valid_from": "", "valid_to": "", "points": "", **fields}
+    return client.post("/admin/responses", data={**data, "csrf_token": csrf_token(client, "/")})
+
+
+def proposal_form(client: FlaskClient, app: Flask, username: str = DEMO_EMPLOYEE) -> str:
+    return client.get(f"/appraisals/new?employee={employee_id(app, username)}").get_data(as_text=True)
+
+
+def test_rating_levels_are_not_offered_as_responses(head_client: FlaskClient, synced_app: Flask) -> None:
+    form = proposal_form(head_client, synced_app)
+    assert "Nhắc nhở" in form and "Hạ một mức xếp loại" in form
+    assert ">Hoàn thành xuất sắc nhiệm vụ</option>" not in form and "Hoàn thành tốt nhiệm vụ" not in form
+    notice = notice_about(synced_app, DEMO_EMPLOYEE)
+    excellent = decision_form(synced_app, [notice], outcome_id=outcome_id(synced_app, "rating_excellent"))
+    response = post_decision(head_client, synced_app, excellent)
+    assert response.status_code == 400  # never offered
+    assert proposals(synced_app) == 0
+
+
+def test_the_admin_adds_and_retires_a_response_and_a_retired_one_is_not_offered(
+    admin_client: FlaskClient, head_client: FlaskClient, synced_app: Flask
+) -> None:
+    response = add_response(admin_client, points="-3", valid_from="01/01/2026")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = admin_client.get("/admin/responses").get_data(as_text=True)
+    assert "Nhắc nhở bằng văn bản" in page and "-3" in page and "01/01/2026" in page
+    assert "Nhắc nhở bằng văn bản" in proposal_form(head_client, synced_app)
+    added = response_id(synced_app, "Nhắc nhở bằng văn bản")
+    retire = admin_client.post(f"/admin/responses/{added}/retire", data={"csrf_token": csrf_token(admin_client, "/")})
+    assert retire.status_code == 302
+    assert "Nhắc nhở bằng văn bản" not in proposal_form(head_client, synced_app)
+    notice = notice_about(synced_app, DEMO_EMPLOYEE)
+    refused = post_decision(head_client, synced_app, decision_form(synced_app, [notice], outcome_id=added))
+    assert refused.status_code == 400 and proposals(synced_app) == 0
+    with synced_app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("response.%"))).all()
+        assert sorted(actions) == ["response.create", "response.retire"]
+    # Someone not the admin cannot add or retire.
+    assert add_response(head_client, label="Khác").status_code == 403
+    assert head_client.post(f"/admin/responses/{added}/retire",
+                            data={"csrf_token": csrf_token(head_client, "/")}).status_code == 403
+
+
+def test_bad_responses_are_refused_with_a_message(admin_client: FlaskClient, synced_app: Flask) -> None:
+    for fields, message in [
+        ({"categories": []}, "Chọn ít nhất một loại cán bộ được áp dụng."),
+        ({"valid_from": "10/01/2026", "valid_to": "01/01/2026"}, "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."),
+        ({"points": "-150"}, "Điểm trong khoảng -100 đến 100."),
+        ({"label": "Nhắc nhở"}, "Nội dung đề xuất này đã có trong danh sách."),
+    ]:
+        response = add_response(admin_client, **fields)
+        assert response.status_code == 422, fields
+        assert message in response.get_data(as_text=True)
+    assert add_response(admin_client, categories=["quan_doi"]).status_code == 400
+    assert response_id(synced_app, "Nhắc nhở bằng văn bản") is None
+
+
+def test_a_response_is_not_offered_for_the_wrong_category(
+    admin_client: FlaskClient, head_client: FlaskClient, synced_app: Flask
+) -> None:
+    five = "Trừ 5 điểm (thang 100 điểm, Nghị định 335/2025/NĐ-CP)"  # civil servants only
+    employee = employee_id(synced_app, DEMO_EMPLOYEE)
+    assert five not in proposal_form(head_client, synced_app)  # category not known yet
+    person_page = admin_client.get(f"/staff/{employee}").get_data(as_text=True)
+    assert "Loại cán bộ" in person_page and "Chưa xác định" in person_page
+
+    def set_category(code: str):
+        return admin_client.post(f"/admin/staff/{employee}/category",
+                                 data={"category": code, "csrf_token": csrf_token(admin_client, "/")})
+
+    assert set_category("vien_chuc").status_code == 302
+    assert "Viên chức" in admin_client.get(f"/staff/{employee}").get_data(as_text=True)
+    assert five not in proposal_form(head_client, synced_app)
+    notice = notice_about(synced_app, DEMO_EMPLOYEE)
+    refused = post_decision(head_client, synced_app, decision_form(
+        synced_app, [notice], outcome_id=response_id(synced_app, five)))
+    assert refused.status_code == 400 and proposals(synced_app) == 0
+    assert set_category("cong_chuc").status_code == 302
+    assert five in proposal_form(head_client, synced_app)
+    assert set_category("quan_doi").status_code == 400
+    assert head_client.post(f"/admin/staff/{employee}/category",
+                            data={"category": "cong_chuc", "csrf_token": csrf_token(head_client, "/")}).status_code == 403
+    with synced_app.app_context():
+        assert db.session.get(Employee, employee).category == "cong_chuc"
+        assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "employee.category")) == 2
+
+
+def test_the_directory_gives_the_category(tmp_path, synced_app: Flask) -> None:
+    from intranet.categories import from_directory
+    from intranet.directory.client import DirectoryPerson
+    from intranet.directory.sync import sync_people
+
+    assert from_directory("Công chức") == "cong_chuc" and from_directory("VIÊN CHỨC") == "vien_chuc"
+    assert from_directory("người lao động") == "nguoi_lao_dong" and from_directory("khác") is None
+    with synced_app.app_context():
+        hung = person(DEMO_EMPLOYEE)
+        entry = DirectoryPerson(dn=hung.directory_dn, username=hung.username, full_name=hung.full_name,
+                                email=hung.email, title=hung.title, unit_name=hung.unit.name,
+                                is_head=False, is_admin=False, category="Công chức")
+        others = [p for p in db.session.scalars(select(Employee).where(Employee.active)) if p.id != hung.id]
+        people = [entry] + [DirectoryPerson(
+            dn=p.directory_dn, username=p.username, full_name=p.full_name, email=p.email, title=p.title,
+            unit_name=p.unit.name if p.unit else None, is_head=p.is_head, is_admin=p.is_admin,
+            is_leader=p.is_leader) for p in others]
+        sync_people(people)
+        db.session.commit()
+        assert person(DEMO_EMPLOYEE).category == "cong_chuc"
+        assert person(DEMO_EMPLOYEE).category_from_directory == "cong_chuc"

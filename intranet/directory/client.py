@@ -46,6 +46,7 @@ class DirectoryPerson:
     is_head: bool
     is_admin: bool
     is_leader: bool = False
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class DirectorySettings:
     attr_email: str
     attr_title: str
     attr_unit: str
+    attr_category: str
     head_group: str
     admin_group: str
     leadership_group: str
@@ -81,6 +83,7 @@ class DirectorySettings:
             attr_email=config["LDAP_ATTR_EMAIL"],
             attr_title=config["LDAP_ATTR_TITLE"],
             attr_unit=config["LDAP_ATTR_UNIT"],
+            attr_category=config.get("LDAP_ATTR_CATEGORY", ""),
             head_group=config["LDAP_HEAD_GROUP"],
             admin_group=config["LDAP_ADMIN_GROUP"],
             leadership_group=config.get("LDAP_LEADERSHIP_GROUP", ""),
@@ -98,7 +101,7 @@ class DirectorySettings:
             self.attr_email,
             self.attr_title,
             self.attr_unit,
-        ]
+        ] + ([self.attr_category] if self.attr_category else [])
 
 
 def _normalize_dn(dn: str) -> str:
@@ -289,6 +292,7 @@ class Directory:
             is_head=is_head,
             is_admin=is_admin,
             is_leader=is_leader,
+            category=_first(attributes, s.attr_category) if s.attr_category else None,
         )
 
     def is_reachable(self) -> bool:

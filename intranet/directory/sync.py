@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, categories
 from ..extensions import db
 from ..models import Employee, Unit, utcnow
 from ..vietnamese import normalize
@@ -94,6 +94,7 @@ def _apply(employee: Employee, person: DirectoryPerson, unit: Unit | None) -> bo
         "is_head": person.is_head,
         "is_admin": person.is_admin,
         "is_leader": person.is_leader,
+        "category_from_directory": categories.from_directory(person.category),
     }
     full_name = _fit(Employee.full_name, normalize(person.full_name))
     changed = full_name != employee.full_name

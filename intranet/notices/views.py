@@ -19,7 +19,8 @@ from ..access import (
     load_unit_for,
     unit_head_required,
 )
-from ..explanations.service import explanation_of
+from ..categories import CATEGORIES
+from ..explanations import service as explanations
 from ..extensions import db
 from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
@@ -158,7 +159,7 @@ def show(notice_id: int) -> str:
         row=queries.notice_row(notice),
         correction=queries.corrections_of(Notice, notice.id),
         decisions=queries.decisions_on(notice),
-        explanation=explanation_of(notice),
+        explanation=explanations.explanation_of(notice),
     )
 
 
@@ -196,4 +197,5 @@ def person(employee_id: int) -> str:
         notices=queries.notices_about(employee),
         appraisals=queries.appraisals_about(employee),
         unit=db.session.get(Unit, employee.unit_id) if employee.unit_id else None,
+        categories=CATEGORIES,
     )

@@ -1,10 +1,12 @@
-"""proposals: the leadership role; explanations
+"""proposals: the leadership role; explanations; staff categories; responses apart from rating levels
 
 Revision ID: 0015
 Revises: 0011
 Create Date: 2026-11-28 07:00:00.000000
 
 """
+import datetime
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -34,6 +36,30 @@ def upgrade():
     # Members of LDAP_LEADERSHIP_GROUP propose on notices about heads and leaders.
     # A plain ADD COLUMN: a batch copy of employee on SQLite would drop its triggers.
     op.add_column('employee', sa.Column('is_leader', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # A staff category from the directory, or as the admin set it (intranet/categories.py).
+    op.add_column('employee', sa.Column('category_from_directory', sa.String(length=20), nullable=True))
+    op.add_column('employee', sa.Column('category_set_by_admin', sa.String(length=20), nullable=True))
+    # appraisal_outcome becomes the responses the admin maintains: valid dates, categories,
+    # points on the Decree 335/2025 scale. The four rating levels are retired: a head proposes
+    # a response, the rating is decided by the leadership or the council.
+    op.add_column('appraisal_outcome', sa.Column('valid_from', sa.Date(), nullable=True))
+    op.add_column('appraisal_outcome', sa.Column('valid_to', sa.Date(), nullable=True))
+    op.add_column('appraisal_outcome', sa.Column(
+        'categories', sa.String(length=100), server_default='cong_chuc,vien_chuc,nguoi_lao_dong', nullable=False))
+    op.add_column('appraisal_outcome', sa.Column('points', sa.Integer(), nullable=True))
+    outcome = sa.table('appraisal_outcome', sa.column('code', sa.String), sa.column('label', sa.String),
+                       sa.column('position', sa.Integer), sa.column('active', sa.Boolean),
+                       sa.column('valid_from', sa.Date), sa.column('valid_to', sa.Date),
+                       sa.column('categories', sa.String), sa.column('points', sa.Integer))
+    op.execute(outcome.update().where(outcome.c.code.like('rating_%')).values(
+        active=False, valid_to=sa.literal(datetime.date(2025, 12, 31))))
+    op.bulk_insert(outcome, [
+        {'code': 'reminder', 'label': 'Nhắc nhở', 'position': 8, 'active': True, 'valid_from': None,
+         'valid_to': None, 'categories': 'cong_chuc,vien_chuc,nguoi_lao_dong', 'points': None},
+        {'code': 'deduct_5_points', 'label': 'Trừ 5 điểm (thang 100 điểm, Nghị định 335/2025/NĐ-CP)',
+         'position': 9, 'active': True, 'valid_from': datetime.date(2026, 1, 1), 'valid_to': None,
+         'categories': 'cong_chuc', 'points': -5},
+    ])
     op.create_table(
         'explanation',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -53,6 +79,12 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("DELETE FROM appraisal_outcome WHERE code IN ('reminder', 'deduct_5_points')")
+    op.execute("UPDATE appraisal_outcome SET active = TRUE WHERE code LIKE 'rating_%'")
+    for column in ('points', 'categories', 'valid_to', 'valid_from'):
+        op.drop_column('appraisal_outcome', column)
+    op.drop_column('employee', 'category_set_by_admin')
+    op.drop_column('employee', 'category_from_directory')
     op.drop_index(op.f('ix_explanation_employee_id'), table_name='explanation')
     op.drop_table('explanation')
     op.drop_column('employee', 'is_leader')
