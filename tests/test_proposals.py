@@ -2,7 +2,7 @@
 explanation, the responses the admin maintains, and the summary for the rating meeting."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,6 +15,7 @@ from intranet.clock import local_today
 from intranet.explanations.models import Explanation
 from intranet.access import can_act_on_notice, can_act_on_person
 from intranet.extensions import db
+from intranet.models import utcnow
 from intranet.models import Appraisal, AppraisalOutcome, AuditEvent, Employee, Notice
 from intranet.notices.queue import notices_awaiting
 from intranet.notices.routing import route_for
@@ -44,7 +45,7 @@ def notice_about(app: Flask, username: str, *, due: date | None = None, referenc
     """A notice about `username`, routed and due as the notice form would record it."""
     with app.app_context():
         employee = person(username)
-        notice = add_notice(employee, employee.unit, date(2026, 11, 20), datetime(2026, 11, 20, 3),
+        notice = add_notice(employee, employee.unit, local_today(), utcnow(),
                             route=route_for(employee), reply_due_on=due, reference=reference)
         db.session.commit()
         return notice.id
@@ -281,3 +282,25 @@ def test_the_directory_gives_the_category(tmp_path, synced_app: Flask) -> None:
         db.session.commit()
         assert person(DEMO_EMPLOYEE).category == "cong_chuc"
         assert person(DEMO_EMPLOYEE).category_from_directory == "cong_chuc"
+
+
+def test_notices_past_their_deadline_are_counted_on_the_compliance_table(
+    admin_client: FlaskClient, head_client: FlaskClient, synced_app: Flask
+) -> None:
+    from intranet.compliance.figures import unit_compliance
+    from intranet.months import Month
+
+    day = today(synced_app)
+    late = notice_about(synced_app, DEMO_EMPLOYEE, due=day - timedelta(days=1), reference="1/TB")
+    notice_about(synced_app, DEMO_EMPLOYEE, due=day + timedelta(days=1), reference="2/TB")
+    notice_about(synced_app, "binhdq", due=day - timedelta(days=3), reference="3/TB")
+    with synced_app.app_context():
+        totals = unit_compliance(Month(day.year, day.month)).totals
+        assert (totals.awaiting, totals.overdue) == (3, 2)
+    page = admin_client.get(f"/compliance?month={day:%Y-%m}").get_data(as_text=True)
+    assert "thông báo quá hạn trả lời chưa có đề xuất" in page
+    # A proposal on the late notice takes it off the count; the queue flags what is left.
+    assert post_decision(head_client, synced_app, decision_form(synced_app, [late])).status_code == 302
+    with synced_app.app_context():
+        assert unit_compliance(Month(day.year, day.month)).totals.overdue == 1
+    assert "Quá hạn 3 ngày" in admin_client.get("/notices/open").get_data(as_text=True)
