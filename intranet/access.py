@@ -79,6 +79,14 @@ def can_correct(user: Employee, record: Notice | Appraisal) -> bool:
     )
 
 
+def can_see_summary(user: Employee, unit: Unit | None) -> bool:
+    """The rating meeting's summary: a head, their own unit's; the admin and the leadership,
+    any unit's or the whole sub-department's (unit None)."""
+    if proposes_on_leaders(user):
+        return True
+    return unit is not None and heads_a_unit(user) and user.unit_id == unit.id
+
+
 def can_explain(user: Employee, notice: Notice) -> bool:
     """An explanation (giải trình) of a notice: only by the person it is about."""
     return user.is_authenticated and notice.employee_id == user.id
@@ -175,6 +183,7 @@ def role_required(check: Callable[[Employee], bool]) -> Callable[[F], F]:
 admin_required = role_required(is_admin)
 head_or_admin_required = role_required(lambda user: is_head(user) or is_admin(user))
 # The queue of notices awaiting a proposal: heads, the admin and the leadership.
+summary_reader_required = role_required(lambda user: heads_a_unit(user) or proposes_on_leaders(user))
 proposer_required = role_required(lambda user: is_head(user) or proposes_on_leaders(user))
 unit_head_required = role_required(heads_a_unit)
 # Writing decisions: a unit's head, or an admin (about heads and leaders, whose notices go to

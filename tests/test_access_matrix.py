@@ -51,6 +51,8 @@ ROUTES: dict[str, Route] = {
     "notices.person": ("GET", lambda ids: f"/staff/{ids['employee']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
     "appraisals.new": ("GET", lambda ids: f"/appraisals/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "appraisals.show": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
+    "appraisals.summary": ("GET", lambda ids: "/appraisals/summary", expect(LOGIN, FORBIDDEN, OK, OK, OK)),
+    "appraisals.summary_file": ("GET", lambda ids: "/appraisals/summary.xlsx", expect(LOGIN, FORBIDDEN, OK, OK, OK)),
     "appraisals.correct": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "notices.awaiting": ("GET", lambda ids: "/notices/awaiting", expect(LOGIN, FORBIDDEN, OK, OK, OK)),
     "notices.everywhere": ("GET", lambda ids: "/notices/open", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),

@@ -304,3 +304,54 @@ def test_notices_past_their_deadline_are_counted_on_the_compliance_table(
     with synced_app.app_context():
         assert unit_compliance(Month(day.year, day.month)).totals.overdue == 1
     assert "Quá hạn 3 ngày" in admin_client.get("/notices/open").get_data(as_text=True)
+
+
+def test_the_summary_for_the_rating_meeting_counts_cases_explanations_proposals_and_points(
+    admin_client: FlaskClient, head_client: FlaskClient, employee_client: FlaskClient, synced_app: Flask
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    day = today(synced_app)
+    first = notice_about(synced_app, DEMO_EMPLOYEE, due=day + timedelta(days=2), reference="1/TB")
+    second = notice_about(synced_app, DEMO_EMPLOYEE, due=day + timedelta(days=2), reference="2/TB")
+    notice_about(synced_app, "binhdq", due=day + timedelta(days=2), reference="3/TB")  # Hoài Nhơn
+    assert explain(employee_client, first).status_code == 302
+    employee = employee_id(synced_app, DEMO_EMPLOYEE)
+    assert admin_client.post(f"/admin/staff/{employee}/category", data={
+        "category": "cong_chuc", "csrf_token": csrf_token(admin_client, "/")}).status_code == 302
+    five = response_id(synced_app, "Trừ 5 điểm (thang 100 điểm, Nghị định 335/2025/NĐ-CP)")
+    period = f"month-{day.year}-{day.month}"
+    proposal = decision_form(synced_app, [first, second], outcome_id=five, period=period)
+    assert post_decision(head_client, synced_app, proposal).status_code == 302
+
+    year = f"year-{day.year}"
+    page = head_client.get(f"/appraisals/summary?period={year}").get_data(as_text=True)
+    assert "Trong kỳ có 1 người với 2 thông báo (2 hồ sơ); 1 thông báo có giải trình; 2 thông báo đã có đề xuất, 0 thông báo chờ xem xét; tổng điểm đề xuất: -5." in page
+    assert "Đinh Văn Hùng" in page and "Cổng dịch vụ công bị lỗi" in page and "Đặng Quốc Bình" not in page
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page and "Chi cục trưởng hoặc Hội đồng đánh giá quyết định" in page
+    whole = admin_client.get(f"/appraisals/summary?period={year}").get_data(as_text=True)
+    assert "Trong kỳ có 2 người với 3 thông báo (3 hồ sơ); 1 thông báo có giải trình; 2 thông báo đã có đề xuất, 1 thông báo chờ xem xét; tổng điểm đề xuất: -5." in whole
+    with synced_app.app_context():
+        hoai_nhon = person("binhdq").unit_id
+    # A head sees their own unit's only; a staff member none; a bad period is 400.
+    assert head_client.get(f"/appraisals/summary?period={year}&unit={hoai_nhon}").status_code == 403
+    assert employee_client.get("/appraisals/summary").status_code == 403
+    assert head_client.get("/appraisals/summary?period=year-1999").status_code == 400
+    one_unit = admin_client.get(f"/appraisals/summary?period={year}&unit={hoai_nhon}").get_data(as_text=True)
+    assert "Trong kỳ có 1 người với 1 thông báo" in one_unit
+    # A month with none.
+    empty = admin_client.get(f"/appraisals/summary?period=year-{day.year - 1}").get_data(as_text=True)
+    assert "Không có thông báo nào trong kỳ." in empty
+
+    xlsx = admin_client.get(f"/appraisals/summary.xlsx?period={year}")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(BytesIO(xlsx.data)).active
+    rows = [row for row in sheet.iter_rows(min_row=5, values_only=True) if row[0] is not None]
+    assert [(r[1], r[4], r[9]) for r in rows[:3]] == [
+        ("Đặng Quốc Bình", "3/TB", None), ("Đinh Văn Hùng", "1/TB", -5), ("Đinh Văn Hùng", "2/TB", -5),
+    ] or [(r[1], r[4], r[9]) for r in rows[:3]] == [
+        ("Đinh Văn Hùng", "1/TB", -5), ("Đinh Văn Hùng", "2/TB", -5), ("Đặng Quốc Bình", "3/TB", None),
+    ]
+    assert rows[-1][0] == "Cộng" and rows[-1][9] == -5

@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("appraisals", __name__)
 
-from . import views  # noqa: E402,F401  the routes, registered on bp
+from . import summary_views, views  # noqa: E402,F401  the routes, registered on bp
 
 
 @bp.app_template_filter("category_label")
