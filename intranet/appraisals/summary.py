@@ -4,6 +4,7 @@ those notices and the points proposed on the Decree 335/2025 scale. Three statem
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -22,6 +23,7 @@ class SummaryProposal:
     points: int | None
     period: Period
     recorded_at: datetime
+    period_label: str
 
 
 @dataclass
@@ -33,6 +35,10 @@ class SummaryNotice:
     explanation: str | None
     proposals: list[SummaryProposal] = field(default_factory=list)
 
+    def proposed(self, awaiting: str) -> str:
+        """The proposals on it as one line ("Tháng 11/2026: Nhắc nhở"), or `awaiting`."""
+        return "; ".join(f"{p.period_label}: {p.response}" for p in self.proposals) or awaiting
+
 
 @dataclass
 class SummaryPerson:
@@ -42,7 +48,7 @@ class SummaryPerson:
     unit_name: str
     notices: list[SummaryNotice] = field(default_factory=list)
 
-    @property
+    @cached_property  # asked for per row and for the totals: worked out once
     def proposals(self) -> list[SummaryProposal]:
         """Each standing proposal once, though it may cover several of the person's notices."""
         seen: dict[int, SummaryProposal] = {}
@@ -51,7 +57,7 @@ class SummaryPerson:
                 seen.setdefault(proposal.id, proposal)
         return sorted(seen.values(), key=lambda p: (p.recorded_at, p.id))
 
-    @property
+    @cached_property
     def points(self) -> int | None:
         """The points the standing proposals propose, summed; None when none proposes points."""
         values = [p.points for p in self.proposals if p.points is not None]
@@ -103,7 +109,7 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
     cases = (
         select(func.count(NoticeCase.id)).where(NoticeCase.notice_id == Notice.id).scalar_subquery()
     )
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         select(
             Notice.id, Notice.reference_number, Notice.notice_date, cases, Explanation.text,
             Employee.id, Employee.full_name, Employee.title, Unit.name,
@@ -125,7 +131,7 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
         person.notices.append(notice)
     if notices:
         listed = select(Notice.id).where(where)
-        proposals = db.session.execute(
+        proposals = db.session.connection().execute(
             select(
                 appraisal_notice.c.notice_id, Appraisal.id, AppraisalOutcome.label, AppraisalOutcome.points,
                 Appraisal.period_kind, Appraisal.period_year, Appraisal.period_number, Appraisal.recorded_at,
@@ -136,11 +142,16 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
             .order_by(Appraisal.recorded_at, Appraisal.id)
         )
         made: dict[int, SummaryProposal] = {}
+        period_labels: dict[tuple, str] = {}
         for notice_id, appraisal_id, label, points, kind, year, number, recorded in proposals:
             proposal = made.get(appraisal_id)
             if proposal is None:
+                period = Period.from_record(kind, year, number)
+                key = (kind, year, number)
+                if key not in period_labels:  # translated once per period, not per row
+                    period_labels[key] = period.label()
                 proposal = made[appraisal_id] = SummaryProposal(
-                    appraisal_id, label, points, Period.from_record(kind, year, number), recorded
+                    appraisal_id, label, points, period, recorded, period_labels[key]
                 )
             notices[notice_id].proposals.append(proposal)
     return Summary(period, unit, list(people.values()))

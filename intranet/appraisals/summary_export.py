@@ -28,12 +28,11 @@ def summary_xlsx(summary: Summary, scope: str) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for number, person in enumerate(summary.people, start=1):
         for notice in person.notices:
-            proposals = "; ".join(f"{p.period.label()}: {p.response}" for p in notice.proposals)
             points = [p.points for p in notice.proposals if p.points is not None]
             sheet.append([neutralise(value) for value in (
                 number, person.full_name, person.title or "", person.unit_name, notice.reference_number,
                 notice.notice_date.strftime("%d/%m/%Y"), notice.cases, notice.explanation or "",
-                proposals or _("Chờ xem xét"), sum(points) if points else None,
+                notice.proposed(_("Chờ xem xét")), sum(points) if points else None,
             )])
     totals = summary.totals
     sheet.append([])

@@ -22,6 +22,7 @@ from . import bp
 from .periods import Period, offered_periods
 from .summary import Summary, rating_summary
 from .summary_export import summary_xlsx
+from .summary_rows import summary_rows
 
 
 def requested_summary() -> Summary:
@@ -58,6 +59,8 @@ def summary() -> str:
         "appraisals/summary.html", summary=result, totals=result.totals, scope=scope_of(result),
         periods=offered_periods(local_today()), units=units, issued=decree30_date(local_today()),
         parent_agency_name=current_app.config["PARENT_AGENCY_NAME"],
+        # The words of the rows translated once, not once per row.
+        rows=summary_rows(result, _("Số %(ref)s ngày %(date)s"), _("%(n)s hồ sơ"), _("Chờ xem xét")),
     )
 
 
