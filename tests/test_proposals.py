@@ -339,6 +339,8 @@ def test_the_summary_for_the_rating_meeting_counts_cases_explanations_proposals_
     assert head_client.get(f"/appraisals/summary?period={year}&unit={hoai_nhon}").status_code == 403
     assert employee_client.get("/appraisals/summary").status_code == 403
     assert head_client.get("/appraisals/summary?period=year-1999").status_code == 400
+    assert "Trong kỳ có 2 người" in admin_client.get(f"/appraisals/summary?period={year}&unit=").get_data(as_text=True)
+    assert admin_client.get(f"/appraisals/summary?period={year}&unit=abc").status_code == 404
     one_unit = admin_client.get(f"/appraisals/summary?period={year}&unit={hoai_nhon}").get_data(as_text=True)
     assert "Trong kỳ có 1 người với 1 thông báo" in one_unit
     # A month with none.

@@ -33,8 +33,9 @@ def requested_summary() -> Summary:
     period = Period.parse(text) if text else Period(PeriodKind.YEAR, today.year)
     if period is None or period not in periods:
         abort(400)
-    if "unit" in request.args:
-        unit = db.session.get(Unit, id_arg("unit")) or abort(404)
+    if request.args.get("unit"):  # empty: the form's "whole sub-department"
+        unit_id = id_arg("unit")
+        unit = (db.session.get(Unit, unit_id) if unit_id is not None else None) or abort(404)
     else:
         # A head's own unit; the admin and the leadership start with the whole sub-department.
         unit = None if proposes_on_leaders(current_user) else db.session.get(Unit, current_user.unit_id)
