@@ -72,7 +72,14 @@ class Employee(UserMixin, db.Model):
     # The status of their latest declaration (None: never declared), written by the database
     # when a declaration is recorded (intranet/database/latest_status.py); the app never sets it.
     vneid_status: Mapped[str | None] = mapped_column(String(32))
-    # Added after the others (migration 0015), hence last.
+    # The directory's immutable id (entryUUID, objectGUID as a GUID): who this is, whatever
+    # their username becomes. Empty until the first sync or sign-in that reads it. Last, as
+    # migration 0010 added it.
+    directory_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # The language they chose at the foot of a page ("vi" or "en"; None: Vietnamese), kept
+    # so that the email reminders reach them in it (intranet/reminders/).
+    language: Mapped[str | None] = mapped_column(String(8))
+    # Added by migration 0015, after those, hence last.
     # In the directory's leadership group (LDAP_LEADERSHIP_GROUP): proposes on heads and leaders.
     is_leader: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Công chức / viên chức / người lao động (intranet/categories.py): from the directory

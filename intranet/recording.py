@@ -25,7 +25,7 @@ def check_staff(actor: Employee, employee: Employee) -> None:
     # A head records about their unit's staff; about a head or a leader, the admin does.
     if not (employee.active and employee.unit_id and can_act_on_person(actor, employee)):
         raise RuleViolation(
-            "employee_id", _l("Chỉ ghi nhận cho cán bộ đang công tác tại đơn vị của bạn.")
+            "employee_id", _l("Chỉ ghi nhận cho người đang công tác tại đơn vị của bạn.")
         )
 
 

@@ -44,6 +44,8 @@ from intranet.extensions import db
 from intranet.months import current_month
 from scripts.bench_data import BENCH, PASSWORD, bench_app, build, copy_to, counts
 from scripts.bench_import import TARGETS as IMPORT_TARGETS, import_figures
+from scripts.bench_reminders import TARGETS as REMINDER_TARGETS
+from scripts.bench_reminders import reminder_figures
 from scripts.bench_summary import TARGETS as SUMMARY_TARGETS, summary_figures
 from scripts.load import Gunicorn, app_environment
 from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
@@ -71,6 +73,7 @@ TARGETS: dict[str, tuple[float, str, bool]] = {
     "directory sync, first": (30, "s", False),
     "gunicorn worker RSS": (150, "MB", False),
     **{name: (target, unit, False) for name, (target, unit) in IMPORT_TARGETS.items()},
+    **REMINDER_TARGETS,
     **{name: (target, unit, False) for name, (target, unit) in SUMMARY_TARGETS.items()},
 }
 QUERY_LIMIT = 10
@@ -481,6 +484,9 @@ def main(argv: list[str] | None = None) -> int:
                 figures += on_postgresql(big, slapd, args.repeat)
                 print("PostgreSQL figures measured", flush=True)
             figures += directory_sync(work / "sync.db", slapd, args.staff)
+        figures += [Figure(name, value, value, unit=unit, note=note)
+                    for name, value, unit, note in reminder_figures(work)]
+        print("reminder figures measured", flush=True)
     by_name = {f.name: f for f in figures}
     current = by_name["/compliance current month"]
     same_units, few_units = small_figures.values()

@@ -155,11 +155,13 @@ def import_figures(database: Path, work: Path, rows: int = ROWS) -> list[dict[st
     _remove(copy)
     shutil.copyfile(database, copy)
     listing.write_bytes(prepare(copy, rows))
-    output = subprocess.run(
+    worker = subprocess.run(
         [sys.executable, "-m", "scripts.bench_import", "--database", str(copy), "--list", str(listing), "--json"],
-        cwd=ROOT,
-        check=True, capture_output=True, text=True, timeout=600,
-    ).stdout
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    if worker.returncode != 0:
+        raise SystemExit(f"import bench failed:\n{worker.stderr[-3000:]}")
+    output = worker.stdout
     result = json.loads(output.strip().splitlines()[-1])
     _remove(copy)
     listing.unlink()

@@ -180,7 +180,7 @@ def test_the_heads_act_is_a_proposal_and_the_page_says_who_decides(
     notice = record_notice(head_client, synced_app)
     employee = employee_id(synced_app, DEMO_EMPLOYEE)
     form = head_client.get(f"/appraisals/new?employee={employee}&notice={notice}").get_data(as_text=True)
-    assert "Ghi nhận đề xuất đánh giá, xếp loại chất lượng" in form and "Lưu đề xuất" in form
+    assert "Ghi nhận đề xuất đánh giá, xếp loại" in form and "Lưu đề xuất" in form
     assert "Chi cục trưởng hoặc Hội đồng đánh giá quyết định" in form
     response = post_decision(head_client, synced_app, decision_form(synced_app, [notice]))
     shown = head_client.get(response.headers["Location"]).get_data(as_text=True)

@@ -65,7 +65,7 @@ def test_employee_declares_level2_and_the_head_sees_it(browser: Browser, base_ur
     row = head.get_by_role("row").filter(has_text=name)
     expect(row).to_contain_text("Mức độ 2")
     expect(row).to_contain_text("15/03/2024")
-    head.get_by_role("link", name="Chưa đạt mức độ 2").click()
+    head.get_by_role("link", name="Chưa kích hoạt mức độ 2").click()
     expect(head.get_by_role("row").filter(has_text=name)).to_have_count(0)
 
 
@@ -77,15 +77,15 @@ def test_head_records_a_notice_and_a_decision_and_the_employee_sees_both(
     head.get_by_role("navigation").get_by_role("link", name="Đơn vị của tôi").click()
     head.get_by_role("link", name="Đinh Văn Hùng").click()
     head.get_by_role("link", name="Ghi nhận thông báo").click()
-    expect(head.get_by_label("Cán bộ được thông báo")).to_have_value(re.compile(r"\d+"))
-    head.get_by_label("Cơ quan thông báo").select_option(label="Trung tâm Phục vụ hành chính công tỉnh")
+    expect(head.get_by_label("Người có tên trong thông báo")).to_have_value(re.compile(r"\d+"))
+    head.get_by_label("Cơ quan ban hành thông báo").select_option(label="Trung tâm Phục vụ hành chính công tỉnh Gia Lai")
     head.get_by_label("Số, ký hiệu văn bản thông báo").fill("215/TB-TTPVHCC")
     head.get_by_label("Ngày thông báo").fill("12/11/2026")
     for index, (procedure, code) in enumerate([("Cấp đổi giấy phép lái xe", "H01.1"), ("Đăng ký thường trú", "H01.2")]):
         case = head.locator("fieldset.case").nth(index)
         case.get_by_label("Tên thủ tục hành chính").fill(procedure)
         case.get_by_label("Mã hồ sơ").fill(code)
-        case.get_by_label("Ngày nộp hồ sơ giấy").fill("05/11/2026")
+        case.get_by_label("Ngày tiếp nhận hồ sơ").fill("05/11/2026")
         case.get_by_label("Người tiếp nhận").fill("Võ Thị Tiếp")
     head.get_by_role("button", name="Lưu thông báo").click()
     expect(head.get_by_role("status")).to_contain_text("Đã ghi nhận thông báo")

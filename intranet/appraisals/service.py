@@ -50,7 +50,7 @@ def record_appraisal(
         reason = required_reason(reason)
     allowed = {n.id for n in open_notices(draft.employee, also_decided_by=corrects)}
     if any(notice.id not in allowed for notice in draft.notices):
-        raise RuleViolation("notice_ids", _l("Chỉ chọn các thông báo đang chờ xử lý của cán bộ này."))
+        raise RuleViolation("notice_ids", _l("Chỉ chọn các thông báo đang chờ xử lý của người này."))
     period = draft.period
     if period is None:
         raise RuleViolation("period", _l("Vui lòng chọn kỳ đánh giá."))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from ..compliance.exports import XLSX_MIMETYPE
 from ..extensions import db
 from ..ids import id_arg
 from ..models import PeriodKind, Unit
+from ..reports.settings import report_settings
 from ..database.read_only import read_only
 from . import bp
 from .periods import Period, offered_periods
@@ -59,7 +60,8 @@ def summary() -> str:
     return render_template(
         "appraisals/summary.html", summary=result, totals=result.totals, scope=scope_of(result),
         periods=offered_periods(local_today()), units=units, issued=decree30_date(local_today()),
-        parent_agency_name=current_app.config["PARENT_AGENCY_NAME"],
+        # The names the admin set for printed documents (intranet/reports/settings.py).
+        agency=report_settings(),
         # The words of the rows translated once, not once per row.
         rows=summary_rows(result, _("Số %(ref)s ngày %(date)s"), _("%(n)s hồ sơ"), _("Chờ xem xét")),
     )

@@ -20,16 +20,21 @@ from ..access import (
     unit_head_required,
 )
 from ..categories import CATEGORIES
+from ..errors import render_error
 from ..explanations import service as explanations
 from ..extensions import db
 from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import MonthError, parse_month
-from ..submit import FORGED, form_problem, record_as_head
+from ..submit import FORGED, INVALID, form_problem, record_as_head
 from . import bp, queries
-from .forms import CHOOSE, NoticeCorrectionForm, NoticeForm
-from .service import CaseDraft, NoticeDraft, record_notice
+from .forms import CHOOSE, NoticeCorrectionForm, NoticeForm, TooManyCases
+from .service import CaseDraft, NoticeDraft, record_notice, too_many_cases
 
+
+@bp.errorhandler(TooManyCases)
+def refuse_too_many_cases(_error: TooManyCases) -> tuple[str, int]:
+    return render_error(413, str(too_many_cases()))
 
 
 def unit_staff(unit_id: int) -> list[Employee]:
@@ -139,7 +144,7 @@ def new() -> Response | tuple[str, int]:
         form.employee_id.data = load_staff_member_to_act_on(current_user, chosen).id
     if request.method == "POST":
         if form.add_case.data:
-            form.cases.append_entry()
+            status = 200 if form.add_case_row() else INVALID
         else:
             result = save_notice(form, staff)
             if isinstance(result, Notice):
@@ -176,7 +181,7 @@ def correct(notice_id: int) -> Response | tuple[str, int]:
     status = 200
     if request.method == "POST":
         if form.add_case.data:
-            form.cases.append_entry()
+            status = 200 if form.add_case_row() else INVALID
         else:
             result = save_notice(form, staff, corrects=original)
             if isinstance(result, Notice):

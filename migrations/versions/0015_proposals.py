@@ -1,7 +1,7 @@
 """proposals: the leadership role; explanations; staff categories; responses apart from rating levels
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-11-28 07:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0011'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
