@@ -73,6 +73,10 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LDAP_ATTR_UNIT": _optional(env, "LDAP_ATTR_UNIT"),
         "LDAP_HEAD_GROUP": env.get("LDAP_HEAD_GROUP", ""),
         "LDAP_ADMIN_GROUP": env.get("LDAP_ADMIN_GROUP", ""),
+        # The sub-department's leadership: they propose on notices about heads and leaders.
+        "LDAP_LEADERSHIP_GROUP": env.get("LDAP_LEADERSHIP_GROUP", ""),
+        # Công chức / viên chức / người lao động (e.g. employeeType); empty: the admin sets it.
+        "LDAP_ATTR_CATEGORY": env.get("LDAP_ATTR_CATEGORY", ""),
         # Follow nested groups (LDAP_MATCHING_RULE_IN_CHAIN); on by default on Active Directory.
         "LDAP_NESTED_GROUPS": (
             _flag(env, "LDAP_NESTED_GROUPS") if _optional(env, "LDAP_NESTED_GROUPS") else None

@@ -151,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .compliance.views import bp as compliance_bp
     from .declarations.views import bp as declarations_bp
+    from .explanations.views import bp as explanations_bp
     from .health import bp as health_bp
     from .imports.views import bp as imports_bp
     from .main.views import bp as main_bp
@@ -161,7 +162,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         auth_bp, main_bp, declarations_bp, units_bp, notices_bp, appraisals_bp, admin_bp,
-        compliance_bp, imports_bp, reports_bp, reminders_bp,
+        compliance_bp, imports_bp, reports_bp, reminders_bp, explanations_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in

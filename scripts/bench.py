@@ -46,6 +46,7 @@ from scripts.bench_data import BENCH, PASSWORD, bench_app, build, copy_to, count
 from scripts.bench_import import TARGETS as IMPORT_TARGETS, import_figures
 from scripts.bench_reminders import TARGETS as REMINDER_TARGETS
 from scripts.bench_reminders import reminder_figures
+from scripts.bench_summary import TARGETS as SUMMARY_TARGETS, summary_figures
 from scripts.load import Gunicorn, app_environment
 from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
 from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
@@ -73,6 +74,7 @@ TARGETS: dict[str, tuple[float, str, bool]] = {
     "gunicorn worker RSS": (150, "MB", False),
     **{name: (target, unit, False) for name, (target, unit) in IMPORT_TARGETS.items()},
     **REMINDER_TARGETS,
+    **{name: (target, unit, False) for name, (target, unit) in SUMMARY_TARGETS.items()},
 }
 QUERY_LIMIT = 10
 
@@ -474,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
                 print("in-process figures measured", flush=True)
                 figures += [Figure(**f) for f in import_figures(database, work)]
                 print("import figures measured", flush=True)
+                figures += [Figure(**f) for f in summary_figures(database, work)]
+                print("rating summary measured", flush=True)
                 if not args.skip_gunicorn:
                     figures += under_gunicorn(database, slapd, args.seconds, work)
             if not args.skip_postgresql:

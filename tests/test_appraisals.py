@@ -172,3 +172,20 @@ def test_appraisal_pages_sit_under_the_notices_menu_item(head_client: FlaskClien
     for page in (form_page, shown):
         assert page.status_code == 200
         assert '<a href="/notices" aria-current="page">' in page.get_data(as_text=True)
+
+
+def test_the_heads_act_is_a_proposal_and_the_page_says_who_decides(
+    head_client: FlaskClient, synced_app: Flask
+) -> None:
+    notice = record_notice(head_client, synced_app)
+    employee = employee_id(synced_app, DEMO_EMPLOYEE)
+    form = head_client.get(f"/appraisals/new?employee={employee}&notice={notice}").get_data(as_text=True)
+    assert "Ghi nhận đề xuất đánh giá, xếp loại" in form and "Lưu đề xuất" in form
+    assert "Chi cục trưởng hoặc Hội đồng đánh giá quyết định" in form
+    response = post_decision(head_client, synced_app, decision_form(synced_app, [notice]))
+    shown = head_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Đã ghi nhận đề xuất." in shown and "Chi cục trưởng hoặc Hội đồng đánh giá" in shown
+    person = head_client.get(f"/staff/{employee}").get_data(as_text=True)
+    # "quyết định" names only the rating itself, decided by others, never the head's act.
+    for page in (form, shown, person):
+        assert page.lower().count("quyết định") == page.count("Hội đồng đánh giá quyết định")

@@ -94,7 +94,7 @@ def test_head_records_a_notice_and_a_decision_and_the_employee_sees_both(
     head.get_by_role("link", name="Ghi nhận đề xuất").click()
     expect(head.get_by_label("Số 215/TB-TTPVHCC ngày 12/11/2026")).to_be_checked()
     head.get_by_label("Kỳ đánh giá").select_option(label="Tháng 11/2026")
-    head.get_by_label("Kết quả đề xuất").select_option(label="Không xét mức Hoàn thành xuất sắc nhiệm vụ")
+    head.get_by_label("Nội dung đề xuất").select_option(label="Không xét mức Hoàn thành xuất sắc nhiệm vụ")
     head.get_by_label("Căn cứ, lý do").fill("Nộp hồ sơ giấy hai lần trong tháng 11.")
     head.get_by_role("button", name="Lưu đề xuất").click()
     expect(head.get_by_role("status")).to_contain_text("Đã ghi nhận đề xuất")

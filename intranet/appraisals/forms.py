@@ -21,7 +21,7 @@ class AppraisalForm(FlaskForm):
     notice_ids = MultiCheckboxField(_l("Các thông báo được xem xét"), coerce=int)
     period = SelectField(_l("Kỳ đánh giá"), [InputRequired(_l("Vui lòng chọn kỳ đánh giá."))])
     outcome_id = SelectField(
-        _l("Kết quả đề xuất"), [InputRequired(_l("Vui lòng chọn kết quả."))], coerce=optional_int
+        _l("Nội dung đề xuất"), [InputRequired(_l("Vui lòng chọn nội dung đề xuất."))], coerce=optional_int
     )
     rationale = TextAreaField(
         _l("Căn cứ, lý do"),

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Float, Select, cast, func, or_, select, un
 from ..extensions import db
 from ..models import Appraisal, Notice, Unit
 from ..months import Month
-from .params import MONTH_END, is_running, month_params
+from .params import DUE_BEFORE, MONTH_END, is_running, month_params
 from .records import decisions_in, notice_awaiting, notice_in_month, notices_known
 from .results import STATUS_GROUPS, ComplianceTable, Figures, UnitRow
 from .sorting import Sort
@@ -41,6 +41,7 @@ def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
             Notice.unit_id,
             func.count().filter(in_month).label("notices"),
             func.count().filter(awaiting).label("awaiting"),
+            func.count().filter(awaiting, Notice.reply_due_on < DUE_BEFORE).label("overdue"),
         )
         .where(notices_known(), or_(in_month, awaiting))
         .group_by(Notice.unit_id)
@@ -65,6 +66,7 @@ def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
             (staff_counts, ("staff", *STATUS_GROUPS)),
             (notice_counts, ("notices", "awaiting")),
             (decision_counts, ("decisions",)),
+            (notice_counts, ("overdue",)),
         )
         for name in names
     }

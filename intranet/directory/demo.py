@@ -24,6 +24,7 @@ DEMO_SETTINGS = {
     "LDAP_BIND_PASSWORD": "demo-service",
     "LDAP_HEAD_GROUP": f"cn=heads,ou=groups,{DEMO_SUFFIX}",
     "LDAP_ADMIN_GROUP": f"cn=admins,ou=groups,{DEMO_SUFFIX}",
+    "LDAP_LEADERSHIP_GROUP": f"cn=leadership,ou=groups,{DEMO_SUFFIX}",
 }
 
 

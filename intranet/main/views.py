@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from ..auth.views import safe_next
 from ..clock import local_today
 from ..declarations import service as declarations
+from ..explanations.service import explanations_for
 from ..models import utcnow
 from ..notices import queries as notices
 from ..reminders.due import reminders_for
@@ -18,11 +19,14 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home() -> str:
+    about = notices.notices_about(current_user)
     return render_template(
         "main/home.html",
         employee=current_user,
         declaration=declarations.current(current_user),
-        notices=notices.notices_about(current_user),
+        notices=about,
+        explanations=explanations_for([row.notice.id for row in about]),
+        today=local_today(),
         appraisals=notices.appraisals_about(current_user),
         reminders=reminders_for(
             current_user, utcnow(), local_today(), current_app.config["REMINDERS_PENDING_DAYS"]
