@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, select, tuple_
+from sqlalchemy import ColumnElement, ScalarSelect, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from .models import Declaration, RosterEntry
@@ -64,6 +64,15 @@ def standing_roster_entry(employee_id: ColumnElement[int],
 
 def before(timeline: Timeline, record: Any) -> Made:
     """made() for the same person's records before `record` (an aliased model) in the
-    timeline's order: earlier in time, or at the same time with a lower id."""
+    timeline's order: earlier in time, or at the same time with a lower id.
+
+    Written as a range on the time (which both databases seek in the index) and a test of
+    the rest, not as (time, id) < (..., ...): SQLite seeks only on the time of a row value
+    and then tests the pair, a fifth more work per seek in the chart's history."""
     _model, time = timeline
-    return lambda earlier, moment: tuple_(moment, earlier.id) < tuple_(getattr(record, time), record.id)
+
+    def made(earlier: Any, moment: ColumnElement[datetime]) -> ColumnElement[bool]:
+        then = getattr(record, time)
+        return and_(moment <= then, or_(moment < then, earlier.id < record.id))
+
+    return made

@@ -251,3 +251,72 @@ def test_the_current_month_counts_the_same_from_employee_rows_as_from_the_histor
     db.session.commit()
     assert counts(from_history=False) == counts(from_history=True)
     assert (data.units["A"], "level2_active", 5) in counts(from_history=False)
+
+
+def test_a_history_ending_this_month_agrees_with_each_months_table(data: DataSet) -> None:
+    """A chart that ends with the running month starts from that month's counts (the employee
+    rows) and takes each later month's changes away: every month must still match its table,
+    with declarations on and off level 2, a move, a departure and a return in the months shown."""
+    from datetime import timedelta
+
+    from intranet.months import current_month
+
+    months = current_month().back(5)
+    u, people = data.units, data.people
+
+    def during(position: int, days: int = 3) -> datetime:
+        # UTC instant inside months[position]; the first month of the chart is never changed.
+        return months[position].starts_utc() + timedelta(days=days)
+
+    def person(key: str) -> Employee:
+        return db.session.get(Employee, people[key])
+
+    declare(person("pending"), "level2_active", during(1))
+    declare(person("pending"), "level1", during(3))  # off level 2 again
+    declare(person("no_account"), "level2_active", during(2))
+    declare(person("no_account"), "level2_active", during(2, days=4))  # the same again: no change
+    declare(person("b1"), "level2_pending", during(4, days=1))
+    moved = person("on_level2")
+    moved.unit_id, moved.synced_at = u["B"], during(2, days=5)  # on level 2, moves A -> B
+    gone = person("level2_after_month")
+    gone.left_at, gone.active = during(3, days=6), False
+    back = person("left_before")
+    back.left_at, back.active, back.synced_at = None, True, during(1, days=8)
+    db.session.commit()
+
+    history = compliance_history(months)
+    for position, month in enumerate(months):
+        for row in unit_compliance(month).rows:
+            point = history.of(row.unit_id)[position]
+            assert (point.staff, point.level2) == (row.figures.staff, row.figures.level2), month
+    a = [(p.staff, p.level2) for p in history.of(u["A"])]
+    assert a[1][1] == a[0][1] + 1 and a[2][1] == a[1][1] and a[3][1] == a[2][1] - 2  # pending, moved
+
+
+def test_the_current_months_people_are_the_same_from_employee_rows_as_from_the_history(
+    data: DataSet,
+) -> None:
+    """A unit's people this month come from the employee rows (a range of an index); the
+    history, a seek per person, must name the same people with the same declarations."""
+    from intranet.compliance.params import month_params
+    from intranet.compliance.staff import _staff_lines
+    from intranet.months import current_month
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    declare(db.session.get(Employee, data.people["joined_after"]), "level1", now)
+    declare(db.session.get(Employee, data.people["no_account"]), "level2_active", now)
+    moved = db.session.get(Employee, data.people["b1"])
+    moved.unit_id, moved.synced_at = data.units["A"], now
+    db.session.commit()
+
+    def lines(running: bool, unit_id: object = ...) -> list[tuple]:
+        query, _staff = _staff_lines(None, running, unit_id)
+        rows = db.session.execute(query, month_params(current_month()))
+        return sorted((e.id, d.id if d else None, u.id if u else None) for e, d, u in rows)
+
+    assert lines(running=True) == lines(running=False)
+    for unit_id in (*data.units.values(), None):
+        assert lines(True, unit_id) == lines(False, unit_id) == [
+            line for line in lines(False) if line[2] == unit_id
+        ]
+    assert any(line[0] == moved.id and line[2] == data.units["A"] for line in lines(True, data.units["A"]))

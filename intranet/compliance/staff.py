@@ -7,6 +7,7 @@ roster.py) and counted by their declaration standing then (intranet/timelines.py
 from __future__ import annotations
 
 from datetime import datetime
+from types import EllipsisType
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import aliased
@@ -15,7 +16,7 @@ from ..extensions import db
 from ..models import Declaration, Employee, RosterEntry, Unit, VneidStatus
 from ..months import Month
 from ..timelines import standing_declaration, standing_roster_entry
-from .params import MONTH_END, month_params
+from .params import MONTH_END, is_running, month_params
 from .results import StaffLine
 
 
@@ -33,12 +34,12 @@ def on_staff_at(moment: ColumnElement[datetime] | datetime) -> ColumnElement[boo
     )
 
 
-def staff_at(end: ColumnElement[datetime]):
+def staff_at(end: ColumnElement[datetime], among: ColumnElement[bool] | None = None):
     """(employee_id, unit_id, status): who was on the staff at `end`, in the unit they were in
     then (the roster), with the status of the declaration standing then (None if they had
-    not declared yet)."""
+    not declared yet); `among` narrows the employees looked at."""
     entry = aliased(RosterEntry)
-    return (
+    query = (
         select(
             Employee.id.label("employee_id"),
             entry.unit_id,
@@ -46,8 +47,10 @@ def staff_at(end: ColumnElement[datetime]):
         )
         .join(entry, entry.id == standing_roster_entry(Employee.id, end))
         .where(entry.on_staff)
-        .subquery("staff")
     )
+    if among is not None:
+        query = query.where(among)
+    return query.subquery("staff")
 
 
 def people_by_status(end: ColumnElement[datetime], *, running: bool):
@@ -94,10 +97,32 @@ def status_groups(status: ColumnElement[str | None]) -> dict[str, ColumnElement[
 # --- the people behind the numbers -----------------------------------------------------
 
 
-def _staff_lines(group: str | None) -> tuple[Select, Subquery]:
+def _placed(running: bool, unit_id: int | None | EllipsisType) -> Subquery:
+    """(employee_id, unit_id, status) of the staff at the month's end, as staff_at; while
+    the month runs, from the employee rows (see people_by_status), so a unit's people are a
+    range of an index rather than a seek per person of the whole staff. `unit_id` (unless
+    ...) keeps the people of one unit, tested before any seek."""
+    if running:
+        query = select(
+            Employee.id.label("employee_id"), Employee.unit_id, Employee.vneid_status.label("status")
+        ).where(on_staff_at(MONTH_END))
+        if unit_id is not ...:
+            query = query.where(in_unit(Employee.unit_id, unit_id))
+        return query.subquery("staff")
+    if unit_id is ...:
+        return staff_at(MONTH_END)
+    # Whoever stood in the unit at the month's end has a roster entry in it.
+    ever_in_unit = select(RosterEntry.employee_id).where(in_unit(RosterEntry.unit_id, unit_id))
+    staff = staff_at(MONTH_END, among=Employee.id.in_(ever_in_unit))
+    return select(staff).where(in_unit(staff.c.unit_id, unit_id)).subquery("staff_in_unit")
+
+
+def _staff_lines(
+    group: str | None, running: bool, unit_id: int | None | EllipsisType = ...
+) -> tuple[Select, Subquery]:
     """Employee, standing declaration and unit of everyone on the staff at the month's end,
     and the subquery that places them (for its unit_id); `group` keeps one column."""
-    staff = staff_at(MONTH_END)
+    staff = _placed(running, unit_id)
     standing = standing_declaration(Employee.id, MONTH_END, column="id")
     query = (
         select(Employee, Declaration, Unit)
@@ -113,14 +138,13 @@ def _staff_lines(group: str | None) -> tuple[Select, Subquery]:
 def unit_staff(month: Month, unit_id: int | None, group: str | None = None) -> list[StaffLine]:
     """A unit's staff at the end of `month` (those in it then), each with the declaration
     standing then; `group` keeps one column of the table (see STAFF_FILTERS)."""
-    query, staff = _staff_lines(group)
-    query = query.where(in_unit(staff.c.unit_id, unit_id))
+    query, _staff = _staff_lines(group, is_running(month), unit_id)
     rows = db.session.execute(query.order_by(Employee.sort_key, Employee.id), month_params(month))
     return [StaffLine(*row) for row in rows]
 
 
 def non_compliant_staff(month: Month) -> list[StaffLine]:
     """Everyone not on level 2 at the end of `month`, unit by unit."""
-    query, _staff = _staff_lines("missing")
+    query, _staff = _staff_lines("missing", is_running(month))
     query = query.order_by(Unit.sort_key.asc().nulls_last(), Employee.sort_key, Employee.id)
     return [StaffLine(*row) for row in db.session.execute(query, month_params(month))]
