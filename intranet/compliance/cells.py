@@ -7,10 +7,12 @@ separators, the words of the badges) is looked up once per page.
 """
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..formatting import number
+from ..months import Month
 from .labels import FigureColumn
 from .results import Figures
 
@@ -59,3 +61,16 @@ class FigureCells:
                     inner = f'<a href="{base}{link}">{inner}</a>'
             cells.append(f'<td class="num" data-label="{label}">{inner}</td>')
         return Markup("\n".join(cells))
+
+
+class UnitPages:
+    """Each unit's page for a month: url_for once (any URL prefix included), then each unit's
+    id put in; url_for for each of 200 rows cost more than the row's cells."""
+
+    def __init__(self, month: Month) -> None:
+        self.none = url_for("compliance.unit", unit_id=None, month=month.iso)
+        path, _sep, self.query = url_for("compliance.unit", unit_id=1, month=month.iso).partition("?")
+        self.prefix = path.removesuffix("1")
+
+    def __call__(self, unit_id: int | None) -> str:
+        return self.none if unit_id is None else f"{self.prefix}{unit_id}?{self.query}"

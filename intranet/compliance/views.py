@@ -14,7 +14,7 @@ from ..errors import render_error
 from ..database.read_only import read_only
 from . import exports
 from .downloads import record_download
-from .cells import FigureCells
+from .cells import FigureCells, UnitPages
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
 from ..months import Month, MonthError, current_month, parse_month
@@ -46,6 +46,7 @@ def shared() -> dict[str, object]:
         "COLUMNS": {name: str(label) for name, label in COLUMNS.items()},
         "FIGURE_COLUMNS": columns,
         "table_cells": FigureCells(columns, str(get_locale())),
+        "unit_pages": UnitPages,
         "STATUS_GROUPS": STATUS_GROUPS,
         "NO_UNIT": NO_UNIT,
         "WHOLE": WHOLE,
