@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
-from sqlalchemy import ColumnElement, DateTime, Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    BindParameter, ColumnElement, CompoundSelect, DateTime, Select, and_, bindparam, case, func,
+    literal, or_, select, union_all,
+)
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -17,14 +21,20 @@ from .results import History, MonthPoint
 from .staff import people_by_status, status_groups
 
 
-def _changes(months: Sequence[Month]) -> Select:
+def _end(position: int) -> BindParameter:
+    """The end of the months[position], as a parameter (see _statement)."""
+    return bindparam(f"end_{position}", type_=DateTime)
+
+
+def _changes(length: int) -> Select:
     """(position, unit_id, staff, level2): how each unit's counts changed between the end of
-    the month before `position` and the end of its month, for every month but the first.
+    the month before `position` and the end of its month, for every month but the first of
+    `length` months whose ends are the parameters _end(0) ... _end(length - 1).
 
     A count changes only when someone joins, moves, leaves or declares, so the history costs
     a look at what happened in the months shown rather than the whole staff once per month.
     """
-    ends = [month.ends_utc() for month in months]
+    ends = [_end(position) for position in range(length)]
 
     def is_level2(status: ColumnElement) -> ColumnElement[int]:
         return case((status == VneidStatus.LEVEL2_ACTIVE, 1), else_=0)
@@ -94,16 +104,12 @@ def compliance_history(months: Sequence[Month]) -> History:
     after it; otherwise the first month's counts come from the history, a seek per person,
     and each later month adds its changes."""
     from_end = is_running(months[-1])
-    anchor = months[-1] if from_end else months[0]
-    staff = people_by_status(literal(anchor.ends_utc(), DateTime), running=from_end)
-    on_level2 = func.sum(staff.c.people).filter(status_groups(staff.c.status)["level2"])
-    counts = select(
-        literal(_ANCHOR), staff.c.unit_id, func.sum(staff.c.people), on_level2
-    ).group_by(staff.c.unit_id)
-    query = union_all(counts, _changes(months)) if len(months) > 1 else counts
+    ends = {f"end_{position}": month.ends_utc() for position, month in enumerate(months)}
     anchors: dict[int | None, tuple[int, int]] = {}
     changes: dict[int | None, dict[int, tuple[int, int]]] = {}
-    for position, unit_id, count, on_level2 in db.session.execute(query):
+    for position, unit_id, count, on_level2 in db.session.execute(
+        _statement(len(months), from_end), ends
+    ):
         if position == _ANCHOR:
             anchors[unit_id] = (int(count), int(on_level2 or 0))
         else:
@@ -114,6 +120,19 @@ def compliance_history(months: Sequence[Month]) -> History:
                           from_end)
         by_unit[unit_id] = [MonthPoint(month, *pair) for month, pair in zip(months, counted)]
     return History(list(months), by_unit)
+
+
+@cache
+def _statement(length: int, from_end: bool) -> CompoundSelect | Select:
+    """The history's one statement for `length` months, built and compiled once: the anchor
+    month's counts (the last month's if `from_end`, else the first's) and the changes."""
+    anchor = _end(length - 1 if from_end else 0)
+    staff = people_by_status(anchor, running=from_end)
+    on_level2 = func.sum(staff.c.people).filter(status_groups(staff.c.status)["level2"])
+    counts = select(
+        literal(_ANCHOR), staff.c.unit_id, func.sum(staff.c.people), on_level2
+    ).group_by(staff.c.unit_id)
+    return union_all(counts, _changes(length)) if length > 1 else counts
 
 
 def _counts(length: int, anchor: tuple[int, int], changes: dict[int, tuple[int, int]],
