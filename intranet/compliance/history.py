@@ -18,7 +18,7 @@ from ..timelines import (
 )
 from .params import is_running
 from .results import History, MonthPoint
-from .staff import people_by_status, status_groups
+from .staff import people_by_status, standing_entry, status_groups
 
 
 def _end(position: int) -> BindParameter:
@@ -65,7 +65,7 @@ def _changes(length: int) -> Select:
             literal(0).label("staff"),
             (2 * is_level2(Declaration.status) - 1).label("level2"),
         )
-        .join(placed, placed.id == standing_roster_entry(Declaration.employee_id, Declaration.declared_at))
+        .join(placed, standing_entry(placed, Declaration.employee_id, Declaration.declared_at))
         .where(
             shown(Declaration.declared_at),
             is_level2(Declaration.status) != is_level2(replaced),

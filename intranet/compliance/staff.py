@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from types import EllipsisType
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import aliased
@@ -34,6 +35,18 @@ def on_staff_at(moment: ColumnElement[datetime] | datetime) -> ColumnElement[boo
     )
 
 
+def standing_entry(entry: Any, employee_id: ColumnElement[int],
+                   moment: ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Join condition: `entry` (an aliased RosterEntry) is the employee's entry standing at
+    `moment`. Joined on `entry.id = (the seek)`, PostgreSQL hashed the seek's result and ran
+    it twice per row; IS NOT DISTINCT FROM (never a hash key) and the person's id make it
+    hash the person and run the seek once per entry of theirs."""
+    return and_(
+        entry.employee_id == employee_id,
+        entry.id.is_not_distinct_from(standing_roster_entry(employee_id, moment)),
+    )
+
+
 def staff_at(end: ColumnElement[datetime], among: ColumnElement[bool] | None = None):
     """(employee_id, unit_id, status): who was on the staff at `end`, in the unit they were in
     then (the roster), with the status of the declaration standing then (None if they had
@@ -45,7 +58,7 @@ def staff_at(end: ColumnElement[datetime], among: ColumnElement[bool] | None = N
             entry.unit_id,
             standing_declaration(Employee.id, end).label("status"),
         )
-        .join(entry, entry.id == standing_roster_entry(Employee.id, end))
+        .join(entry, standing_entry(entry, Employee.id, end))
         .where(entry.on_staff)
     )
     if among is not None:
