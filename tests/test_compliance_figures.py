@@ -139,9 +139,19 @@ def test_a_month_without_data(data: DataSet) -> None:
 
 
 def test_unit_figures_match_the_table_row(data: DataSet) -> None:
-    rows = by_unit(MARCH)
-    for unit_id in (*data.units.values(), None):
-        assert unit_figures(MARCH, unit_id) == rows.get(unit_id, Figures())
+    """One unit's figures are counted among its own people and records only: the same as its
+    row of the whole table, for an ended month and for the running one."""
+    from intranet.months import current_month
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    declare(db.session.get(Employee, data.people["pending"]), "level2_active", now)
+    declare(db.session.get(Employee, data.people["no_unit"]), "level1", now)
+    db.session.commit()
+    for month in (MARCH, APRIL, current_month()):
+        rows = by_unit(month)
+        for unit_id in (*data.units.values(), None):
+            assert unit_figures(month, unit_id) == rows.get(unit_id, Figures()), (month, unit_id)
+    assert unit_figures(current_month(), None).level1 == 1
 
 
 def test_staff_filters_match_the_counts(data: DataSet) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import ColumnElement, Float, Select, cast, func, or_, select, union
+from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam, cast, func, or_, select, union
 
 from ..extensions import db
 from ..models import Appraisal, Notice, Unit
@@ -20,11 +20,22 @@ from .sorting import Sort
 from .staff import in_unit, people_by_status, status_groups
 
 
+# One unit's figures (a unit's page): the unit a parameter, each part of the statement
+# narrowed to it before anything is counted.
+UNIT = bindparam("unit_id", type_=Integer)
+
+
 @cache
-def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
+def _unit_figures(running: bool, only: str = "all") -> tuple[Select, dict[str, ColumnElement]]:
     """One row per unit, with the figure columns by name (for sorting and filtering).
-    Built once for a running month and once for one that has ended (see people_by_status)."""
-    staff = people_by_status(MONTH_END, running=running)
+    Built once for a running month and once for one that has ended (see people_by_status);
+    `only` "unit" keeps the unit UNIT, "none" the staff in no unit."""
+    unit = {"all": ..., "unit": UNIT, "none": None}[only]
+
+    def narrowed(query: Select, column: ColumnElement) -> Select:
+        return query if unit is ... else query.where(in_unit(column, unit))
+
+    staff = people_by_status(MONTH_END, running=running, unit_id=unit)
     groups = status_groups(staff.c.status)
     staff_counts = (
         select(
@@ -44,17 +55,17 @@ def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
         )
         .where(notices_known(), or_(in_month, awaiting))
         .group_by(Notice.unit_id)
-        .cte("notice_counts")
     )
+    notice_counts = narrowed(notice_counts, Notice.unit_id).cte("notice_counts")
     decision_counts = (
         select(Appraisal.unit_id, func.count().label("decisions"))
         .where(decisions_in())
         .group_by(Appraisal.unit_id)
-        .cte("decision_counts")
     )
+    decision_counts = narrowed(decision_counts, Appraisal.unit_id).cte("decision_counts")
     # The active units, and any other unit (or no unit) with something counted.
     keys = union(
-        select(Unit.id.label("unit_id")).where(Unit.active.is_(True)),
+        narrowed(select(Unit.id.label("unit_id")).where(Unit.active.is_(True)), Unit.id),
         select(staff_counts.c.unit_id),
         select(notice_counts.c.unit_id),
         select(decision_counts.c.unit_id),
@@ -83,11 +94,11 @@ def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
     return query, order
 
 
-def _rows(query: Select, month: Month) -> list[UnitRow]:
+def _rows(query: Select, month: Month, params: dict[str, object] | None = None) -> list[UnitRow]:
     # int(): PostgreSQL sums counts as NUMERIC.
     return [
         UnitRow(unit, Figures(*map(int, numbers)))
-        for _key, unit, *numbers in db.session.execute(query, month_params(month))
+        for _key, unit, *numbers in db.session.execute(query, {**month_params(month), **(params or {})})
     ]
 
 
@@ -107,6 +118,6 @@ def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
 
 def unit_figures(month: Month, unit_id: int | None) -> Figures:
     """One unit's figures for `month` (unit_id None: the staff in no unit)."""
-    query, _order = _unit_figures(is_running(month))
-    rows = _rows(query.where(in_unit(query.selected_columns.unit_id, unit_id)), month)
+    query, _order = _unit_figures(is_running(month), "none" if unit_id is None else "unit")
+    rows = _rows(query, month, {"unit_id": unit_id})
     return rows[0].figures if rows else Figures()

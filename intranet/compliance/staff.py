@@ -21,7 +21,7 @@ from .params import MONTH_END, is_running, month_params
 from .results import StaffLine
 
 
-def in_unit(column_: ColumnElement[int | None], unit_id: int | None) -> ColumnElement[bool]:
+def in_unit(column_: ColumnElement[int | None], unit_id: ColumnElement[int] | int | None) -> ColumnElement[bool]:
     """`column_` names the unit `unit_id` (None: no unit)."""
     return column_.is_(None) if unit_id is None else column_ == unit_id
 
@@ -66,8 +66,10 @@ def staff_at(end: ColumnElement[datetime], among: ColumnElement[bool] | None = N
     return query.subquery("staff")
 
 
-def people_by_status(end: ColumnElement[datetime], *, running: bool):
-    """(unit_id, status, people): how many of each unit's staff stood at each status at `end`.
+def people_by_status(end: ColumnElement[datetime], *, running: bool,
+                     unit_id: ColumnElement[int] | int | None | EllipsisType = ...):
+    """(unit_id, status, people): how many of each unit's staff stood at each status at `end`
+    (of one unit's only, given `unit_id`: None is the staff in no unit).
 
     While the month runs (`running`), nothing can be dated after its end, so each person's
     standing declaration is their latest and their roster entry too: the status and the unit
@@ -78,18 +80,26 @@ def people_by_status(end: ColumnElement[datetime], *, running: bool):
     """
     if running:
         status = Employee.vneid_status
-        on_staff = on_staff_at(end)
-        return (
+        query = (
             select(Employee.unit_id, status.label("status"), func.count().label("people"))
-            .where(on_staff)
+            .where(on_staff_at(end))
             .group_by(Employee.unit_id, status)
-            .subquery("by_status")
         )
-    staff = staff_at(end)
-    return (
-        select(staff.c.unit_id, staff.c.status, func.count().label("people"))
-        .group_by(staff.c.unit_id, staff.c.status)
-        .subquery("by_status")
+        if unit_id is not ...:
+            query = query.where(in_unit(Employee.unit_id, unit_id))
+        return query.subquery("by_status")
+    staff = staff_at(end) if unit_id is ... else staff_at(end, among=ever_in(unit_id))
+    query = select(staff.c.unit_id, staff.c.status, func.count().label("people"))
+    if unit_id is not ...:
+        query = query.where(in_unit(staff.c.unit_id, unit_id))
+    return query.group_by(staff.c.unit_id, staff.c.status).subquery("by_status")
+
+
+def ever_in(unit_id: ColumnElement[int] | int | None) -> ColumnElement[bool]:
+    """Employees with a roster entry in the unit: whoever stood in it at any moment has one,
+    so a unit's people at a moment are sought among these only."""
+    return Employee.id.in_(
+        select(RosterEntry.employee_id).where(in_unit(RosterEntry.unit_id, unit_id))
     )
 
 
@@ -124,9 +134,7 @@ def _placed(running: bool, unit_id: int | None | EllipsisType) -> Subquery:
         return query.subquery("staff")
     if unit_id is ...:
         return staff_at(MONTH_END)
-    # Whoever stood in the unit at the month's end has a roster entry in it.
-    ever_in_unit = select(RosterEntry.employee_id).where(in_unit(RosterEntry.unit_id, unit_id))
-    staff = staff_at(MONTH_END, among=Employee.id.in_(ever_in_unit))
+    staff = staff_at(MONTH_END, among=ever_in(unit_id))
     return select(staff).where(in_unit(staff.c.unit_id, unit_id)).subquery("staff_in_unit")
 
 
