@@ -7,6 +7,8 @@ separators, the words of the badges) is looked up once per page.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -14,7 +16,7 @@ from markupsafe import Markup, escape
 from ..formatting import number
 from ..months import Month
 from .labels import FigureColumn
-from .results import Figures
+from .results import Figures, MonthPoint
 
 
 class FigureCells:
@@ -45,6 +47,16 @@ class FigureCells:
             return Markup(f'<span class="badge ok">{text}%</span>')
         return Markup(f'<span class="badge todo">{text}%</span>'
                       f'<span class="visually-hidden"> ({below_target})</span>')
+
+    def shares(self, points: Sequence[MonthPoint]) -> Markup:
+        """A chart's line as table cells: each month's level-2 share, "—" with nobody to
+        count (the trend page has one such line per unit, twelve months each)."""
+        cells = []
+        for point in points:
+            share = point.percent
+            text = "—" if share is None else f"{number(share, 1, self.locale)}%"
+            cells.append(f'<td class="num">{text}</td>')
+        return Markup("\n".join(cells))
 
     def __call__(self, figures: Figures, people: str | None = None) -> Markup:
         """The row's cells; with `people` (the unit's page for the month), each count other
