@@ -330,3 +330,37 @@ def test_the_current_months_people_are_the_same_from_employee_rows_as_from_the_h
             line for line in lines(False) if line[2] == unit_id
         ]
     assert any(line[0] == moved.id and line[2] == data.units["A"] for line in lines(True, data.units["A"]))
+
+
+def test_a_declarations_predecessor_is_the_same_by_window_or_by_seek(data: DataSet) -> None:
+    """PostgreSQL finds the declaration each one replaced with a window over the history,
+    SQLite with a seek per declaration: on either database both give the same changes, with
+    two declarations at one instant (the higher id is the later) and moves on and off level 2."""
+    from datetime import timedelta
+
+    from intranet.compliance.history import _statement
+    from intranet.months import current_month
+
+    def person(key: str) -> Employee:
+        return db.session.get(Employee, data.people[key])
+
+    tie = datetime(2024, 3, 12, 5)
+    declare(person("pending"), "level2_active", tie)
+    db.session.flush()
+    declare(person("pending"), "level1", tie)  # same instant, recorded after: it stands
+    declare(person("b1"), "level2_pending", datetime(2024, 4, 3))
+    declare(person("b1"), "level2_active", datetime(2024, 5, 3))
+    recent = current_month().starts_utc() - timedelta(days=20)
+    declare(person("no_account"), "level2_active", recent)
+    declare(person("on_level2"), "none", recent - timedelta(days=31))  # a month before
+    db.session.commit()
+
+    for months, from_end in ((Month(2024, 6).back(8), False), (current_month().back(4), True)):
+        ends = {f"end_{position}": month.ends_utc() for position, month in enumerate(months)}
+
+        def changes(windowed: bool) -> list[tuple]:
+            rows = db.session.execute(_statement(len(months), from_end, windowed), ends).all()
+            return sorted(rows, key=repr)
+
+        assert changes(windowed=True) == changes(windowed=False)
+        assert any(row[0] > 0 and row[3] for row in changes(windowed=True))  # some change

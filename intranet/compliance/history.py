@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Declaration, RosterEntry, Unit, VneidStatus
 from ..months import Month
 from ..timelines import (
-    DECLARATIONS, ROSTER, before, latest_record, standing_declaration, standing_roster_entry,
+    DECLARATIONS, ROSTER, before, latest_record, previous_in_order, standing_declaration,
 )
 from .params import is_running
 from .results import History, MonthPoint
@@ -26,13 +26,16 @@ def _end(position: int) -> BindParameter:
     return bindparam(f"end_{position}", type_=DateTime)
 
 
-def _changes(length: int) -> Select:
+def _changes(length: int, windowed: bool) -> Select:
     """(position, unit_id, staff, level2): how each unit's counts changed between the end of
     the month before `position` and the end of its month, for every month but the first of
     `length` months whose ends are the parameters _end(0) ... _end(length - 1).
 
     A count changes only when someone joins, moves, leaves or declares, so the history costs
     a look at what happened in the months shown rather than the whole staff once per month.
+    `windowed`: each declaration's predecessor from one ordered pass over the declarations
+    (PostgreSQL: 26 against 41 ms for the year's 30,000) rather than a seek each (SQLite: its
+    seeks cost a quarter of its window's work).
     """
     ends = [_end(position) for position in range(length)]
 
@@ -52,25 +55,36 @@ def _changes(length: int) -> Select:
     # the others are left out before the seek that places the person in a unit. The status
     # it replaced is read once, in the WHERE clause: a declaration kept moves the count by
     # +1 if it is level 2 (the one before was not), -1 if not (the one before was).
-    replaced = latest_record(
-        DECLARATIONS, Declaration.employee_id, "status", before(DECLARATIONS, Declaration)
-    )
+    if windowed:
+        # Declarations after the last month's end play no part: the window need not see them.
+        ordered = (
+            select(
+                Declaration.employee_id, Declaration.declared_at, Declaration.status,
+                previous_in_order(DECLARATIONS, "status").label("replaced"),
+            )
+            .where(Declaration.declared_at <= ends[-1])
+            .subquery("ordered")
+        )
+        person, moment, status, replaced = (
+            ordered.c.employee_id, ordered.c.declared_at, ordered.c.status, ordered.c.replaced
+        )
+    else:
+        person, moment, status = Declaration.employee_id, Declaration.declared_at, Declaration.status
+        replaced = latest_record(
+            DECLARATIONS, Declaration.employee_id, "status", before(DECLARATIONS, Declaration)
+        )
     # A declaration moves the count of the unit the person was in then (if on the staff).
     # At one instant, a roster change comes first.
     placed = aliased(RosterEntry)
     declared = (
         select(
-            month_of(Declaration.declared_at).label("position"),
+            month_of(moment).label("position"),
             placed.unit_id,
             literal(0).label("staff"),
-            (2 * is_level2(Declaration.status) - 1).label("level2"),
+            (2 * is_level2(status) - 1).label("level2"),
         )
-        .join(placed, standing_entry(placed, Declaration.employee_id, Declaration.declared_at))
-        .where(
-            shown(Declaration.declared_at),
-            is_level2(Declaration.status) != is_level2(replaced),
-            placed.on_staff,
-        )
+        .join(placed, standing_entry(placed, person, moment))
+        .where(shown(moment), is_level2(status) != is_level2(replaced), placed.on_staff)
     )
     # A roster change (joining, moving, leaving, coming back; few in a year) takes the person,
     # with the status declared before it, out of the unit they were in and into the new one.
@@ -108,7 +122,7 @@ def compliance_history(months: Sequence[Month]) -> History:
     anchors: dict[int | None, tuple[int, int]] = {}
     changes: dict[int | None, dict[int, tuple[int, int]]] = {}
     for position, unit_id, count, on_level2 in db.session.execute(
-        _statement(len(months), from_end), ends
+        _statement(len(months), from_end, db.engine.dialect.name == "postgresql"), ends
     ):
         if position == _ANCHOR:
             anchors[unit_id] = (int(count), int(on_level2 or 0))
@@ -123,16 +137,17 @@ def compliance_history(months: Sequence[Month]) -> History:
 
 
 @cache
-def _statement(length: int, from_end: bool) -> CompoundSelect | Select:
+def _statement(length: int, from_end: bool, windowed: bool) -> CompoundSelect | Select:
     """The history's one statement for `length` months, built and compiled once: the anchor
-    month's counts (the last month's if `from_end`, else the first's) and the changes."""
+    month's counts (the last month's if `from_end`, else the first's) and the changes (see
+    _changes for `windowed`)."""
     anchor = _end(length - 1 if from_end else 0)
     staff = people_by_status(anchor, running=from_end)
     on_level2 = func.sum(staff.c.people).filter(status_groups(staff.c.status)["level2"])
     counts = select(
         literal(_ANCHOR), staff.c.unit_id, func.sum(staff.c.people), on_level2
     ).group_by(staff.c.unit_id)
-    return union_all(counts, _changes(length)) if length > 1 else counts
+    return union_all(counts, _changes(length, windowed)) if length > 1 else counts
 
 
 def _counts(length: int, anchor: tuple[int, int], changes: dict[int, tuple[int, int]],
