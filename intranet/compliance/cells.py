@@ -81,7 +81,8 @@ class UnitPages:
 
     def __init__(self, month: Month) -> None:
         self.none = url_for("compliance.unit", unit_id=None, month=month.iso)
-        path, _sep, self.query = url_for("compliance.unit", unit_id=1, month=month.iso).partition("?")
+        one = url_for("compliance.unit", unit_id=1, month=month.iso)
+        path, _sep, self.query = one.partition("?")
         self.prefix = path.removesuffix("1")
 
     def __call__(self, unit_id: int | None) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam, cast, func, or_, select, union
+from sqlalchemy import (
+    ColumnElement, Float, Integer, Select, bindparam, cast, func, or_, select, union,
+)
 
 from ..extensions import db
 from ..models import Appraisal, Notice, Unit
@@ -98,7 +100,9 @@ def _rows(query: Select, month: Month, params: dict[str, object] | None = None) 
     # int(): PostgreSQL sums counts as NUMERIC.
     return [
         UnitRow(unit, Figures(*map(int, numbers)))
-        for _key, unit, *numbers in db.session.execute(query, {**month_params(month), **(params or {})})
+        for _key, unit, *numbers in db.session.execute(
+            query, {**month_params(month), **(params or {})}
+        )
     ]
 
 

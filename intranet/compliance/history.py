@@ -69,7 +69,8 @@ def _changes(length: int, windowed: bool) -> Select:
             ordered.c.employee_id, ordered.c.declared_at, ordered.c.status, ordered.c.replaced
         )
     else:
-        person, moment, status = Declaration.employee_id, Declaration.declared_at, Declaration.status
+        person, moment = Declaration.employee_id, Declaration.declared_at
+        status = Declaration.status
         replaced = latest_record(
             DECLARATIONS, Declaration.employee_id, "status", before(DECLARATIONS, Declaration)
         )

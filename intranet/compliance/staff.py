@@ -21,7 +21,9 @@ from .params import MONTH_END, is_running, month_params
 from .results import StaffLine
 
 
-def in_unit(column_: ColumnElement[int | None], unit_id: ColumnElement[int] | int | None) -> ColumnElement[bool]:
+def in_unit(
+    column_: ColumnElement[int | None], unit_id: ColumnElement[int] | int | None
+) -> ColumnElement[bool]:
     """`column_` names the unit `unit_id` (None: no unit)."""
     return column_.is_(None) if unit_id is None else column_ == unit_id
 
@@ -127,7 +129,9 @@ def _placed(running: bool, unit_id: int | None | EllipsisType) -> Subquery:
     ...) keeps the people of one unit, tested before any seek."""
     if running:
         query = select(
-            Employee.id.label("employee_id"), Employee.unit_id, Employee.vneid_status.label("status")
+            Employee.id.label("employee_id"),
+            Employee.unit_id,
+            Employee.vneid_status.label("status"),
         ).where(on_staff_at(MONTH_END))
         if unit_id is not ...:
             query = query.where(in_unit(Employee.unit_id, unit_id))

@@ -27,13 +27,16 @@ class AppraisalRow:
 
 
 def _with_state(query):
-    return query.add_columns(notice_stands().label("stands"), notice_decided().label("decided")).options(
+    state = (notice_stands().label("stands"), notice_decided().label("decided"))
+    return query.add_columns(*state).options(
         # Many-to-one in the same query; only the cases need a second one.
         selectinload(Notice.cases), joinedload(Notice.employee), joinedload(Notice.issuing_body)
     )
 
 
-def _notice_rows(query, params: dict[str, object] | None = None, *, built: bool = False) -> list[NoticeRow]:
+def _notice_rows(
+    query, params: dict[str, object] | None = None, *, built: bool = False
+) -> list[NoticeRow]:
     rows = db.session.execute(query if built else _with_state(query), params)
     return [NoticeRow(notice, bool(stands), bool(decided)) for notice, stands, decided in rows]
 
@@ -44,7 +47,8 @@ _PERSON = bindparam("employee_id")
 
 @cache
 def _notices_about():
-    return _with_state(select(Notice).where(Notice.employee_id == _PERSON).order_by(Notice.id.desc()))
+    query = select(Notice).where(Notice.employee_id == _PERSON).order_by(Notice.id.desc())
+    return _with_state(query)
 
 
 @cache
