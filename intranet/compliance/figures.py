@@ -22,6 +22,8 @@ from .sorting import Sort
 from .staff import in_unit, people_by_status, status_groups
 
 
+# Unit ids count from 1 (autoincrement on both databases): 0 is no unit's.
+NO_UNIT_KEY = 0
 # One unit's figures (a unit's page): the unit a parameter, each part of the statement
 # narrowed to it before anything is counted.
 UNIT = bindparam("unit_id", type_=Integer)
@@ -39,13 +41,18 @@ def _unit_figures(running: bool, only: str = "all") -> tuple[Select, dict[str, C
 
     staff = people_by_status(MONTH_END, running=running, unit_id=unit)
     groups = status_groups(staff.c.status)
+    # The staff in no unit are counted under the key NO_UNIT_KEY, which no unit has, so that
+    # every key is joined by equality: joined with IS NOT DISTINCT FROM (NULL meeting NULL),
+    # PostgreSQL could not hash and compared each of 200 keys with each of 200 rows. (The
+    # CAST gives the key an integer type: without one, SQLite built no index to join it.)
+    unit_key = cast(func.coalesce(staff.c.unit_id, NO_UNIT_KEY), Integer)
     staff_counts = (
         select(
-            staff.c.unit_id,
+            unit_key.label("unit_id"),
             func.sum(staff.c.people).label("staff"),
             *(func.sum(staff.c.people).filter(groups[name]).label(name) for name in STATUS_GROUPS),
         )
-        .group_by(staff.c.unit_id)
+        .group_by(unit_key)
         .cte("staff_counts")
     )
     in_month, awaiting = notice_in_month(), notice_awaiting()
@@ -84,9 +91,8 @@ def _unit_figures(running: bool, only: str = "all") -> tuple[Select, dict[str, C
     query = (
         select(keys.c.unit_id, Unit, *figures.values())
         .select_from(keys)
-        .outerjoin(Unit, Unit.id == keys.c.unit_id)
-        # Staff with no unit meet the "no unit" key: NULL is not distinct from NULL.
-        .outerjoin(staff_counts, staff_counts.c.unit_id.is_not_distinct_from(keys.c.unit_id))
+        .outerjoin(Unit, Unit.id == keys.c.unit_id)  # none for NO_UNIT_KEY: the no-unit row
+        .outerjoin(staff_counts, staff_counts.c.unit_id == keys.c.unit_id)
         .outerjoin(notice_counts, notice_counts.c.unit_id == keys.c.unit_id)
         .outerjoin(decision_counts, decision_counts.c.unit_id == keys.c.unit_id)
     )
