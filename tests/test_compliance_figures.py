@@ -366,3 +366,29 @@ def test_a_declarations_predecessor_is_the_same_by_window_or_by_seek(data: DataS
 
         assert changes(windowed=True) == changes(windowed=False)
         assert any(row[0] > 0 and row[3] for row in changes(windowed=True))  # some change
+
+
+def test_everyones_standing_records_are_the_same_in_one_pass_or_by_seeks(data: DataSet) -> None:
+    """PostgreSQL places the whole staff of an ended month with one ordered pass over each
+    timeline (DISTINCT ON); the seek per person is the definition: both must agree, with two
+    declarations at one instant and a move."""
+    from intranet.compliance.params import MONTH_END, month_params
+    from intranet.compliance.staff import staff_at
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("DISTINCT ON is PostgreSQL's; SQLite always seeks")
+    tie = datetime(2024, 3, 12, 5)
+    pending = db.session.get(Employee, data.people["pending"])
+    declare(pending, "level2_active", tie)
+    db.session.flush()
+    declare(pending, "level1", tie)  # same instant, higher id: it stands
+    mover = db.session.get(Employee, data.people["b2"])
+    mover.unit_id, mover.synced_at = data.units["A"], datetime(2024, 3, 20)
+    db.session.commit()
+    for month in (Month(2024, 2), MARCH, APRIL):
+        def placed(in_one_pass: bool) -> list[tuple]:
+            query = select(staff_at(MONTH_END, in_one_pass=in_one_pass))
+            return sorted(db.session.execute(query, month_params(month)).all(), key=repr)
+
+        assert placed(True) == placed(False) != []
+    assert (pending.id, data.units["A"], "level1") in placed(True)

@@ -19,7 +19,7 @@ from .params import MONTH_END, is_running, month_params
 from .records import decisions_in, notice_awaiting, notice_in_month, notices_known
 from .results import STATUS_GROUPS, ComplianceTable, Figures, UnitRow
 from .sorting import Sort
-from .staff import in_unit, people_by_status, status_groups
+from .staff import in_unit, one_pass, people_by_status, status_groups
 
 
 # Unit ids count from 1 (autoincrement on both databases): 0 is no unit's.
@@ -30,7 +30,9 @@ UNIT = bindparam("unit_id", type_=Integer)
 
 
 @cache
-def _unit_figures(running: bool, only: str = "all") -> tuple[Select, dict[str, ColumnElement]]:
+def _unit_figures(
+    running: bool, only: str = "all", in_one_pass: bool = False
+) -> tuple[Select, dict[str, ColumnElement]]:
     """One row per unit, with the figure columns by name (for sorting and filtering).
     Built once for a running month and once for one that has ended (see people_by_status);
     `only` "unit" keeps the unit UNIT, "none" the staff in no unit."""
@@ -39,7 +41,9 @@ def _unit_figures(running: bool, only: str = "all") -> tuple[Select, dict[str, C
     def narrowed(query: Select, column: ColumnElement) -> Select:
         return query if unit is ... else query.where(in_unit(column, unit))
 
-    staff = people_by_status(MONTH_END, running=running, unit_id=unit)
+    # One pass over the timelines for the whole staff (PostgreSQL); a unit's people by seeks.
+    staff = people_by_status(MONTH_END, running=running, unit_id=unit,
+                             in_one_pass=in_one_pass and unit is ...)
     groups = status_groups(staff.c.status)
     # The staff in no unit are counted under the key NO_UNIT_KEY, which no unit has, so that
     # every key is joined by equality: joined with IS NOT DISTINCT FROM (NULL meeting NULL),
@@ -113,8 +117,8 @@ def _rows(query: Select, month: Month, params: dict[str, object] | None = None) 
 
 
 @cache
-def _sorted_unit_figures(running: bool, sort: Sort) -> Select:
-    query, order = _unit_figures(running)
+def _sorted_unit_figures(running: bool, sort: Sort, in_one_pass: bool) -> Select:
+    query, order = _unit_figures(running, "all", in_one_pass)
     key = order[sort.column]
     key = key.desc() if sort.descending else key.asc()
     # Units with nobody to count, and the no-unit row, go last; then the Vietnamese name order.
@@ -123,7 +127,8 @@ def _sorted_unit_figures(running: bool, sort: Sort) -> Select:
 
 def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
     """Every unit's figures for `month`, sorted on the server."""
-    return ComplianceTable(month, _rows(_sorted_unit_figures(is_running(month), sort), month))
+    query = _sorted_unit_figures(is_running(month), sort, one_pass())
+    return ComplianceTable(month, _rows(query, month))
 
 
 def unit_figures(month: Month, unit_id: int | None) -> Figures:

@@ -143,7 +143,7 @@ def _statement(length: int, from_end: bool, windowed: bool) -> CompoundSelect | 
     month's counts (the last month's if `from_end`, else the first's) and the changes (see
     _changes for `windowed`)."""
     anchor = _end(length - 1 if from_end else 0)
-    staff = people_by_status(anchor, running=from_end)
+    staff = people_by_status(anchor, running=from_end, in_one_pass=windowed)
     on_level2 = func.sum(staff.c.people).filter(status_groups(staff.c.status)["level2"])
     counts = select(
         literal(_ANCHOR), staff.c.unit_id, func.sum(staff.c.people), on_level2

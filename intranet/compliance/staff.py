@@ -6,11 +6,13 @@ roster.py) and counted by their declaration standing then (intranet/timelines.py
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -49,10 +51,52 @@ def standing_entry(entry: Any, employee_id: ColumnElement[int],
     )
 
 
-def staff_at(end: ColumnElement[datetime], among: ColumnElement[bool] | None = None):
+def one_pass() -> bool:
+    """Whether the database finds everyone's standing records in one ordered pass over each
+    timeline (PostgreSQL's DISTINCT ON, its window functions) rather than a seek per person
+    (SQLite, whose seeks are cheaper than its sorting and windows). A statement built either
+    way is cached under this answer too: the bench runs both databases in one process."""
+    return db.engine.dialect.name == "postgresql"
+
+
+def _standing_all(
+    timeline_model: Any, time: Any, columns: list[Any], end: ColumnElement
+) -> Subquery:
+    """Each person's latest record made by `end` (intranet/timelines.py's order: latest time,
+    then highest id), all people in one pass: PostgreSQL's DISTINCT ON."""
+    return (
+        select(timeline_model.employee_id, *columns)
+        .where(time <= end)
+        .ext(distinct_on(timeline_model.employee_id))
+        .order_by(timeline_model.employee_id, time.desc(), timeline_model.id.desc())
+        .subquery()
+    )
+
+
+def staff_at(
+    end: ColumnElement[datetime],
+    among: Callable[[Any], ColumnElement[bool]] | None = None,
+    *,
+    in_one_pass: bool = False,
+):
     """(employee_id, unit_id, status): who was on the staff at `end`, in the unit they were in
     then (the roster), with the status of the declaration standing then (None if they had
-    not declared yet); `among` narrows the employees looked at."""
+    not declared yet); `among` narrows the employees looked at. `in_one_pass` (PostgreSQL,
+    see one_pass): the same from one ordered pass over each timeline, not two seeks a person
+    (a past month's whole staff: 40 against 30 ms)."""
+    if in_one_pass:
+        entry = _standing_all(RosterEntry, RosterEntry.at,
+                              [RosterEntry.unit_id, RosterEntry.on_staff], end)
+        declared = _standing_all(Declaration, Declaration.declared_at, [Declaration.status], end)
+        query = (
+            select(entry.c.employee_id, entry.c.unit_id, declared.c.status)
+            .select_from(entry)
+            .outerjoin(declared, declared.c.employee_id == entry.c.employee_id)
+            .where(entry.c.on_staff)
+        )
+        if among is not None:
+            query = query.where(among(entry.c.employee_id))
+        return query.subquery("staff")
     entry = aliased(RosterEntry)
     query = (
         select(
@@ -64,12 +108,13 @@ def staff_at(end: ColumnElement[datetime], among: ColumnElement[bool] | None = N
         .where(entry.on_staff)
     )
     if among is not None:
-        query = query.where(among)
+        query = query.where(among(Employee.id))
     return query.subquery("staff")
 
 
 def people_by_status(end: ColumnElement[datetime], *, running: bool,
-                     unit_id: ColumnElement[int] | int | None | EllipsisType = ...):
+                     unit_id: ColumnElement[int] | int | None | EllipsisType = ...,
+                     in_one_pass: bool = False):
     """(unit_id, status, people): how many of each unit's staff stood at each status at `end`
     (of one unit's only, given `unit_id`: None is the staff in no unit).
 
@@ -90,19 +135,19 @@ def people_by_status(end: ColumnElement[datetime], *, running: bool,
         if unit_id is not ...:
             query = query.where(in_unit(Employee.unit_id, unit_id))
         return query.subquery("by_status")
-    staff = staff_at(end) if unit_id is ... else staff_at(end, among=ever_in(unit_id))
+    among = None if unit_id is ... else ever_in(unit_id)
+    staff = staff_at(end, among, in_one_pass=in_one_pass)
     query = select(staff.c.unit_id, staff.c.status, func.count().label("people"))
     if unit_id is not ...:
         query = query.where(in_unit(staff.c.unit_id, unit_id))
     return query.group_by(staff.c.unit_id, staff.c.status).subquery("by_status")
 
 
-def ever_in(unit_id: ColumnElement[int] | int | None) -> ColumnElement[bool]:
-    """Employees with a roster entry in the unit: whoever stood in it at any moment has one,
-    so a unit's people at a moment are sought among these only."""
-    return Employee.id.in_(
-        select(RosterEntry.employee_id).where(in_unit(RosterEntry.unit_id, unit_id))
-    )
+def ever_in(unit_id: ColumnElement[int] | int | None):
+    """employee_id -> whether they have a roster entry in the unit: whoever stood in it at
+    any moment has one, so a unit's people at a moment are sought among these only."""
+    entries = select(RosterEntry.employee_id).where(in_unit(RosterEntry.unit_id, unit_id))
+    return lambda employee_id: employee_id.in_(entries)
 
 
 def status_groups(status: ColumnElement[str | None]) -> dict[str, ColumnElement[bool]]:
@@ -137,8 +182,8 @@ def _placed(running: bool, unit_id: int | None | EllipsisType) -> Subquery:
             query = query.where(in_unit(Employee.unit_id, unit_id))
         return query.subquery("staff")
     if unit_id is ...:
-        return staff_at(MONTH_END)
-    staff = staff_at(MONTH_END, among=ever_in(unit_id))
+        return staff_at(MONTH_END, in_one_pass=one_pass())
+    staff = staff_at(MONTH_END, ever_in(unit_id))  # a unit's hundred: a seek each is less
     return select(staff).where(in_unit(staff.c.unit_id, unit_id)).subquery("staff_in_unit")
 
 
