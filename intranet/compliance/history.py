@@ -18,7 +18,7 @@ from ..timelines import (
 )
 from .params import is_running
 from .results import History, MonthPoint
-from .staff import people_by_status, standing_entry, status_groups
+from .staff import one_pass, people_by_status, standing_entry, status_groups
 
 
 def _end(position: int) -> BindParameter:
@@ -123,7 +123,7 @@ def compliance_history(months: Sequence[Month]) -> History:
     anchors: dict[int | None, tuple[int, int]] = {}
     changes: dict[int | None, dict[int, tuple[int, int]]] = {}
     for position, unit_id, count, on_level2 in db.session.execute(
-        _statement(len(months), from_end, db.engine.dialect.name == "postgresql"), ends
+        _statement(len(months), from_end, one_pass(), one_pass()), ends
     ):
         if position == _ANCHOR:
             anchors[unit_id] = (int(count), int(on_level2 or 0))
@@ -138,12 +138,14 @@ def compliance_history(months: Sequence[Month]) -> History:
 
 
 @cache
-def _statement(length: int, from_end: bool, windowed: bool) -> CompoundSelect | Select:
+def _statement(
+    length: int, from_end: bool, windowed: bool, in_one_pass: bool
+) -> CompoundSelect | Select:
     """The history's one statement for `length` months, built and compiled once: the anchor
-    month's counts (the last month's if `from_end`, else the first's) and the changes (see
-    _changes for `windowed`)."""
+    month's counts (the last month's if `from_end`, else the first's; `in_one_pass`: see
+    staff.staff_at) and the changes (see _changes for `windowed`)."""
     anchor = _end(length - 1 if from_end else 0)
-    staff = people_by_status(anchor, running=from_end, in_one_pass=windowed)
+    staff = people_by_status(anchor, running=from_end, in_one_pass=in_one_pass)
     on_level2 = func.sum(staff.c.people).filter(status_groups(staff.c.status)["level2"])
     counts = select(
         literal(_ANCHOR), staff.c.unit_id, func.sum(staff.c.people), on_level2
