@@ -50,7 +50,8 @@ def _changes(length: int, windowed: bool) -> Select:
         return case(*((moment <= end, position) for position, end in enumerate(ends) if position))
 
     # Each declaration in the months shown (one range of ix_declaration_moment) against the
-    # one it replaced: the person's declaration just before it, one seek each. Only those
+    # one it replaced: the person's declaration just before it (a seek each, or one window
+    # over the declarations: see `windowed`). Only those
     # that put the person on level 2 or take them off it change a count (about one in six):
     # the others are left out before the seek that places the person in a unit. The status
     # it replaced is read once, in the WHERE clause: a declaration kept moves the count by
@@ -130,7 +131,7 @@ def compliance_history(months: Sequence[Month]) -> History:
         else:
             changes.setdefault(unit_id, {})[position] = (int(count), int(on_level2 or 0))
     by_unit: dict[int | None, list[MonthPoint]] = {}
-    for unit_id in anchors.keys() | changes.keys():
+    for unit_id in dict.fromkeys([*anchors, *changes]):  # in the order the rows came
         counted = _counts(len(months), anchors.get(unit_id, (0, 0)), changes.get(unit_id, {}),
                           from_end)
         by_unit[unit_id] = [MonthPoint(month, *pair) for month, pair in zip(months, counted)]
