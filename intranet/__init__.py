@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, request, session
+from flask import Flask, has_request_context, request, session
+from flask.cli import NoAppException
 
 from config import settings_from_env
 
@@ -16,8 +17,12 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class ConfigurationError(RuntimeError):
-    """A setting the app cannot start without is missing or wrong."""
+class ConfigurationError(NoAppException):
+    """A setting the app cannot start without is missing or wrong.
+
+    A NoAppException, so `flask ...` prints the message as an error instead of a traceback
+    (and gunicorn still stops: a worker that cannot load the app halts it).
+    """
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -50,12 +55,22 @@ def configure(app: Flask) -> None:
                 "Thiếu cấu hình bắt buộc khi chạy production / missing required settings: "
                 + ", ".join(missing)
             )
+    from .rate_limits import configure_storage
+
+    problem = configure_storage(app.config)
+    if problem:
+        raise ConfigurationError(problem)
+    from .reminders.settings import problems as reminder_problems
+
+    if wrong := reminder_problems(app.config):
+        raise ConfigurationError("Cấu hình thư nhắc việc sai / reminder settings: " + "; ".join(wrong))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'intranet.db'}"
         )
+    _check_directory(app, production)
     if not app.config["LDAP_URL"]:
         from .directory.demo import DEMO_SETTINGS
 
@@ -64,6 +79,33 @@ def configure(app: Flask) -> None:
                 app.config[name] = value
     app.config["DEMO_DIRECTORY"] = not app.config["LDAP_URL"]
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+
+
+def _check_directory(app: Flask, production: bool) -> None:
+    """Directory settings that cannot work stop the start; clear-text passwords too, in production."""
+    from .directory.servers import is_plaintext
+    from .directory.settings import DirectorySettings, SettingsError
+
+    try:
+        DirectorySettings.from_config(app.config)
+    except SettingsError as error:
+        raise ConfigurationError(str(error)) from error
+    ca_file = app.config["LDAP_CA_FILE"]
+    if ca_file and not Path(ca_file).is_file():
+        raise ConfigurationError(f"LDAP_CA_FILE={ca_file}: không có tệp này / no such file")
+    urls = app.config["LDAP_URL"].split()
+    app.config["LDAP_PLAINTEXT"] = bool(urls) and is_plaintext(urls, app.config["LDAP_START_TLS"])
+    if production and app.config["LDAP_PLAINTEXT"]:
+        if not app.config["LDAP_ALLOW_PLAINTEXT"]:
+            raise ConfigurationError(
+                "LDAP_URL dùng ldap:// không mã hóa: mật khẩu sẽ đi qua mạng ở dạng rõ. Dùng "
+                "ldaps:// hoặc LDAP_START_TLS=1 (hoặc đặt LDAP_ALLOW_PLAINTEXT=1 nếu chấp nhận) / "
+                "plain ldap:// without StartTLS: use ldaps:// or LDAP_START_TLS=1"
+            )
+        app.logger.warning(
+            "LDAP_ALLOW_PLAINTEXT=1: directory passwords cross the network unencrypted (%s)",
+            app.config["LDAP_URL"],
+        )
 
 
 def _instance_secret(instance: Path) -> str:
@@ -76,6 +118,8 @@ def _instance_secret(instance: Path) -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "vi"  # the command line speaks the interface's language
     lang = session.get("lang")
     return lang if lang in ("vi", "en") else "vi"
 
@@ -108,13 +152,16 @@ def register_blueprints(app: Flask) -> None:
     from .compliance.views import bp as compliance_bp
     from .declarations.views import bp as declarations_bp
     from .health import bp as health_bp
+    from .imports.views import bp as imports_bp
     from .main.views import bp as main_bp
     from .notices import bp as notices_bp
+    from .reports.views import bp as reports_bp
+    from .reminders.views import bp as reminders_bp
     from .units.views import bp as units_bp
 
     for blueprint in (
         auth_bp, main_bp, declarations_bp, units_bp, notices_bp, appraisals_bp, admin_bp,
-        compliance_bp,
+        compliance_bp, imports_bp, reports_bp, reminders_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in
@@ -128,28 +175,24 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .directory.cli import directory_cli
+    from .imports.cli import notices_cli
     from .maintenance.cli import backup_command
+    from .reminders.cli import reminders_cli
 
     app.cli.add_command(directory_cli)
+    app.cli.add_command(notices_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(reminders_cli)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import access, formatting
+    from . import access, formatting, request_guards, static_urls
 
     formatting.register(app)
+    static_urls.register(app)
     # Templates ask the rules (access.can_act_for_unit(current_user, ...)), never restate them.
     app.jinja_env.globals["access"] = access
-
-    @app.before_request
-    def refuse_nul_bytes() -> None:
-        # No text a person types contains NUL, and PostgreSQL cannot store one. Sign-in is
-        # exempt: there the directory's answer ("wrong username or password") is the right one.
-        values = [v for _, vs in request.args.lists() for v in vs]
-        if request.endpoint != "auth.login":
-            values += [v for _, vs in request.form.lists() for v in vs]
-        if any("\x00" in value for value in values):
-            abort(400)
+    request_guards.register(app)
 
     @app.after_request
     def security_headers(response: Any) -> Any:

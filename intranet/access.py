@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import ColumnElement, and_, false, or_
 
 from .extensions import db
 from .models import Appraisal, Employee, Notice, Unit
@@ -38,6 +39,54 @@ def can_act_for_unit(user: Employee, unit_id: int | None) -> bool:
     return is_head(user) and unit_id is not None and user.unit_id == unit_id
 
 
+def routed_to_admin(employee: Employee) -> bool:
+    """Notices about a head or a leader (admin), or about someone gone or in no unit, are acted
+    on by the admin, not by a unit's head (intranet/notices/routing.py)."""
+    return employee.is_head or employee.is_admin or not employee.active or employee.unit_id is None
+
+
+def can_act_on_person(user: Employee, employee: Employee) -> bool:
+    """Recording a notice or a decision about someone: their unit's head, or for a person whose
+    notices go to the admin, an admin; never about oneself."""
+    if employee.id == user.id:
+        return False
+    if routed_to_admin(employee):
+        return is_admin(user)
+    return can_act_for_unit(user, employee.unit_id)
+
+
+def can_correct(user: Employee, record: Notice | Appraisal) -> bool:
+    """Correcting a notice or a decision: who acts on the notice; for a decision, the head of
+    the unit it was recorded for, or the admin when the person's notices go to the admin."""
+    if isinstance(record, Notice):
+        return can_act_on_notice(user, record)
+    if record.employee_id == user.id:
+        return False
+    return can_act_for_unit(user, record.unit_id) or (is_admin(user) and routed_to_admin(record.employee))
+
+
+def can_act_on_notice(user: Employee, notice: Notice) -> bool:
+    """Acting on a notice (deciding, correcting): whoever it is routed to
+    (intranet/notices/routing.py), never the person it is about. Same rule as `acts_on_notice`."""
+    if notice.employee_id == user.id:
+        return False
+    if notice.route == "admin":
+        return is_admin(user)
+    return can_act_for_unit(user, notice.unit_id)
+
+
+def acts_on_notice(user: Employee) -> ColumnElement[bool]:
+    """`can_act_on_notice` as SQL, for the queue of notices awaiting `user`."""
+    routes = []
+    if is_head(user) and user.unit_id is not None:
+        routes.append(and_(Notice.route == "unit", Notice.unit_id == user.unit_id))
+    if is_admin(user):
+        routes.append(Notice.route == "admin")
+    if not routes:
+        return false()
+    return and_(Notice.employee_id != user.id, or_(*routes))
+
+
 def can_read_records_of(user: Employee, employee_id: int, unit_id: int | None) -> bool:
     """Notices and decisions about a person: the person, their unit's head, an admin."""
     return user.id == employee_id or is_admin(user) or can_act_for_unit(user, unit_id)
@@ -58,7 +107,7 @@ def load_staff_member_to_act_on(user: Employee, employee_id: int | None) -> Empl
     employee = db.session.get(Employee, employee_id) if employee_id is not None else None
     if employee is None:
         abort(404)
-    if not can_act_for_unit(user, employee.unit_id):
+    if not can_act_on_person(user, employee):
         abort(403)
     return employee
 
@@ -68,11 +117,10 @@ def load_record_for(user: Employee, model: type[T], record_id: int, *, write: bo
     record = db.session.get(model, record_id)
     if record is None:
         abort(404)
-    allowed = (
-        can_act_for_unit(user, record.unit_id)
-        if write
-        else can_read_records_of(user, record.employee_id, record.unit_id)
-    )
+    if not write:
+        allowed = can_read_records_of(user, record.employee_id, record.unit_id)
+    else:
+        allowed = can_correct(user, record)
     if not allowed:
         abort(403)
     return record
@@ -107,3 +155,6 @@ def role_required(check: Callable[[Employee], bool]) -> Callable[[F], F]:
 admin_required = role_required(is_admin)
 head_or_admin_required = role_required(lambda user: is_head(user) or is_admin(user))
 unit_head_required = role_required(heads_a_unit)
+# Writing decisions: a unit's head, or an admin (about heads and leaders, whose notices go to
+# the admin).
+decision_maker_required = role_required(lambda user: heads_a_unit(user) or is_admin(user))

@@ -20,12 +20,13 @@ MESSAGES = {
     404: (_l("Không tìm thấy trang"), _l("Trang bạn tìm không tồn tại hoặc đã được chuyển đi.")),
     405: (_l("Thao tác không được hỗ trợ"), _l("Trang này không nhận thao tác vừa gửi.")),
     413: (_l("Dữ liệu quá lớn"), _l("Dữ liệu gửi lên vượt quá giới hạn cho phép.")),
+    415: (_l("Dữ liệu không đúng dạng"), _l("Dữ liệu gửi lên phải là một biểu mẫu.")),
     429: (_l("Quá nhiều yêu cầu"), _l("Bạn đã thử quá nhiều lần. Vui lòng đợi một lát rồi thử lại.")),
     500: (_l("Lỗi hệ thống"), _l("Đã có lỗi xảy ra. Bộ phận quản trị đã được ghi nhận; vui lòng thử lại sau.")),
     503: (
         _l("Không kết nối được danh bạ"),
         _l(
-            "Hệ thống danh bạ cán bộ (LDAP) hiện không phản hồi nên chưa thể đăng nhập. "
+            "Hệ thống danh bạ (LDAP) hiện không phản hồi nên chưa thể đăng nhập. "
             "Vui lòng thử lại sau ít phút; nếu vẫn lỗi, hãy báo bộ phận quản trị mạng."
         ),
     ),

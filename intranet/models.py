@@ -72,6 +72,13 @@ class Employee(UserMixin, db.Model):
     # The status of their latest declaration (None: never declared), written by the database
     # when a declaration is recorded (intranet/database/latest_status.py); the app never sets it.
     vneid_status: Mapped[str | None] = mapped_column(String(32))
+    # The directory's immutable id (entryUUID, objectGUID as a GUID): who this is, whatever
+    # their username becomes. Empty until the first sync or sign-in that reads it. Last, as
+    # migration 0010 added it.
+    directory_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # The language they chose at the foot of a page ("vi" or "en"; None: Vietnamese), kept
+    # so that the email reminders reach them in it (intranet/reminders/).
+    language: Mapped[str | None] = mapped_column(String(8))
 
     unit: Mapped[Unit | None] = relationship(back_populates="staff")
 
@@ -199,6 +206,10 @@ class Notice(db.Model):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_from: Mapped[str | None] = mapped_column(String(64))
+    # Who acts on it (intranet/notices/routing.py): "unit", the head of `unit`; "admin", when
+    # it is about a head or a leader. Fixed when recorded, like the unit.
+    route: Mapped[str] = mapped_column(String(10), default="unit", server_default="unit")
+    reply_due_on: Mapped[date | None] = mapped_column()
 
     employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
     unit: Mapped[Unit] = relationship()
@@ -223,6 +234,11 @@ class NoticeCase(db.Model):
     dossier_code: Mapped[str] = mapped_column(String(100), index=True)
     filed_on: Mapped[date] = mapped_column()
     receiving_officer: Mapped[str] = mapped_column(String(200))
+    # From the province's list: where it was received, how it was filed ("in_person" or "post";
+    # online filings are not cases), and how far the procedure is online ("full", "partial").
+    receiving_place: Mapped[str | None] = mapped_column(String(300))
+    channel: Mapped[str | None] = mapped_column(String(10))
+    online_level: Mapped[str | None] = mapped_column(String(10))
 
     notice: Mapped[Notice] = relationship(back_populates="cases")
 
@@ -304,3 +320,5 @@ class AuditEvent(db.Model):
 
 
 install_triggers(db.metadata)
+
+from .imports import models as _import_models  # noqa: E402,F401  notice_import, which Notice names

@@ -43,6 +43,9 @@ from intranet.directory.sync import sync_people
 from intranet.extensions import db
 from intranet.months import current_month
 from scripts.bench_data import BENCH, PASSWORD, bench_app, build, copy_to, counts
+from scripts.bench_import import TARGETS as IMPORT_TARGETS, import_figures
+from scripts.bench_reminders import TARGETS as REMINDER_TARGETS
+from scripts.bench_reminders import reminder_figures
 from scripts.load import Gunicorn, app_environment
 from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
 from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
@@ -69,6 +72,9 @@ TARGETS: dict[str, tuple[float, str, bool]] = {
     "head's /unit (100 staff)": (HTML_PAGE, "ms", False),
     "head's /notices (queue)": (HTML_PAGE, "ms", False),
     "/staff/<id> (person page)": (HTML_PAGE, "ms", False),
+    "head's /notices/awaiting (queue)": (HTML_PAGE, "ms", False),
+    "/notices/open (all units' queue)": (HTML_PAGE, "ms", False),
+    "/admin/reminders": (HTML_PAGE, "ms", False),
     "/compliance/trend (12 months)": (HTML_PAGE, "ms", False),
     "/compliance/unit/<id> (100 staff)": (HTML_PAGE, "ms", False),
     "/compliance/report (printed)": (HTML_PAGE, "ms", False),
@@ -82,6 +88,8 @@ TARGETS: dict[str, tuple[float, str, bool]] = {
     "gunicorn worker RSS": (150, "MB", False),
     "throughput GET /compliance": (80, "req/s", True),
     "throughput GET /": (300, "req/s", True),
+    **{name: (target, unit, False) for name, (target, unit) in IMPORT_TARGETS.items()},
+    **REMINDER_TARGETS,
 }
 PG_RATIO = 1.3  # PostgreSQL's p95 at most this many times SQLite's, figure by figure
 QUERY_LIMIT = 10
@@ -219,6 +227,11 @@ def pages(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
         timed("head's /notices (queue)" + suffix, page(head, "/notices"), counter, repeat),
         timed("/staff/<id> (person page)" + suffix, page(head, f"/staff/{COLLEAGUE}"), counter,
               repeat),
+        timed("head's /notices/awaiting (queue)" + suffix, page(head, "/notices/awaiting"),
+              counter, repeat),
+        timed("/notices/open (all units' queue)" + suffix, page(admin, "/notices/open"), counter,
+              repeat),
+        timed("/admin/reminders" + suffix, page(admin, "/admin/reminders/"), counter, repeat),
         *compliance_figures(app, repeat, suffix),
         timed("rendering only (same table)" + suffix, page(admin, RENDERING_ONLY), counter, repeat),
         timed("/compliance/trend (12 months)" + suffix, page(admin, "/compliance/trend"), counter,
@@ -517,12 +530,17 @@ def main(argv: list[str] | None = None) -> int:
                 with app.app_context():
                     db.engine.dispose()
                 print("in-process figures measured", flush=True)
+                figures += [Figure(**f) for f in import_figures(database, work)]
+                print("import figures measured", flush=True)
                 if not args.skip_gunicorn:
                     figures += under_gunicorn(database, slapd, args.seconds, work)
             if not args.skip_postgresql:
                 figures += on_postgresql(big, slapd, args.repeat)
                 print("PostgreSQL figures measured", flush=True)
             figures += directory_sync(work / "sync.db", slapd, args.staff)
+        figures += [Figure(name, value, value, unit=unit, note=note)
+                    for name, value, unit, note in reminder_figures(work)]
+        print("reminder figures measured", flush=True)
     by_name = {f.name: f for f in figures}
     current = by_name["/compliance current month"]
     same_units, few_units = small_figures.values()

@@ -16,7 +16,9 @@ from intranet.extensions import db
 from intranet.models import Appraisal, Employee, IssuingBody, Notice, Unit
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
+from .support.import_files import province_xlsx, row
 from .support.forms import OTHER_HEAD, decision_form, notice_form, post_decision, post_notice
+from .test_imports import confirm, upload
 
 ROLES = ("anonymous", "employee", "other_head", "head", "admin")
 LOGIN = "login"  # a redirect to the login page
@@ -49,15 +51,33 @@ ROUTES: dict[str, Route] = {
     "appraisals.new": ("GET", lambda ids: f"/appraisals/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "appraisals.show": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
     "appraisals.correct": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "notices.awaiting": ("GET", lambda ids: "/notices/awaiting", expect(LOGIN, FORBIDDEN, OK, OK, OK)),
+    "notices.everywhere": ("GET", lambda ids: "/notices/open", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "imports.new": ("GET", lambda ids: "/notices/imports/new", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "imports.template": ("GET", lambda ids: "/notices/imports/template.xlsx", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "imports.preview": ("GET", lambda ids: f"/notices/imports/{ids['draft']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "imports.record": ("GET", lambda ids: f"/notices/imports/record/{ids['import']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    # A draft that is not (or no longer) there: nothing to confirm or discard.
+    "imports.confirm": ("POST", lambda ids: "/notices/imports/999999/confirm", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 409)),
+    "imports.discard": ("POST", lambda ids: "/notices/imports/999999/discard", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 409)),
     "admin.overview": ("GET", lambda ids: "/admin/", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "admin.run_sync": ("POST", lambda ids: "/admin/directory/sync", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "admin.bodies": ("GET", lambda ids: "/admin/issuing-bodies", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "admin.set_body_active": ("POST", lambda ids: f"/admin/issuing-bodies/{ids['body']}/active", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "admin.audit_log": ("GET", lambda ids: "/admin/audit", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "reminders.overview": ("GET", lambda ids: "/admin/reminders/", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "reminders.send": ("POST", lambda ids: "/admin/reminders/send", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    "reminders.sent": ("GET", lambda ids: "/admin/reminders/sent", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    # No such record (the walk itself sends reminders, so no id is sure to be unclear): 404.
+    "reminders.release": ("POST", lambda ids: "/admin/reminders/sent/999999/release", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 404)),
     "compliance.table": ("GET", lambda ids: "/compliance", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.unit": ("GET", lambda ids: f"/compliance/unit/{ids['unit']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.trend": ("GET", lambda ids: "/compliance/trend", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
-    "compliance.report": ("GET", lambda ids: "/compliance/report", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "reports.monthly": ("GET", lambda ids: "/compliance/report", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "reports.monthly_docx": ("GET", lambda ids: "/compliance/report.docx", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "reports.save_notes": ("POST", lambda ids: "/compliance/report/notes", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    "reports.settings": ("GET", lambda ids: "/admin/report-settings", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "reports.unit_order": ("POST", lambda ids: "/admin/report-settings/unit-order", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "compliance.table_xlsx": ("GET", lambda ids: "/compliance.xlsx", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.table_csv": ("GET", lambda ids: "/compliance.csv", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.missing_csv": ("GET", lambda ids: "/compliance-missing.csv", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
@@ -71,6 +91,10 @@ def world(synced_app: Flask) -> tuple[Flask, dict[str, int]]:
     notice_location = post_notice(head, notice_form(synced_app)).headers["Location"]
     notice_id = int(notice_location.rsplit("/", 1)[1])
     decision = post_decision(head, synced_app, decision_form(synced_app, [notice_id]))
+    # A confirmed import (of a list naming nobody on the staff), and a list awaiting confirmation.
+    admin = signed_in_client(synced_app, DEMO_ADMIN)
+    made = confirm(admin, upload(admin, synced_app, province_xlsx([row("Người Ngoài", "M-1")])).headers["Location"])
+    draft = upload(admin, synced_app, province_xlsx([row("Người Ngoài", "M-2")])).headers["Location"]
     with synced_app.app_context():
         employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
         ids = {
@@ -79,6 +103,8 @@ def world(synced_app: Flask) -> tuple[Flask, dict[str, int]]:
             "notice": notice_id,
             "appraisal": int(decision.headers["Location"].rsplit("/", 1)[1]),
             "body": db.session.scalar(select(IssuingBody.id).limit(1)),
+            "import": int(made.headers["Location"].rsplit("/", 1)[1]),
+            "draft": int(draft.rsplit("/", 1)[1]),
         }
         assert db.session.get(Notice, ids["notice"]) and db.session.get(Appraisal, ids["appraisal"])
         assert db.session.get(Unit, ids["unit"])

@@ -37,7 +37,7 @@ def test_decision_on_two_notices_marks_both_decided(head_client: FlaskClient, sy
     assert response.status_code == 302, response.get_data(as_text=True)
     shown = head_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Hạ một mức xếp loại" in shown and "Nộp hồ sơ giấy" in shown
-    assert "Đã có quyết định" in head_client.get("/notices?status=decided").get_data(as_text=True)
+    assert "Đã có đề xuất" in head_client.get("/notices?status=decided").get_data(as_text=True)
     assert "1/TB" not in head_client.get("/notices?status=open").get_data(as_text=True)
     with synced_app.app_context():
         appraisal = db.session.scalar(select(Appraisal))
@@ -106,7 +106,7 @@ def test_correction_keeps_the_original_and_both_are_visible(head_client: FlaskCl
     person = head_client.get(f"/staff/{employee_id(synced_app, DEMO_EMPLOYEE)}").get_data(as_text=True)
     assert "Hạ một mức xếp loại" in person and "Không xét mức Hoàn thành xuất sắc" in person
     # The notice is still decided (by the correction), and the original cannot be corrected twice.
-    assert "Đã có quyết định" in head_client.get(f"/notices/{notice}").get_data(as_text=True)
+    assert "Đã có đề xuất" in head_client.get(f"/notices/{notice}").get_data(as_text=True)
     again = post_decision(head_client, synced_app, data, f"/appraisals/{original}/correct")
     assert again.status_code == 422
     assert appraisal_count(synced_app) == 2
@@ -117,7 +117,7 @@ def test_correcting_a_decided_notice_keeps_it_decided(head_client: FlaskClient, 
     post_decision(head_client, synced_app, decision_form(synced_app, [notice]))
     data = {**notice_form(synced_app, reference_number="1/TB-ĐC", cases=[case(1)]), "correction_reason": "Sai số"}
     location = post_notice(head_client, data, f"/notices/{notice}/correct").headers["Location"]
-    assert "Đã có quyết định" in head_client.get(location).get_data(as_text=True)
+    assert "Đã có đề xuất" in head_client.get(location).get_data(as_text=True)
     assert "1/TB-ĐC" not in head_client.get("/notices?status=open").get_data(as_text=True)
 
 

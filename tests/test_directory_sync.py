@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from flask import Flask
@@ -9,11 +10,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
-from intranet.directory import Directory, directory_from_config
+from intranet.directory import Directory, DirectorySearchFailed, directory_from_config
 from intranet.extensions import db
 from intranet.models import AuditEvent, Employee, RosterEntry, Unit
 
-from .conftest import DEMO_EMPLOYEE, csrf_token
+from .conftest import DEMO_EMPLOYEE, csrf_token, sign_in
 
 
 def count(model: type, *criteria) -> int:
@@ -59,7 +60,7 @@ def test_cli_sync_adds_every_staff_member_and_unit(app: Flask) -> None:
         assert count(Unit) == 8
         assert count(Employee, Employee.is_admin.is_(True)) == 1
         assert count(Employee, Employee.is_head.is_(True)) == 8  # one per unit
-    assert f"{staff} cán bộ; thêm {staff}" in result.output
+    assert f"{staff} người; thêm {staff}" in result.output
 
 
 def test_second_sync_changes_nothing(synced_app: Flask) -> None:
@@ -197,3 +198,134 @@ def test_overlong_directory_values_are_cut_not_fatal(app: Flask) -> None:
         hung = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
         assert len(hung.title) == 200 and hung.email is None and len(hung.full_name) == 200
         assert hung.unit.name == long_unit.strip()[:200]
+
+
+# -- the admin's preview and confirmation ----------------------------------------------
+
+
+def active_count(app: Flask) -> int:
+    with app.app_context():
+        return count(Employee, Employee.active.is_(True))
+
+
+def leaving_five(synced_app: Flask) -> set[str]:
+    """Five of the demo's staff gone at once: more than 10% of them."""
+    with synced_app.app_context():
+        gone = set(db.session.scalars(
+            select(Employee.username).where(Employee.username != DEMO_EMPLOYEE)
+            .where(Employee.is_admin.is_(False)).order_by(Employee.username).limit(5)
+        ))
+    use_shrunk_directory(synced_app, gone=gone, renamed={})
+    return gone
+
+
+def test_admin_previews_the_changes_before_anything_is_written(
+    admin_client: FlaskClient, synced_app: Flask
+) -> None:
+    gone = leaving_five(synced_app)
+    before = active_count(synced_app)
+    page = admin_client.get("/admin/directory/sync")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Ngừng hoạt động" in text and "không còn trong danh bạ" in text
+    assert all(username in text for username in gone)
+    assert "Xác nhận và đồng bộ" in text and "LDAP_SYNC_MAX_LEAVERS" in text
+    assert active_count(synced_app) == before
+
+
+def test_many_leavers_from_the_web_wait_for_the_admin_s_confirmation(
+    admin_client: FlaskClient, synced_app: Flask
+) -> None:
+    gone = leaving_five(synced_app)
+    before = active_count(synced_app)
+    token = csrf_token(admin_client, "/admin/")
+    held = admin_client.post("/admin/directory/sync", data={"csrf_token": token})
+    assert held.status_code == 409
+    assert all(username in held.get_data(as_text=True) for username in gone)
+    assert active_count(synced_app) == before
+    confirm = re.search(r'name="confirm" value="([0-9a-f]+)"', held.get_data(as_text=True)).group(1)
+    done = admin_client.post(
+        "/admin/directory/sync", data={"csrf_token": token, "confirm": confirm}, follow_redirects=True
+    )
+    assert done.status_code == 200 and "Đã đồng bộ danh bạ" in done.get_data(as_text=True)
+    assert active_count(synced_app) == before - len(gone)
+
+
+def test_a_failed_sync_from_the_web_changes_nothing_and_says_why(
+    admin_client: FlaskClient, synced_app: Flask
+) -> None:
+    def factory(config):
+        real = directory_from_config(config)
+
+        class Broken(Directory):
+            def people(self):
+                yield from list(super().people())[:3]
+                raise DirectorySearchFailed(
+                    DirectorySearchFailed.BASE, "ou=people,dc=kiemlam,dc=gov,dc=vn",
+                    {"result": 51, "description": "busy", "message": ""},
+                )
+
+        return Broken(real.settings, real.server, real.client_strategy)
+
+    synced_app.config["DIRECTORY_FACTORY"] = factory
+    before = active_count(synced_app)
+    response = admin_client.post(
+        "/admin/directory/sync", data={"csrf_token": csrf_token(admin_client, "/admin/")},
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Đồng bộ đã dừng, không thay đổi gì" in text and "busy" in text
+    assert active_count(synced_app) == before
+    with synced_app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "directory.sync_failed"))
+        assert event.actor.is_admin and event.details["reason"] == "directory"
+
+
+# -- sign-in: the same work for an unknown user and a wrong password ---------------------
+
+
+def test_unknown_user_and_wrong_password_cost_the_same_binds(app: Flask) -> None:
+    binds: list[str] = []
+
+    def factory(config):
+        real = directory_from_config(config)
+
+        class Counting(Directory):
+            def _bind(self, user, password):
+                binds.append(user)
+                return super()._bind(user, password)
+
+        return Counting(real.settings, real.server, real.client_strategy)
+
+    app.config["DIRECTORY_FACTORY"] = factory
+    counts = []
+    for username in (DEMO_EMPLOYEE, "khongtontai"):
+        binds.clear()
+        response = sign_in(app.test_client(), username, "sai-mat-khau")
+        assert response.status_code == 401
+        counts.append(len(binds))
+    assert counts == [2, 2]  # the service account, then the person (or nobody)
+
+
+def test_dry_run_shows_who_comes_back_and_who_loses_a_role(synced_app: Flask) -> None:
+    use_shrunk_directory(synced_app, gone={DEMO_EMPLOYEE}, renamed={})
+    assert synced_app.test_cli_runner().invoke(args=["directory", "sync"]).exit_code == 0
+
+    def factory(config):
+        real = directory_from_config(config)
+
+        class NoHeads(Directory):
+            def people(self):
+                for person in super().people():
+                    yield dataclasses.replace(person, is_head=False) if person.username == "annv" else person
+
+        return NoHeads(real.settings, real.server, real.client_strategy)
+
+    synced_app.config["DIRECTORY_FACTORY"] = factory
+    result = synced_app.test_cli_runner().invoke(args=["directory", "sync", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Hoạt động trở lại (1):" in result.output and f"({DEMO_EMPLOYEE})" in result.output
+    assert "Thôi vai trò (1):" in result.output and "(annv): thủ trưởng đơn vị" in result.output
+    with synced_app.app_context():
+        assert not db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE)).active

@@ -11,7 +11,7 @@ from ..fields import VietnameseDateField
 
 class IssuingBodyForm(FlaskForm):
     name = StringField(
-        _l("Tên cơ quan, bộ phận một cửa"),
+        _l("Tên cơ quan ban hành thông báo"),
         [InputRequired(_l("Vui lòng nhập tên.")), Length(max=300, message=_l("Tối đa %(max)d ký tự."))],
     )
 

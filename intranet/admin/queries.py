@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
@@ -44,6 +44,20 @@ def last_sync() -> AuditEvent | None:
     )
 
 
+def last_sync_failure() -> AuditEvent | None:
+    """The latest stopped sync (from the web or a timer's CLI run), unless one succeeded since."""
+    failure = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "directory.sync_failed")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    success = last_sync()
+    if failure is None or (success is not None and success.id > failure.id):
+        return None
+    return failure
+
+
 def issuing_bodies() -> list[IssuingBody]:
     return list(db.session.scalars(select(IssuingBody).order_by(IssuingBody.active.desc(), IssuingBody.sort_key)))
 
@@ -66,7 +80,8 @@ def audit_events(
     if since:
         query = query.where(AuditEvent.occurred_at >= datetime.combine(since, time.min))
     if until:
-        query = query.where(AuditEvent.occurred_at < datetime.combine(until + timedelta(days=1), time.min))
+        # The day's last instant, not the next day's first: 31/12/9999 has no next day.
+        query = query.where(AuditEvent.occurred_at <= datetime.combine(until, time.max))
     rows = list(
         db.session.scalars(
             query.order_by(AuditEvent.id.desc()).offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE + 1)

@@ -1,20 +1,36 @@
 """/admin: the staff the directory gives, and running the directory sync from the web."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..access import admin_required
-from ..directory import current_directory
-from ..directory.sync import sync_people
+from ..directory import DirectoryUnavailable, current_directory
+from ..directory.messages import SECTIONS, item_detail, needs_confirmation, sync_failure
+from ..directory.sync import (
+    SyncAborted,
+    SyncNeedsConfirmation,
+    SyncPlan,
+    apply_plan,
+    plan_sync,
+    record_failure,
+)
+from ..database import discard
 from ..extensions import db
 from ..models import IssuingBody
 from ..submit import submit
 from . import service
 from .forms import AuditFilterForm, IssuingBodyForm
-from .queries import audit_actions, audit_events, issuing_bodies, last_sync, units_with_staff
+from .queries import (
+    audit_actions,
+    audit_events,
+    issuing_bodies,
+    last_sync,
+    last_sync_failure,
+    units_with_staff,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,18 +44,59 @@ def overview() -> str:
         units=units,
         total_staff=sum(u.staff for u in units),
         last_sync=last_sync(),
+        sync_failure=last_sync_failure(),
     )
 
 
-@bp.route("/directory/sync", methods=["POST"])
+def _sync_stopped(error: Exception, reason: str) -> Response:
+    """Nothing of the sync is kept but its audit row (the request commits it); the admin
+    reads why on the overview."""
+    discard()
+    record_failure(current_user._get_current_object(), reason, error=str(error)[:500])
+    flash(sync_failure(error), "error")
+    return redirect(url_for("admin.overview"))
+
+
+def _preview(plan: SyncPlan, status: int = 200, warning: str | None = None) -> tuple[str, int]:
+    discard()  # a preview writes nothing
+    max_share = current_app.config["LDAP_SYNC_MAX_LEAVERS"]
+    return render_template(
+        "admin/sync_preview.html",
+        plan=plan,
+        sections=SECTIONS,
+        item_detail=item_detail,
+        held=plan.needs_confirmation(max_share),
+        warning=warning or (
+            needs_confirmation(plan, max_share) if plan.needs_confirmation(max_share) else None
+        ),
+    ), status
+
+
+@bp.route("/directory/sync", methods=["GET", "POST"])
 @admin_required
-def run_sync() -> Response:
-    # CSRFProtect has already checked the form's token.
-    summary = sync_people(current_directory().people(), actor=current_user._get_current_object())
+def run_sync() -> Response | tuple[str, int]:
+    """GET: the changes a sync would make. POST (CSRF checked): make them."""
+    actor = current_user._get_current_object()
+    try:
+        plan = plan_sync(current_directory().people())
+        if request.method == "GET":
+            return _preview(plan)
+        summary = apply_plan(
+            plan,
+            actor,
+            max_share=current_app.config["LDAP_SYNC_MAX_LEAVERS"],
+            confirm=request.form.get("confirm"),
+        )
+    except SyncNeedsConfirmation as held:
+        return _preview(held.plan, 409)
+    except SyncAborted as error:
+        return _sync_stopped(error, error.reason)
+    except DirectoryUnavailable as error:
+        return _sync_stopped(error, "directory")
     s = summary.as_dict()
     flash(
         _(
-            "Đã đồng bộ danh bạ: %(seen)s cán bộ; thêm %(added)s, cập nhật %(updated)s, "
+            "Đã đồng bộ danh bạ: %(seen)s người; thêm %(added)s, cập nhật %(updated)s, "
             "ngừng hoạt động %(deactivated)s.",
             **s,
         ),
@@ -57,7 +114,7 @@ def bodies() -> Response | tuple[str, int]:
         actor = current_user._get_current_object()
         result = submit(form, lambda: service.add_issuing_body(actor, form.name.data))
         if not isinstance(result, int):
-            flash(_("Đã thêm cơ quan thông báo."), "success")
+            flash(_("Đã thêm cơ quan ban hành thông báo."), "success")
             return redirect(url_for("admin.bodies"))
         status = result
     return render_template("admin/issuing_bodies.html", form=form, bodies=issuing_bodies()), status
@@ -69,7 +126,7 @@ def set_body_active(body_id: int) -> Response:
     body = db.session.get(IssuingBody, body_id) or abort(404)
     active = request.form.get("active") == "1"
     service.set_issuing_body_active(current_user._get_current_object(), body, active)
-    flash(_("Đã cập nhật danh sách cơ quan thông báo."), "success")
+    flash(_("Đã cập nhật danh sách cơ quan ban hành thông báo."), "success")
     return redirect(url_for("admin.bodies"))
 
 

@@ -25,10 +25,10 @@ class AppraisalForm(FlaskForm):
     )
     rationale = TextAreaField(
         _l("Căn cứ, lý do"),
-        [InputRequired(_l("Vui lòng nêu căn cứ, lý do của quyết định.")), Length(max=2000, message=TOO_LONG)],
+        [InputRequired(_l("Vui lòng nêu căn cứ, lý do của đề xuất.")), Length(max=2000, message=TOO_LONG)],
         render_kw={"rows": 4},
     )
-    submit = SubmitField(_l("Lưu quyết định"))
+    submit = SubmitField(_l("Lưu đề xuất"))
 
 
 class AppraisalCorrectionForm(AppraisalForm):

@@ -49,7 +49,7 @@ def record_appraisal(
         reason = required_reason(reason)
     allowed = {n.id for n in open_notices(draft.employee, also_decided_by=corrects)}
     if any(notice.id not in allowed for notice in draft.notices):
-        raise RuleViolation("notice_ids", _l("Chỉ chọn các thông báo đang chờ xử lý của cán bộ này."))
+        raise RuleViolation("notice_ids", _l("Chỉ chọn các thông báo đang chờ xử lý của người này."))
     period = draft.period
     if period is None:
         raise RuleViolation("period", _l("Vui lòng chọn kỳ đánh giá."))
@@ -59,7 +59,7 @@ def record_appraisal(
         raise RuleViolation("outcome_id", _l("Vui lòng chọn kết quả trong danh sách."))
     rationale = (draft.rationale or "").strip()
     if not rationale:
-        raise RuleViolation("rationale", _l("Vui lòng nêu căn cứ, lý do của quyết định."))
+        raise RuleViolation("rationale", _l("Vui lòng nêu căn cứ, lý do của đề xuất."))
     if len(rationale) > RATIONALE_MAX:
         raise RuleViolation("rationale", _l("Tối đa %(max)d ký tự.", max=RATIONALE_MAX))
     appraisal = Appraisal(

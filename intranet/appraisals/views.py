@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..access import load_record_for, load_staff_member_to_act_on, unit_head_required
+from ..access import decision_maker_required, load_record_for, load_staff_member_to_act_on
 from ..clock import local_today
 from ..extensions import db
 from ..ids import id_arg, id_args
@@ -60,7 +60,7 @@ def save_appraisal(
 
 
 @bp.route("/appraisals/new", methods=["GET", "POST"])
-@unit_head_required
+@decision_maker_required
 def new() -> Response | tuple[str, int]:
     employee = load_staff_member_to_act_on(current_user, id_arg("employee"))
     form = AppraisalForm()
@@ -72,7 +72,7 @@ def new() -> Response | tuple[str, int]:
     else:
         result = save_appraisal(form, employee, notices)
         if isinstance(result, Appraisal):
-            flash(_("Đã ghi nhận quyết định."), "success")
+            flash(_("Đã ghi nhận đề xuất."), "success")
             return redirect(url_for("appraisals.show", appraisal_id=result.id))
         status = result
     return render_template("appraisals/form.html", form=form, employee=employee), status
@@ -91,7 +91,7 @@ def show(appraisal_id: int) -> str:
 
 
 @bp.route("/appraisals/<id:appraisal_id>/correct", methods=["GET", "POST"])
-@unit_head_required
+@decision_maker_required
 def correct(appraisal_id: int) -> Response | tuple[str, int]:
     original = load_record_for(current_user, Appraisal, appraisal_id, write=True)
     employee = original.employee

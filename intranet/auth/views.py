@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..directory import InvalidCredentials
+from ..directory import AccountRefused, InvalidCredentials
+from ..directory.messages import SIGN_IN_REFUSALS
+from ..directory.settings import DirectorySettings, login_name
 from ..directory.demo import ROLE_LABELS, demo_accounts
 from ..extensions import limiter
 from .forms import LoginForm
@@ -18,9 +20,26 @@ from .service import sign_in, sign_out
 bp = Blueprint("auth", __name__)
 
 
+def _unprintable(character: str) -> bool:
+    # Controls (CR, LF, tab, NUL), format characters and the Unicode line and paragraph
+    # separators: no real path has them, and a redirect would copy them into its header.
+    return unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp")
+
+
 def safe_next(target: str | None) -> str:
-    """A same-site path to go to after sign-in; anything else goes home."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A same-site path to go to after sign-in; anything else goes home.
+
+    The raw string is checked, not only what `urlsplit` sees: it drops tabs, CR and LF
+    before parsing, so "/" + CR LF + "X-Injected: 1" would pass as a path, then break
+    the Location header.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(_unprintable(c) for c in target)
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -28,9 +47,13 @@ def safe_next(target: str | None) -> str:
 
 
 def username_key() -> str:
-    """The rate-limit key for a sign-in: the username as the directory would match it."""
-    typed = request.form.get("username", "")
-    return "login:" + unicodedata.normalize("NFKC", typed).strip().casefold()[:256]
+    """The rate-limit key for a sign-in: the account as the directory would match it.
+
+    "dathv", "KIEMLAM\\dathv" and "dathv@kiemlam.gov.vn" are one account: one count.
+    """
+    typed = unicodedata.normalize("NFKC", request.form.get("username", ""))[:256]
+    name = login_name(typed, DirectorySettings.from_config(current_app.config))
+    return "login:" + (name.key if name is not None else typed.strip().casefold())
 
 
 def failed(response: Response) -> bool:
@@ -55,13 +78,20 @@ def login() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         try:
             employee = sign_in(form.username.data, form.password.data)
+        except AccountRefused as refused:
+            # The request still commits: the audit row keeps the directory's reason.
+            form.form_errors.append(str(SIGN_IN_REFUSALS[refused.reason]))
+            status = 403
         except InvalidCredentials:
             # The request still commits: the failed attempt's audit row is kept.
             form.form_errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
             status = 401
         else:
             next_url = safe_next(request.args.get("next"))
-            lang = session.get("lang")
+            # A language picked on the sign-in page is their latest choice; else their last
+            # one. Kept on the person for the email reminders (the request commits it).
+            lang = session.get("lang") or employee.language
+            employee.language = lang
             session.clear()  # a fresh session at sign-in: no fixation
             if lang:
                 session["lang"] = lang

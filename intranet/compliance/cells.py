@@ -32,7 +32,7 @@ class FigureCells:
         if self._words is None:
             # "%%" as the templates write it (one msgid): Jinja's _() formats, Python's does
             # only when given values.
-            self._words = (escape(_("Không có cán bộ")), escape(_("chưa đạt 100%%") % {}))
+            self._words = (escape(_("Không có ai")), escape(_("chưa đạt 100%%") % {}))
         return self._words
 
     def percent(self, figures: Figures) -> Markup:

@@ -2,8 +2,10 @@
 from flask import current_app
 
 from .client import (
+    AccountRefused,
     Directory,
     DirectoryPerson,
+    DirectorySearchFailed,
     DirectoryUnavailable,
     InvalidCredentials,
     directory_from_config,
@@ -17,7 +19,9 @@ def current_directory() -> Directory:
 
 
 __all__ = [
+    "AccountRefused",
     "Directory",
+    "DirectorySearchFailed",
     "DirectoryPerson",
     "DirectoryUnavailable",
     "InvalidCredentials",

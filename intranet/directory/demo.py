@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -33,11 +34,13 @@ def demo_server() -> Server:
     loader = Connection(server, client_strategy="MOCK_SYNC")
     with DEMO_LDIF.open("rb") as ldif:
         for dn, entry in LDIFParser(ldif).parse():
+            # slapd gives every entry an entryUUID of its own; so does the demo, stable per DN.
+            entry.setdefault("entryUUID", [str(uuid.uuid5(uuid.NAMESPACE_URL, dn.lower()))])
             loader.strategy.add_entry(dn, entry)
     return server
 
 
-ROLE_LABELS = {"admin": _l("Quản trị viên"), "head": _l("Thủ trưởng đơn vị"), "employee": _l("Cán bộ")}
+ROLE_LABELS = {"admin": _l("Quản trị viên"), "head": _l("Thủ trưởng đơn vị"), "employee": _l("Công chức, viên chức, người lao động")}
 
 
 @functools.cache

@@ -15,6 +15,8 @@ APPRAISAL_OUTCOMES = [
     ("no_effect", "Không ảnh hưởng đến xếp loại"),
 ]
 
+# What migration 0003 seeded: the provincial centre without its province, and district one-stop
+# shops of districts abolished on 01/07/2025. Migration 0013 retired them (kept for old notices).
 ISSUING_BODIES = [
     "Trung tâm Phục vụ hành chính công tỉnh",
     "Bộ phận Một cửa UBND huyện An Lão",
@@ -23,11 +25,19 @@ ISSUING_BODIES = [
     "Bộ phận Một cửa UBND huyện Vĩnh Thạnh",
     "Bộ phận Một cửa UBND thành phố Quy Nhơn",
 ]
+# The bodies of the merged province (Bình Định became part of Gia Lai on 01/07/2025) that send
+# notices, seeded by migration 0013; the admin adds commune and ward one-stop shops as needed.
+CURRENT_BODIES = [
+    "Trung tâm Phục vụ hành chính công tỉnh Gia Lai",
+    "Văn phòng Ủy ban nhân dân tỉnh Gia Lai",
+]
 
 
 def seed() -> None:
-    """The same rows migration 0003 inserts, for databases built with create_all (tests)."""
+    """The same rows migrations 0003 and 0013 leave, for databases built with create_all (tests)."""
     for position, (code, label) in enumerate(APPRAISAL_OUTCOMES, start=1):
         db.session.add(AppraisalOutcome(code=code, label=label, position=position))
     for name in ISSUING_BODIES:
+        db.session.add(IssuingBody(name, active=False))
+    for name in CURRENT_BODIES:
         db.session.add(IssuingBody(name))

@@ -25,8 +25,20 @@ from ..models import (
 from ..recording import check_correctable, check_staff, clean_text, required_reason
 from ..validation import RuleViolation
 from ..vietnamese import normalize
+from .routing import reply_due_on, route_for
 from .state import appraisal_stands, notice_decided, notice_stands
 
+# A real list can name dozens of dossiers for one person. Past this bound a notice is refused
+# whole, never kept in part: the head splits it into several notices with the same reference.
+MAX_CASES = 200
+
+
+def too_many_cases() -> str:
+    return _l(
+        "Một thông báo ghi nhận tối đa %(max)d hồ sơ. Văn bản nêu nhiều hơn thì hãy ghi nhận "
+        "thành nhiều thông báo (cùng số, ký hiệu văn bản).",
+        max=MAX_CASES,
+    )
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,8 @@ def _taken_dossier_codes(employee: Employee, ignoring: Notice | None) -> set[str
 def _check_cases(draft: NoticeDraft, today: date, corrects: Notice | None) -> list[NoticeCase]:
     if not draft.cases:
         raise RuleViolation("", _l("Thông báo phải có ít nhất một hồ sơ."))
+    if len(draft.cases) > MAX_CASES:
+        raise RuleViolation("", too_many_cases())
     taken = _taken_dossier_codes(draft.employee, corrects)
     seen: set[str] = set()
     cases = []
@@ -95,17 +109,17 @@ def _check_cases(draft: NoticeDraft, today: date, corrects: Notice | None) -> li
             if not clean_text(getattr(case, name)):
                 raise RuleViolation(prefix + name, message)
         filed_on = _check_day(
-            prefix + "filed_on", case.filed_on, today, _l("Vui lòng nhập ngày nộp hồ sơ giấy.")
+            prefix + "filed_on", case.filed_on, today, _l("Vui lòng nhập ngày tiếp nhận hồ sơ.")
         )
         if draft.notice_date and filed_on > draft.notice_date:
-            raise RuleViolation(prefix + "filed_on", _l("Ngày nộp hồ sơ không được sau ngày thông báo."))
+            raise RuleViolation(prefix + "filed_on", _l("Ngày tiếp nhận hồ sơ không được sau ngày thông báo."))
         key = _dossier_key(case.dossier_code)
         if key in seen:
             raise RuleViolation(prefix + "dossier_code", _l("Mã hồ sơ này đã có ở trên trong cùng thông báo."))
         if key in taken:
             raise RuleViolation(
                 prefix + "dossier_code",
-                _l("Mã hồ sơ này đã được ghi nhận trong một thông báo khác về cùng cán bộ."),
+                _l("Mã hồ sơ này đã được ghi nhận trong một thông báo khác về cùng người."),
             )
         seen.add(key)
         cases.append(
@@ -136,7 +150,7 @@ def record_notice(
         check_correctable(actor, corrects, notice_stands)
         reason = required_reason(reason)
     if draft.issuing_body is None or not draft.issuing_body.active:
-        raise RuleViolation("issuing_body_id", _l("Vui lòng chọn cơ quan thông báo trong danh sách."))
+        raise RuleViolation("issuing_body_id", _l("Vui lòng chọn cơ quan ban hành thông báo trong danh sách."))
     reference = clean_text(draft.reference_number)
     if not reference:
         raise RuleViolation("reference_number", _l("Vui lòng nhập số, ký hiệu văn bản."))
@@ -154,6 +168,8 @@ def record_notice(
         correction_reason=reason,
         recorded_by=actor,
         recorded_from=address,
+        route=route_for(draft.employee),
+        reply_due_on=reply_due_on(today),
     )
     db.session.add(notice)
     db.session.flush()

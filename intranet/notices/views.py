@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import (
     can_act_for_unit,
+    can_act_on_person,
     head_or_admin_required,
     load_record_for,
     load_staff_member_for,
@@ -18,15 +19,20 @@ from ..access import (
     load_unit_for,
     unit_head_required,
 )
+from ..errors import render_error
 from ..extensions import db
 from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import MonthError, parse_month
-from ..submit import FORGED, form_problem, record_as_head
+from ..submit import FORGED, INVALID, form_problem, record_as_head
 from . import bp, queries
-from .forms import CHOOSE, NoticeCorrectionForm, NoticeForm
-from .service import CaseDraft, NoticeDraft, record_notice
+from .forms import CHOOSE, NoticeCorrectionForm, NoticeForm, TooManyCases
+from .service import CaseDraft, NoticeDraft, record_notice, too_many_cases
 
+
+@bp.errorhandler(TooManyCases)
+def refuse_too_many_cases(_error: TooManyCases) -> tuple[str, int]:
+    return render_error(413, str(too_many_cases()))
 
 
 def unit_staff(unit_id: int) -> list[Employee]:
@@ -52,7 +58,8 @@ def guard_posted_staff(form: NoticeForm) -> None:
 
 
 def prepare_notice_form(form: NoticeForm) -> dict[int, Employee]:
-    staff = unit_staff(current_user.unit_id)
+    # Not themselves, nor another head: notices about heads go to the admin (access.routed_to_admin).
+    staff = [e for e in unit_staff(current_user.unit_id) if can_act_on_person(current_user, e)]
     form.employee_id.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(e.id, e.full_name) for e in staff]
     bodies = db.session.scalars(
         select(IssuingBody).where(IssuingBody.active.is_(True)).order_by(IssuingBody.sort_key)
@@ -135,7 +142,7 @@ def new() -> Response | tuple[str, int]:
         form.employee_id.data = load_staff_member_to_act_on(current_user, chosen).id
     if request.method == "POST":
         if form.add_case.data:
-            form.cases.append_entry()
+            status = 200 if form.add_case_row() else INVALID
         else:
             result = save_notice(form, staff)
             if isinstance(result, Notice):
@@ -171,7 +178,7 @@ def correct(notice_id: int) -> Response | tuple[str, int]:
     status = 200
     if request.method == "POST":
         if form.add_case.data:
-            form.cases.append_entry()
+            status = 200 if form.add_case_row() else INVALID
         else:
             result = save_notice(form, staff, corrects=original)
             if isinstance(result, Notice):

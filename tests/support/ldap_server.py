@@ -10,8 +10,12 @@ forces paged searches.
         app.config["LDAP_URL"] = server.url
         server.modify(group_dn, {"member": [(MODIFY_DELETE, [user_dn])]})
 
-``add``, ``modify`` and ``delete`` act as the root DN and raise ldap3's
+``add``, ``modify``, ``rename`` and ``delete`` act as the root DN and raise ldap3's
 ``LDAPOperationResult`` subclasses (``LDAPNoSuchObjectResult``, ...) on failure.
+
+``tls=TlsFiles(...)`` (tests/support/tls_certs.py makes them) also serves LDAPS on ``ldaps_port``
+and StartTLS; ``limits=[...]`` adds slapd ``limits`` lines, e.g. a total for paged searches
+so that a later page fails as a real server's would.
 
 Needs only the Debian packages ``slapd`` and ``ldap-utils``.  After ``stop()``
 a second ``start()`` restarts the same server on the same port with the data as
@@ -26,6 +30,7 @@ import subprocess
 import time
 import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +59,15 @@ class SlapdError(RuntimeError):
     """slapd could not be configured, loaded, started or asked to do something."""
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    """PEM files for slapd's TLS: the CA that signed `cert`, the cert, its key."""
+
+    ca: Path
+    cert: Path
+    key: Path
+
+
 class Slapd(Service):
     """One throw-away slapd holding one suffix in an mdb database."""
 
@@ -68,6 +82,8 @@ class Slapd(Service):
         service_dn: str | None = DEFAULT_SERVICE_DN,
         service_password: str = DEFAULT_SERVICE_PASSWORD,
         startup_timeout: float = 15.0,
+        tls: TlsFiles | None = None,
+        limits: Sequence[str] = (),
     ) -> None:
         self.ldif_path = Path(ldif_path).resolve()
         self.workdir = Path(workdir).resolve()
@@ -79,7 +95,12 @@ class Slapd(Service):
         self.service_dn = service_dn
         self.service_password = service_password
         self.startup_timeout = startup_timeout
+        # With TLS files slapd also serves LDAPS (on ldaps_port) and StartTLS.
+        self.tls = tls
+        # slapd "limits" lines for the database, e.g. a total for paged searches.
+        self.limits = list(limits)
         self.port: int | None = None
+        self.ldaps_port: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._root: Connection | None = None
         self._finalizer: (
@@ -105,6 +126,12 @@ class Slapd(Service):
         if self.port is None:
             raise SlapdError("slapd has not been started")
         return f"ldap://127.0.0.1:{self.port}"
+
+    def url_for(self, host: str, *, ldaps: bool = False) -> str:
+        """The URL by another name for 127.0.0.1 (a TLS host-name check looks at it)."""
+        if ldaps:
+            return f"ldaps://{host}:{self.ldaps_port}"
+        return f"ldap://{host}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -211,6 +238,14 @@ class Slapd(Service):
         """Delete a leaf entry as the root DN."""
         self._check(self._root_conn().delete(dn), "delete", dn)
 
+    def rename(self, dn: str, new_rdn: str) -> None:
+        """Give an entry a new RDN (``uid=new``), as an administrator renames an account.
+
+        slapd keeps its entryUUID; the old RDN value is removed from the entry.
+        """
+        conn = self._root_conn()
+        self._check(conn.modify_dn(dn, new_rdn, delete_old_dn=True), "rename", dn)
+
     # -- internals -----------------------------------------------------------
 
     def _root_conn(self) -> Connection:
@@ -243,6 +278,14 @@ class Slapd(Service):
             # readable by anyone, as on any real server.
             'access to dn.base="" by * read',
             'access to dn.base="cn=Subschema" by * read',
+        ]
+        if self.tls is not None:
+            lines += [
+                f"TLSCACertificateFile {_quote(self.tls.ca)}",
+                f"TLSCertificateFile {_quote(self.tls.cert)}",
+                f"TLSCertificateKeyFile {_quote(self.tls.key)}",
+            ]
+        lines += [
             "",
             "database mdb",
             f"suffix {_quote(self.suffix)}",
@@ -252,6 +295,7 @@ class Slapd(Service):
             "maxsize 104857600",
             "index objectClass eq",
             "index uid,mail,member eq",
+            *self.limits,
             "access to attrs=userPassword",
             "    by self write",
             "    by anonymous auth",
@@ -281,12 +325,17 @@ class Slapd(Service):
     def _launch(self, port: int) -> None:
         # "-d none" keeps slapd in the foreground and logs only errors and
         # start/stop lines; "-d 0" would log nothing, not even a config error.
+        listen = f"ldap://127.0.0.1:{port}/"
+        if self.tls is not None:
+            if self.ldaps_port is None:
+                self.ldaps_port = _free_port()
+            listen += f" ldaps://127.0.0.1:{self.ldaps_port}/"
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
                 [
                     str(SLAPD),
                     "-f", str(self.config_path),
-                    "-h", f"ldap://127.0.0.1:{port}/",
+                    "-h", listen,
                     "-d", "none",
                 ],
                 stdin=subprocess.DEVNULL,

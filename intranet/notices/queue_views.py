@@ -1,0 +1,24 @@
+"""The queues: a head's (or the admin's) notices awaiting them, and the admin's view of all."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from ..access import admin_required, head_or_admin_required
+from ..clock import local_today
+from . import bp
+from .queue import notices_awaiting, open_notices_everywhere
+
+
+@bp.route("/notices/awaiting")
+@head_or_admin_required
+def awaiting() -> str:
+    rows = notices_awaiting(current_user, local_today())
+    return render_template("notices/queue.html", rows=rows, everywhere=False)
+
+
+@bp.route("/notices/open")
+@admin_required
+def everywhere() -> str:
+    rows = open_notices_everywhere(local_today())
+    return render_template("notices/queue.html", rows=rows, everywhere=True)

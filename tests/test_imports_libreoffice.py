@@ -1,0 +1,56 @@
+"""Lists that went through another spreadsheet program: an Excel 97-2003 file, and one
+saved again as .xlsx from it (LibreOffice writes both, as the province's machines may)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from intranet.imports.models import ImportDraft
+
+from .support.import_files import province_xlsx, row
+from .test_imports import count, draft_rows, upload
+
+SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"  # make system-deps installs it
+
+
+def convert(source: Path, to: str, work: Path) -> Path:
+    """LibreOffice's own conversion, with a profile of its own (no clash with another run)."""
+    out = work / to
+    out.mkdir(exist_ok=True)
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--convert-to", to,
+         "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    return out / f"{source.stem}.{to}"
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, bytes]]:
+    work = tmp_path_factory.mktemp("libreoffice")
+    original = work / "danh-sach.xlsx"
+    original.write_bytes(province_xlsx([row("Đinh Văn Hùng", "LO-1"), row("Người Ngoài", "LO-2")]))
+    xls = convert(original, "xls", work)
+    again = convert(xls, "xlsx", work)
+    yield {"xls": xls.read_bytes(), "xlsx": again.read_bytes()}
+
+
+def test_an_excel_97_file_is_refused_with_the_way_out(admin_client: FlaskClient, synced_app: Flask,
+                                                       converted: dict[str, bytes]) -> None:
+    response = upload(admin_client, synced_app, converted["xls"], name="danh-sach.xls")
+    assert response.status_code == 415 and "lưu lại dưới dạng .xlsx" in response.get_data(as_text=True)
+    assert count(synced_app, ImportDraft) == 0
+
+
+def test_an_old_xls_saved_again_as_xlsx_is_read(admin_client: FlaskClient, synced_app: Flask,
+                                               converted: dict[str, bytes]) -> None:
+    assert upload(admin_client, synced_app, converted["xlsx"]).status_code == 302
+    rows = draft_rows(synced_app)
+    assert rows["LO-1"]["state"] == "matched" and rows["LO-2"]["state"] == "not_staff"
+    assert rows["LO-1"]["received_on"] == "2026-11-03"

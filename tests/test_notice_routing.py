@@ -1,0 +1,129 @@
+"""Notices go to the head of the person's unit, or to the admin when about a head or a leader;
+nobody acts on a notice about themselves; the queues put overdue notices first."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from intranet.access import can_act_on_notice
+from intranet.extensions import db
+from intranet.imports.names import name_key, plain_key
+from intranet.models import Employee, IssuingBody, Notice, NoticeCase
+from intranet.notices.queue import notices_awaiting, open_notices_everywhere
+from intranet.notices.routing import add_working_days, route_for
+
+from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
+
+
+def person(username: str) -> Employee:
+    return db.session.scalar(select(Employee).filter_by(username=username))
+
+
+def notice_about(username: str, *, due: date | None, by: str = DEMO_ADMIN, code: str = "H-1") -> Notice:
+    employee = person(username)
+    notice = Notice(
+        employee=employee, unit_id=employee.unit_id, issuing_body=db.session.scalar(select(IssuingBody)),
+        reference_number="DS 11/2026", notice_date=date(2026, 11, 20), recorded_by=person(by),
+        route=route_for(employee), reply_due_on=due,
+        cases=[NoticeCase(position=1, procedure_name="Thủ tục", dossier_code=code, filed_on=date(2026, 11, 3),
+                          receiving_officer="")],
+    )
+    db.session.add(notice)
+    db.session.commit()
+    return notice
+
+
+def test_working_days_skip_weekends() -> None:
+    friday = date(2026, 11, 27)
+    assert add_working_days(friday, 1) == date(2026, 11, 30)
+    assert add_working_days(friday, 10) == date(2026, 12, 11)
+
+
+def test_names_compare_whatever_the_spelling() -> None:
+    assert name_key("Phạm Thị Hoà") == name_key("PHẠM THỊ HÒA") == name_key("Phạm  Thị Ho\u0300a")
+    assert name_key("Hồ Thị Thuỷ") == name_key("Hồ Thị Thủy")
+    assert name_key("Lê Văn Hùng") != name_key("Lê Văn Hưng")
+    assert plain_key("Lê Văn Hùng") == plain_key("Lê Văn Hưng") == "le van hung"
+    assert plain_key("Đinh") == "dinh"
+
+
+def test_a_notice_about_a_head_goes_to_the_admin(synced_app: Flask) -> None:
+    today = date.today()
+    with synced_app.app_context():
+        about_head = notice_about(DEMO_HEAD, due=today + timedelta(days=3))
+        about_staff = notice_about(DEMO_EMPLOYEE, due=today + timedelta(days=3), code="H-2")
+        assert (about_head.route, about_staff.route) == ("admin", "unit")
+        head, admin = person(DEMO_HEAD), person(DEMO_ADMIN)
+        assert [r.notice.id for r in notices_awaiting(head, today)] == [about_staff.id]
+        assert [r.notice.id for r in notices_awaiting(admin, today)] == [about_head.id]
+        assert not can_act_on_notice(head, about_head) and can_act_on_notice(admin, about_head)
+        assert {r.notice.id for r in open_notices_everywhere(today)} == {about_head.id, about_staff.id}
+
+
+def test_the_queue_shows_overdue_notices_first(head_client: FlaskClient, synced_app: Flask) -> None:
+    today = date.today()
+    with synced_app.app_context():
+        later = notice_about(DEMO_EMPLOYEE, due=today + timedelta(days=5), code="Q-1")
+        overdue = notice_about(DEMO_EMPLOYEE, due=today - timedelta(days=2), code="Q-2")
+        rows = notices_awaiting(person(DEMO_HEAD), today)
+        assert [r.notice.id for r in rows] == [overdue.id, later.id]
+        assert rows[0].overdue and rows[0].days_left == -2 and not rows[1].overdue
+    page = head_client.get("/notices/awaiting").get_data(as_text=True)
+    assert "Quá hạn 2 ngày" in page
+    assert page.index("Quá hạn 2 ngày") < page.index((today + timedelta(days=5)).strftime("%d/%m/%Y"))
+
+
+def test_a_head_cannot_act_on_a_notice_about_themselves(head_client: FlaskClient, synced_app: Flask) -> None:
+    with synced_app.app_context():
+        own = notice_about(DEMO_HEAD, due=None)
+        own_id, head_id = own.id, own.employee_id
+    assert head_client.get(f"/notices/{own_id}/correct").status_code == 403
+    assert head_client.get(f"/appraisals/new?employee={head_id}").status_code == 403
+    page = head_client.get(f"/notices/{own_id}").get_data(as_text=True)  # reading stays allowed
+    assert "Đính chính thông báo" not in page
+    form = head_client.get("/notices/new").get_data(as_text=True)
+    assert "Nguyễn Văn An</option>" not in form and "Đinh Văn Hùng</option>" in form
+    response = head_client.post("/notices/new", data={
+        "csrf_token": csrf_token(head_client, "/"), "employee_id": head_id, "issuing_body_id": 1,
+        "reference_number": "1/TB", "notice_date": "10/11/2026", "cases-0-procedure_name": "Thủ tục",
+        "cases-0-dossier_code": "S-1", "cases-0-filed_on": "03/11/2026", "cases-0-receiving_officer": "A",
+        "submit": "Lưu thông báo",
+    })
+    assert response.status_code in (400, 403, 422)
+    with synced_app.app_context():
+        assert db.session.scalar(select(Notice.id).where(Notice.reference_number == "1/TB")) is None
+
+
+def test_the_admin_sees_every_open_notice(admin_client: FlaskClient, synced_app: Flask) -> None:
+    with synced_app.app_context():
+        notice_about(DEMO_EMPLOYEE, due=date.today(), code="E-1")
+        notice_about("binhdq", due=date.today(), code="E-2")
+    page = admin_client.get("/notices/open").get_data(as_text=True)
+    assert "Đinh Văn Hùng" in page and "Đặng Quốc Bình" in page
+    assert signed_in_client(synced_app, DEMO_HEAD).get("/notices/open").status_code == 403
+
+
+def test_the_admin_decides_on_a_notice_about_a_head(admin_client: FlaskClient, head_client: FlaskClient,
+                                                    synced_app: Flask) -> None:
+    from .support.forms import decision_form
+
+    with synced_app.app_context():
+        about_head = notice_about(DEMO_HEAD, due=date.today())
+        notice_id, head_id = about_head.id, about_head.employee_id
+    page = admin_client.get(f"/notices/{notice_id}").get_data(as_text=True)
+    assert "Ghi nhận quyết định" in page and "Đính chính thông báo" not in page
+    form = decision_form(synced_app, [notice_id])
+    path = f"/appraisals/new?employee={head_id}"
+    response = admin_client.post(path, data={**form, "csrf_token": csrf_token(admin_client, path)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    appraisal_path = response.headers["Location"]
+    assert "Đính chính quyết định" in admin_client.get(appraisal_path).get_data(as_text=True)
+    assert admin_client.get(appraisal_path + "/correct").status_code == 200
+    with synced_app.app_context():
+        assert notices_awaiting(person(DEMO_ADMIN), date.today()) == []
+    # The head it is about can neither decide nor correct it.
+    assert head_client.get(path).status_code == 403
+    assert head_client.get(appraisal_path + "/correct").status_code == 403
