@@ -169,6 +169,8 @@ def test_numbers_link_to_the_people_behind_them(admin_client: FlaskClient, data:
     a = data.units["A"]
     page = admin_client.get("/compliance?month=2024-03").get_data(as_text=True)
     assert f'href="/compliance/unit/{a}?month=2024-03&amp;status=undeclared#staff">1</a>' in page
+    assert f'<a href="/compliance/unit/{a}?month=2024-03">' in page  # the unit's name
+    assert 'href="/compliance/unit/none?month=2024-03&amp;status=undeclared#staff">1</a>' in page
     unit = admin_client.get(f"/compliance/unit/{a}?month=2024-03&status=undeclared").get_data(as_text=True)
     assert "Phạm Thị Dung" in unit and "Nguyễn Văn An" not in unit.split('id="staff-title"')[1].split("</table>")[0]
     assert "Chưa kê khai (1)" in unit

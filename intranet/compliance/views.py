@@ -5,7 +5,7 @@ import io
 
 from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -14,6 +14,7 @@ from ..errors import render_error
 from ..database.read_only import read_only
 from . import exports
 from .downloads import record_download
+from .cells import FigureCells, UnitPages
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
 from ..months import Month, MonthError, current_month, parse_month
@@ -38,10 +39,13 @@ def bad_month(error: MonthError):
 
 @bp.context_processor
 def shared() -> dict[str, object]:
+    columns = figure_columns()
     return {
         # Resolved once per page: a table shows each column's label in every row.
         "COLUMNS": {name: str(label) for name, label in COLUMNS.items()},
-        "FIGURE_COLUMNS": figure_columns(),
+        "FIGURE_COLUMNS": columns,
+        "table_cells": FigureCells(columns, str(get_locale())),
+        "unit_pages": UnitPages,
         "STATUS_GROUPS": STATUS_GROUPS,
         "NO_UNIT": NO_UNIT,
         "WHOLE": WHOLE,
