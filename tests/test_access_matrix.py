@@ -13,11 +13,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet.models import Appraisal, Employee, IssuingBody, Notice, Unit
+from intranet.reminders.models import Reason, ReminderSend, SendStatus
+from intranet.models import Appraisal, AppraisalOutcome, Employee, IssuingBody, Notice, Unit
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
 from .support.import_files import province_xlsx, row
-from .support.forms import OTHER_HEAD, decision_form, notice_form, post_decision, post_notice
+from .support.forms import OTHER_HEAD, case, decision_form, notice_form, post_decision, post_notice
 from .test_imports import confirm, upload
 
 ROLES = ("anonymous", "employee", "other_head", "head", "admin")
@@ -47,7 +48,7 @@ ROUTES: dict[str, Route] = {
     "notices.new": ("GET", lambda ids: f"/notices/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "notices.show": ("GET", lambda ids: f"/notices/{ids['notice']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
     "notices.correct": ("GET", lambda ids: f"/notices/{ids['notice']}/correct", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
-    "explanations.explain": ("GET", lambda ids: f"/notices/{ids['notice']}/explanation", expect(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "explanations.explain": ("GET", lambda ids: f"/notices/{ids['open_notice']}/explanation", expect(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "notices.person": ("GET", lambda ids: f"/staff/{ids['employee']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
     "appraisals.new": ("GET", lambda ids: f"/appraisals/new?employee={ids['employee']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
     "appraisals.show": ("GET", lambda ids: f"/appraisals/{ids['appraisal']}", expect(LOGIN, OK, FORBIDDEN, OK, OK)),
@@ -60,22 +61,23 @@ ROUTES: dict[str, Route] = {
     "imports.template": ("GET", lambda ids: "/notices/imports/template.xlsx", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "imports.preview": ("GET", lambda ids: f"/notices/imports/{ids['draft']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "imports.record": ("GET", lambda ids: f"/notices/imports/record/{ids['import']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
-    # A draft that is not (or no longer) there: nothing to confirm or discard.
-    "imports.confirm": ("POST", lambda ids: "/notices/imports/999999/confirm", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 409)),
-    "imports.discard": ("POST", lambda ids: "/notices/imports/999999/discard", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 409)),
+    # The draft awaiting confirmation (its preview shows both forms): confirmed, it is gone,
+    # so discarding it then finds nothing to discard.
+    "imports.confirm": ("POST", lambda ids: f"/notices/imports/{ids['draft']}/confirm", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    "imports.discard": ("POST", lambda ids: f"/notices/imports/{ids['draft']}/discard", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 409)),
     "admin.overview": ("GET", lambda ids: "/admin/", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "admin.run_sync": ("POST", lambda ids: "/admin/directory/sync", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "admin.bodies": ("GET", lambda ids: "/admin/issuing-bodies", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "admin.set_body_active": ("POST", lambda ids: f"/admin/issuing-bodies/{ids['body']}/active", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "admin.responses_page": ("GET", lambda ids: "/admin/responses", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
-    "admin.retire_response": ("POST", lambda ids: "/admin/responses/999999/retire", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 404)),
+    "admin.retire_response": ("POST", lambda ids: f"/admin/responses/{ids['response']}/retire", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "admin.set_category": ("POST", lambda ids: f"/admin/staff/{ids['employee']}/category", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 422)),
     "admin.audit_log": ("GET", lambda ids: "/admin/audit", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "reminders.overview": ("GET", lambda ids: "/admin/reminders/", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "reminders.send": ("POST", lambda ids: "/admin/reminders/send", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "reminders.sent": ("GET", lambda ids: "/admin/reminders/sent", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
-    # No such record (the walk itself sends reminders, so no id is sure to be unclear): 404.
-    "reminders.release": ("POST", lambda ids: "/admin/reminders/sent/999999/release", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 404)),
+    # A reminder whose outcome is unclear (its list shows the form): released for the next run.
+    "reminders.release": ("POST", lambda ids: f"/admin/reminders/sent/{ids['reminder']}/release", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "compliance.table": ("GET", lambda ids: "/compliance", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.unit": ("GET", lambda ids: f"/compliance/unit/{ids['unit']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "compliance.trend": ("GET", lambda ids: "/compliance/trend", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
@@ -97,6 +99,8 @@ def world(synced_app: Flask) -> tuple[Flask, dict[str, int]]:
     notice_location = post_notice(head, notice_form(synced_app)).headers["Location"]
     notice_id = int(notice_location.rsplit("/", 1)[1])
     decision = post_decision(head, synced_app, decision_form(synced_app, [notice_id]))
+    # A second notice with no proposal yet: the person can still explain it (its form is shown).
+    open_location = post_notice(head, notice_form(synced_app, cases=[case(7)], reference_number="99/TB-VP")).headers["Location"]
     # A confirmed import (of a list naming nobody on the staff), and a list awaiting confirmation.
     admin = signed_in_client(synced_app, DEMO_ADMIN)
     made = confirm(admin, upload(admin, synced_app, province_xlsx([row("Người Ngoài", "M-1")])).headers["Location"])
@@ -107,11 +111,22 @@ def world(synced_app: Flask) -> tuple[Flask, dict[str, int]]:
             "employee": employee.id,
             "unit": employee.unit_id,
             "notice": notice_id,
+            "open_notice": int(open_location.rsplit("/", 1)[1]),
             "appraisal": int(decision.headers["Location"].rsplit("/", 1)[1]),
             "body": db.session.scalar(select(IssuingBody.id).limit(1)),
             "import": int(made.headers["Location"].rsplit("/", 1)[1]),
             "draft": int(draft.rsplit("/", 1)[1]),
+            # A response in force: its retire form is on the admin's responses page.
+            "response": db.session.scalar(
+                select(AppraisalOutcome.id).where(AppraisalOutcome.active.is_(True))
+                .order_by(AppraisalOutcome.position.desc()).limit(1)
+            ),
         }
+        unclear = ReminderSend(employee_id=employee.id, reason=Reason.STAFF.value, period="2026-11",
+                               status=SendStatus.UNKNOWN.value, address="hungdv@example.org")
+        db.session.add(unclear)
+        db.session.commit()
+        ids["reminder"] = unclear.id
         assert db.session.get(Notice, ids["notice"]) and db.session.get(Appraisal, ids["appraisal"])
         assert db.session.get(Unit, ids["unit"])
     return synced_app, ids
