@@ -17,10 +17,15 @@ FILES_ALLOWED = "accepts_files"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def accepts_files(view: View) -> View:
-    """Mark a view whose form has a file field; every other view refuses file parts."""
-    setattr(view, FILES_ALLOWED, True)
-    return view
+def accepts_files(*names: str) -> Callable[[View], View]:
+    """Mark a view whose form has file fields, by name: a file part under any other name (a
+    text field sent as a file) is refused there too, as on every other view."""
+
+    def mark(view: View) -> View:
+        setattr(view, FILES_ALLOWED, frozenset(names))
+        return view
+
+    return mark
 
 
 def register(app: Flask) -> None:
@@ -53,6 +58,7 @@ def refuse_stray_files():
     if not request.files:
         return None
     view = current_app.view_functions.get(request.endpoint or "")
-    if view is not None and getattr(view, FILES_ALLOWED, False):
+    allowed = getattr(view, FILES_ALLOWED, frozenset())
+    if all(name in allowed for name in request.files):
         return None
     return render_error(400, _l("Biểu mẫu này không nhận tệp đính kèm."))

@@ -159,7 +159,7 @@ def test_a_view_marked_for_files_gets_its_file(tmp_path) -> None:
 
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
 
-    @accepts_files
+    @accepts_files("list")
     def upload() -> str:
         from flask import request
 
@@ -168,3 +168,6 @@ def test_a_view_marked_for_files_gets_its_file(tmp_path) -> None:
     app.add_url_rule("/test-upload", view_func=upload, methods=["POST"])
     response = app.test_client().post("/test-upload", data={"list": (io.BytesIO(b"danh sach"), "ds.xlsx")})
     assert response.status_code == 200 and response.get_data(as_text=True) == "danh sach"
+    # A text field sent as a file is refused there too.
+    response = app.test_client().post("/test-upload", data={"list": (io.BytesIO(b"x"), "a"), "note": a_file()})
+    assert_refused_file(response)

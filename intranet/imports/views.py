@@ -78,7 +78,7 @@ def _upload_page(form: ImportForm, status: int, **context) -> tuple[str, int]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@accepts_files  # the list itself; every other view refuses file parts (request_guards.py)
+@accepts_files("file")  # the list itself; any other file part is refused (request_guards.py)
 @read_only  # reading and matching the list must not hold SQLite's write lock; see below
 @admin_required
 def new() -> Response | tuple[str, int]:
