@@ -88,7 +88,7 @@ def test_a_province_list_becomes_notices_in_two_screens(admin_client: FlaskClien
     assert response.status_code == 302, response.get_data(as_text=True)
     location = response.headers["Location"]
     page = admin_client.get(location).get_data(as_text=True)
-    assert "Trùng mã hồ sơ với dòng 8" in page and "Không phải cán bộ" in page
+    assert "Trùng mã hồ sơ với dòng 8" in page and "Không có trong danh sách" in page
     rows = draft_rows(synced_app)
     assert rows["H08.22-261104-0002"]["state"] == "matched"
     assert rows["H08.22-261105-0003"]["state"] == "not_staff"

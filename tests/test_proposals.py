@@ -127,7 +127,7 @@ def test_the_staff_member_explains_once_and_the_head_reads_it_before_proposing(
     assert "Cổng dịch vụ công bị lỗi" in shown
     employee = employee_id(synced_app, DEMO_EMPLOYEE)
     form = head_client.get(f"/appraisals/new?employee={employee}").get_data(as_text=True)
-    assert "Giải trình của cán bộ" in form and "Cổng dịch vụ công bị lỗi" in form
+    assert "Giải trình của người có tên trong thông báo" in form and "Cổng dịch vụ công bị lỗi" in form
 
 
 def test_an_explanation_after_the_deadline_is_refused(employee_client: FlaskClient, synced_app: Flask) -> None:
@@ -218,7 +218,7 @@ def test_the_admin_adds_and_retires_a_response_and_a_retired_one_is_not_offered(
 
 def test_bad_responses_are_refused_with_a_message(admin_client: FlaskClient, synced_app: Flask) -> None:
     for fields, message in [
-        ({"categories": []}, "Chọn ít nhất một loại cán bộ được áp dụng."),
+        ({"categories": []}, "Chọn ít nhất một đối tượng được áp dụng."),
         ({"valid_from": "10/01/2026", "valid_to": "01/01/2026"}, "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."),
         ({"points": "-150"}, "Điểm trong khoảng -100 đến 100."),
         ({"label": "Nhắc nhở"}, "Nội dung đề xuất này đã có trong danh sách."),
@@ -237,7 +237,7 @@ def test_a_response_is_not_offered_for_the_wrong_category(
     employee = employee_id(synced_app, DEMO_EMPLOYEE)
     assert five not in proposal_form(head_client, synced_app)  # category not known yet
     person_page = admin_client.get(f"/staff/{employee}").get_data(as_text=True)
-    assert "Loại cán bộ" in person_page and "Chưa xác định" in person_page
+    assert "Đối tượng" in person_page and "Chưa xác định" in person_page
 
     def set_category(code: str):
         return admin_client.post(f"/admin/staff/{employee}/category",

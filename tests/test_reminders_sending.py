@@ -157,7 +157,7 @@ def test_head_is_told_of_notices_awaiting_their_proposal_without_staff_names(
     assert mail.message["Subject"] == "Nhắc việc: 2 thông báo đang chờ bạn đề xuất đánh giá, xếp loại"
     text = mail.body()
     assert "1/TB" in text and "2/TB" in text
-    assert "cán bộ của Hạt Kiểm lâm An Lão đã kích hoạt mức độ 2 (0,0%)" in text
+    assert "công chức, viên chức, người lao động của Hạt Kiểm lâm An Lão đã kích hoạt mức độ 2 (0,0%)" in text
     assert "Đinh Văn Hùng" not in text  # the staff member the notices name stays out of the email
     assert f"{BASE}/notices?status=open" in text
     # The head's home page shows the same two notices, named.
@@ -189,7 +189,7 @@ def test_admin_gets_the_closed_months_summary_once(mail_app: Flask, smtp: Record
     )
     text = summary.body()
     staff = len(active_addresses(mail_app))
-    assert f"Đã kích hoạt mức độ 2: 1/{staff} cán bộ" in text
+    assert f"Đã kích hoạt mức độ 2: 1/{staff} người" in text
     assert "- Hạt Kiểm lâm An Lão: 1/" in text
     assert f"{BASE}/compliance?month={this_month:%Y-%m}" in text
     assert records(mail_app, Reason.ADMIN)[DEMO_ADMIN].period == f"{this_month:%Y-%m}"

@@ -25,8 +25,9 @@ NOT_SAID_IN_ENGLISH = [r"\bcompliance\b", r"\bdecisions?\b"]
 
 def interface_files() -> list[Path]:
     # The demo directory's people and units are data, as a real directory's are.
-    return [*ROOT.glob("templates/**/*.html"),
-            *(p for p in ROOT.glob("intranet/**/*.py") if p.name != "demo.py")]
+    # The column names other systems' files use are matched as they are written (imports).
+    return [*ROOT.glob("templates/**/*.html"), *ROOT.glob("templates/**/*.txt"),
+            *(p for p in ROOT.glob("intranet/**/*.py") if p.name not in ("demo.py", "columns.py"))]
 
 
 @pytest.mark.xfail(reason="Known failure after merging issues 14-18 (issue 17 stays open): pages added in parallel this round still say the old words; fix them, then remove this mark", strict=False)

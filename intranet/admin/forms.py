@@ -49,7 +49,7 @@ class ResponseForm(FlaskForm):
 
 class CategoryForm(FlaskForm):
     category = SelectField(
-        _l("Loại cán bộ"),
+        _l("Đối tượng"),
         choices=[SelectChoice("", _l("Chưa xác định"))]
         + [SelectChoice(code, label) for code, label in CATEGORIES.items()],
     )

@@ -28,7 +28,7 @@ def add_response(actor: Employee, label: str | None, codes: list[str], valid_fro
         raise RuleViolation("label", _l("Nội dung đề xuất này đã có trong danh sách."))
     stored = categories.encode(codes)
     if not stored:
-        raise RuleViolation("categories", _l("Chọn ít nhất một loại cán bộ được áp dụng."))
+        raise RuleViolation("categories", _l("Chọn ít nhất một đối tượng được áp dụng."))
     if valid_from and valid_to and valid_to < valid_from:
         raise RuleViolation("valid_to", _l("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."))
     if points is not None and not -POINTS_LIMIT <= points <= POINTS_LIMIT:
@@ -58,9 +58,9 @@ def retire_response(actor: Employee, response: AppraisalOutcome, today: date) ->
 def set_category(actor: Employee, employee: Employee, code: str | None) -> None:
     """The admin's category for someone the directory gives none for."""
     if code is not None and code not in categories.CATEGORIES:
-        raise RuleViolation("category", _l("Vui lòng chọn loại cán bộ trong danh sách."))
+        raise RuleViolation("category", _l("Vui lòng chọn đối tượng trong danh sách."))
     if employee.category_from_directory:
-        raise RuleViolation("category", _l("Danh bạ đã ghi loại cán bộ của người này; hãy sửa trong danh bạ."))
+        raise RuleViolation("category", _l("Danh bạ đã ghi đối tượng của người này; hãy sửa trong danh bạ."))
     before = employee.category_set_by_admin
     employee.category_set_by_admin = code
     audit.record("employee.category", actor=actor, obj=employee, before=before, after=code)

@@ -194,5 +194,5 @@ def set_category(employee_id: int) -> Response | tuple[str, int]:
     ))
     if isinstance(result, int):
         return render_error(result, form.category.errors[0] if form.category.errors else None)
-    flash(_("Đã cập nhật loại cán bộ."), "success")
+    flash(_("Đã cập nhật đối tượng."), "success")
     return redirect(url_for("notices.person", employee_id=employee.id))

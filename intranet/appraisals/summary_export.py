@@ -20,7 +20,7 @@ def summary_xlsx(summary: Summary, scope: str) -> bytes:
     sheet.append([])
     header = [
         _("STT"), _("Họ và tên"), _("Chức danh"), _("Đơn vị"), _("Số, ký hiệu thông báo"), _("Ngày thông báo"),
-        _("Số hồ sơ"), _("Giải trình của cán bộ"), _("Đề xuất của thủ trưởng"), _("Điểm đề xuất"),
+        _("Số lượng hồ sơ"), _("Giải trình của người có tên trong thông báo"), _("Đề xuất của thủ trưởng"), _("Điểm đề xuất"),
     ]
     sheet.append(header)
     for cell in sheet[4]:

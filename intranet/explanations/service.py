@@ -53,7 +53,7 @@ def explanation_refusal(notice: Notice, today: date) -> str | None:
 def submit_explanation(actor: Employee, notice: Notice, text: str | None, *, today: date,
                        address: str | None) -> Explanation:
     if not can_explain(actor, notice):
-        raise RuleViolation("text", _l("Chỉ cán bộ được nêu trong thông báo mới gửi giải trình."))
+        raise RuleViolation("text", _l("Chỉ người có tên trong thông báo mới gửi giải trình."))
     refusal = explanation_refusal(notice, today)
     if refusal is not None:
         raise RuleViolation("text", refusal)

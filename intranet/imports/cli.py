@@ -26,7 +26,7 @@ from .service import ImportBusy, Upload, confirm_import, preview_import
 notices_cli = AppGroup("notices", help="Thông báo trường hợp nộp hồ sơ giấy.")
 
 LABELS = {
-    "matched": "khớp", "ambiguous": "trùng tên", "suggestion": "gợi ý", "not_staff": "không phải cán bộ",
+    "matched": "khớp", "ambiguous": "trùng tên", "suggestion": "gợi ý", "not_staff": "không có trong danh sách",
     "already_recorded": "đã ghi nhận", "online": "trực tuyến", "unreadable": "không đọc được",
 }
 
@@ -46,7 +46,7 @@ def _body(name: str) -> IssuingBody:
         if header_key(body.name) == header_key(name):
             return body
     names = "; ".join(sorted(b.name for b in bodies))
-    raise click.ClickException(f"Không có cơ quan thông báo “{name}”. Các cơ quan: {names}")
+    raise click.ClickException(f"Không có cơ quan ban hành thông báo “{name}”. Các cơ quan: {names}")
 
 
 def _actor(username: str | None) -> Employee:
@@ -75,7 +75,7 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, int]:
 
 
 def _table(rows: list[dict], people: dict[int, str]) -> str:
-    lines = [f"{'Dòng':>5}  {'Họ và tên':<28} {'Mã hồ sơ':<24} {'Ngày TN':<10}  {'Kết quả':<18} Cán bộ / lý do"]
+    lines = [f"{'Dòng':>5}  {'Họ và tên':<28} {'Mã hồ sơ':<24} {'Ngày TN':<10}  {'Kết quả':<18} Người / lý do"]
     for row in rows:
         day = row["received_on"] or ""
         if day:

@@ -18,7 +18,7 @@ class ImportForm(FlaskForm):
     file = FileField(_l("Tệp danh sách (.xlsx hoặc .csv, tối đa 10 MB)"),
                      [FileRequired(_l("Vui lòng chọn tệp danh sách."))])
     issuing_body_id = SelectField(_l("Cơ quan gửi danh sách"),
-                                  [InputRequired(_l("Vui lòng chọn cơ quan thông báo."))], coerce=optional_int)
+                                  [InputRequired(_l("Vui lòng chọn cơ quan ban hành thông báo."))], coerce=optional_int)
     month = StringField(_l("Tháng của danh sách"), [InputRequired(_l("Vui lòng chọn tháng của danh sách."))],
                         render_kw={"type": "month", "placeholder": "yyyy-mm"})
     reference_number = StringField(_l("Số, ký hiệu văn bản gửi kèm (không bắt buộc)"),

@@ -23,9 +23,9 @@ MESSAGES = {
     "online": _l("Nộp trực tuyến: không phải trường hợp nộp hồ sơ giấy."),
     "recorded": _l("Đã ghi nhận trong thông báo số %(ref)s."),
     "duplicate": _l("Trùng mã hồ sơ với dòng %(row)d."),
-    "not_staff": _l("Không có cán bộ nào tên này trong danh sách cán bộ ngày %(date)s."),
+    "not_staff": _l("Không có ai tên này trong danh sách công chức, viên chức, người lao động ngày %(date)s."),
     "unit_told": _l("Trùng tên; phân biệt theo đơn vị công tác."),
-    "same_name": _l("%(count)d cán bộ cùng tên: hãy chọn đúng người."),
+    "same_name": _l("%(count)d người cùng tên: hãy chọn đúng người."),
     "near_name": _l("Tên gần giống (khác dấu hoặc một chữ): hãy xác nhận nếu đúng người."),
 }
 

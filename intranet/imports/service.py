@@ -57,7 +57,7 @@ def _check_upload(actor: Employee, upload: Upload, today: date) -> tuple[Issuing
     if not is_admin(actor):
         raise RuleViolation("", _l("Chỉ quản trị được nhập danh sách."))
     if upload.issuing_body is None or not upload.issuing_body.active:
-        raise RuleViolation("issuing_body_id", _l("Vui lòng chọn cơ quan thông báo trong danh sách."))
+        raise RuleViolation("issuing_body_id", _l("Vui lòng chọn cơ quan ban hành thông báo trong danh sách."))
     if upload.month is None:
         raise RuleViolation("month", _l("Vui lòng chọn tháng của danh sách."))
     notice_date = upload.notice_date or today

@@ -26,7 +26,7 @@ PROBLEMS_SHOWN = 50
 @click.option("--dry-run", is_flag=True, help="Chỉ liệt kê thư sẽ gửi; không gửi, không ghi gì.")
 @click.option(
     "--only", type=click.Choice([reason.value for reason in Reason]),
-    help="Chỉ một loại: staff (cán bộ chưa mức độ 2), heads (thủ trưởng), admin (báo cáo tháng).",
+    help="Chỉ một loại: staff (người chưa kích hoạt mức độ 2), heads (thủ trưởng), admin (báo cáo tháng).",
 )
 def send_command(dry_run: bool, only: str | None) -> None:
     """Gửi thư nhắc việc đến hạn (mỗi người, mỗi lý do, mỗi kỳ một lần)."""

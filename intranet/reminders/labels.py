@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from .models import Reason, SendStatus
 
 REASONS = {
-    Reason.STAFF: _l("Nhắc kê khai (cán bộ chưa đạt mức độ 2)"),
+    Reason.STAFF: _l("Nhắc kê khai (người chưa kích hoạt mức độ 2)"),
     Reason.HEADS: _l("Nhắc thủ trưởng (thông báo chờ đề xuất)"),
     Reason.ADMIN: _l("Báo cáo tháng cho quản trị"),
 }
