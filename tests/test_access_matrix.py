@@ -57,9 +57,9 @@ ROUTES: dict[str, Route] = {
     "imports.template": ("GET", lambda ids: "/notices/imports/template.xlsx", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "imports.preview": ("GET", lambda ids: f"/notices/imports/{ids['draft']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "imports.record": ("GET", lambda ids: f"/notices/imports/record/{ids['import']}", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
-    # A draft that is not (or no longer) there: nothing to confirm or discard.
-    "imports.confirm": ("POST", lambda ids: "/notices/imports/999999/confirm", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 409)),
-    "imports.discard": ("POST", lambda ids: "/notices/imports/999999/discard", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 409)),
+    # Confirming the list awaiting confirmation; then there is nothing left to discard.
+    "imports.confirm": ("POST", lambda ids: f"/notices/imports/{ids['draft']}/confirm", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    "imports.discard": ("POST", lambda ids: f"/notices/imports/{ids['draft']}/discard", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 409)),
     "admin.overview": ("GET", lambda ids: "/admin/", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "admin.run_sync": ("POST", lambda ids: "/admin/directory/sync", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     "admin.bodies": ("GET", lambda ids: "/admin/issuing-bodies", expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
