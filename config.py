@@ -73,6 +73,10 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LDAP_ATTR_UNIT": _optional(env, "LDAP_ATTR_UNIT"),
         "LDAP_HEAD_GROUP": env.get("LDAP_HEAD_GROUP", ""),
         "LDAP_ADMIN_GROUP": env.get("LDAP_ADMIN_GROUP", ""),
+        # The sub-department's leadership: they propose on notices about heads and leaders.
+        "LDAP_LEADERSHIP_GROUP": env.get("LDAP_LEADERSHIP_GROUP", ""),
+        # Công chức / viên chức / người lao động (e.g. employeeType); empty: the admin sets it.
+        "LDAP_ATTR_CATEGORY": env.get("LDAP_ATTR_CATEGORY", ""),
         # Follow nested groups (LDAP_MATCHING_RULE_IN_CHAIN); on by default on Active Directory.
         "LDAP_NESTED_GROUPS": (
             _flag(env, "LDAP_NESTED_GROUPS") if _optional(env, "LDAP_NESTED_GROUPS") else None
@@ -96,7 +100,14 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # below the directory's own lockout threshold, so the app can't lock accounts.
         "LOGIN_LIMIT_PER_USERNAME": env.get("LOGIN_LIMIT_PER_USERNAME", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://").strip(),
+        # Redis keys start with this, so one Redis can serve other apps as well.
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "intranet").strip(),
+        # memory:// counts per process: production refuses it with more than one worker
+        # (WEB_CONCURRENCY, which deploy/gunicorn.conf.py sets to the workers it runs)
+        # unless this says the operator knows.
+        "RATELIMIT_ALLOW_MEMORY": _flag(env, "RATELIMIT_ALLOW_MEMORY"),
+        "WEB_CONCURRENCY": _int(env, "WEB_CONCURRENCY", 1),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
         "PROXY_COUNT": _int(env, "PROXY_COUNT", 0),
@@ -105,8 +116,22 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": env.get("INTRANET_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "LANGUAGES": ("vi", "en"),
-        "AGENCY_NAME": env.get("AGENCY_NAME", "Chi cục Kiểm lâm"),
-        "PARENT_AGENCY_NAME": env.get("PARENT_AGENCY_NAME", "Sở Nông nghiệp và Môi trường"),
         # Working days (Monday to Friday) a head has to act on a notice once it is recorded.
         "NOTICE_REPLY_WORKING_DAYS": _int(env, "NOTICE_REPLY_WORKING_DAYS", 10),
+        # Email reminders (intranet/reminders/). Off: messages go to the console, nothing is mailed.
+        "REMINDERS_ENABLED": _flag(env, "REMINDERS_ENABLED"),
+        "REMINDERS_PERIOD": env.get("REMINDERS_PERIOD", "monthly").strip().lower() or "monthly",
+        "REMINDERS_PENDING_DAYS": _int(env, "REMINDERS_PENDING_DAYS", 30),
+        # The admin's button sends at most this many per click; the timer sends the rest.
+        "REMINDERS_WEB_LIMIT": _int(env, "REMINDERS_WEB_LIMIT", 300),
+        # Where the links in a message point: the address staff open the intranet at.
+        "APP_BASE_URL": env.get("APP_BASE_URL", "").strip().rstrip("/"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost").strip(),
+        "MAIL_PORT": _int(env, "MAIL_PORT", 0),  # 0: 465 with SSL, else 587 with TLS, else 25
+        "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag(env, "MAIL_USE_SSL"),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", "").strip(),
+        "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 30),
     }

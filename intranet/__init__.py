@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, has_request_context, request, session
+from flask import Flask, has_request_context, request, session
+from flask.cli import NoAppException
 
 from config import settings_from_env
 
@@ -16,8 +17,12 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class ConfigurationError(RuntimeError):
-    """A setting the app cannot start without is missing or wrong."""
+class ConfigurationError(NoAppException):
+    """A setting the app cannot start without is missing or wrong.
+
+    A NoAppException, so `flask ...` prints the message as an error instead of a traceback
+    (and gunicorn still stops: a worker that cannot load the app halts it).
+    """
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -50,6 +55,15 @@ def configure(app: Flask) -> None:
                 "Thiếu cấu hình bắt buộc khi chạy production / missing required settings: "
                 + ", ".join(missing)
             )
+    from .rate_limits import configure_storage
+
+    problem = configure_storage(app.config)
+    if problem:
+        raise ConfigurationError(problem)
+    from .reminders.settings import problems as reminder_problems
+
+    if wrong := reminder_problems(app.config):
+        raise ConfigurationError("Cấu hình thư nhắc việc sai / reminder settings: " + "; ".join(wrong))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
@@ -137,15 +151,18 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .compliance.views import bp as compliance_bp
     from .declarations.views import bp as declarations_bp
+    from .explanations.views import bp as explanations_bp
     from .health import bp as health_bp
     from .imports.views import bp as imports_bp
     from .main.views import bp as main_bp
     from .notices import bp as notices_bp
+    from .reports.views import bp as reports_bp
+    from .reminders.views import bp as reminders_bp
     from .units.views import bp as units_bp
 
     for blueprint in (
         auth_bp, main_bp, declarations_bp, units_bp, notices_bp, appraisals_bp, admin_bp,
-        compliance_bp, imports_bp,
+        compliance_bp, imports_bp, reports_bp, reminders_bp, explanations_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)  # /healthz, for probes: no sign-in
@@ -161,16 +178,19 @@ def register_commands(app: Flask) -> None:
     from .directory.cli import directory_cli
     from .imports.cli import notices_cli
     from .maintenance.cli import backup_command
+    from .reminders.cli import reminders_cli
 
     app.cli.add_command(directory_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(reminders_cli)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import access, formatting, request_guards
+    from . import access, formatting, request_guards, static_urls
 
     formatting.register(app)
+    static_urls.register(app)
     # Templates ask the rules (access.can_act_for_unit(current_user, ...)), never restate them.
     app.jinja_env.globals["access"] = access
     request_guards.register(app)

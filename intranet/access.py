@@ -24,6 +24,17 @@ def is_head(user: Employee) -> bool:
     return user.is_authenticated and user.is_head
 
 
+def is_leader(user: Employee) -> bool:
+    """In the leadership group (LDAP_LEADERSHIP_GROUP): the Chi cục trưởng and deputies."""
+    return user.is_authenticated and user.is_leader
+
+
+def proposes_on_leaders(user: Employee) -> bool:
+    """Who proposes on notices about heads and leaders (routed to the admin): the admin or the
+    leadership, never a unit's head as such."""
+    return is_admin(user) or is_leader(user)
+
+
 def heads_a_unit(user: Employee) -> bool:
     """A head with a unit of their own: they record notices and proposals for it."""
     return is_head(user) and user.unit_id is not None
@@ -42,16 +53,17 @@ def can_act_for_unit(user: Employee, unit_id: int | None) -> bool:
 def routed_to_admin(employee: Employee) -> bool:
     """Notices about a head or a leader (admin), or about someone gone or in no unit, are acted
     on by the admin, not by a unit's head (intranet/notices/routing.py)."""
-    return employee.is_head or employee.is_admin or not employee.active or employee.unit_id is None
+    return (employee.is_head or employee.is_admin or employee.is_leader or not employee.active
+            or employee.unit_id is None)
 
 
 def can_act_on_person(user: Employee, employee: Employee) -> bool:
-    """Recording a notice or a decision about someone: their unit's head, or for a person whose
-    notices go to the admin, an admin; never about oneself."""
+    """Recording a notice or a proposal about someone: their unit's head, or for a person whose
+    notices go to the admin, an admin or a leader; never about oneself."""
     if employee.id == user.id:
         return False
     if routed_to_admin(employee):
-        return is_admin(user)
+        return proposes_on_leaders(user)
     return can_act_for_unit(user, employee.unit_id)
 
 
@@ -62,7 +74,22 @@ def can_correct(user: Employee, record: Notice | Appraisal) -> bool:
         return can_act_on_notice(user, record)
     if record.employee_id == user.id:
         return False
-    return can_act_for_unit(user, record.unit_id) or (is_admin(user) and routed_to_admin(record.employee))
+    return can_act_for_unit(user, record.unit_id) or (
+        proposes_on_leaders(user) and routed_to_admin(record.employee)
+    )
+
+
+def can_see_summary(user: Employee, unit: Unit | None) -> bool:
+    """The rating meeting's summary: a head, their own unit's; the admin and the leadership,
+    any unit's or the whole sub-department's (unit None)."""
+    if proposes_on_leaders(user):
+        return True
+    return unit is not None and heads_a_unit(user) and user.unit_id == unit.id
+
+
+def can_explain(user: Employee, notice: Notice) -> bool:
+    """An explanation (giải trình) of a notice: only by the person it is about."""
+    return user.is_authenticated and notice.employee_id == user.id
 
 
 def can_act_on_notice(user: Employee, notice: Notice) -> bool:
@@ -71,7 +98,7 @@ def can_act_on_notice(user: Employee, notice: Notice) -> bool:
     if notice.employee_id == user.id:
         return False
     if notice.route == "admin":
-        return is_admin(user)
+        return proposes_on_leaders(user)
     return can_act_for_unit(user, notice.unit_id)
 
 
@@ -80,7 +107,7 @@ def acts_on_notice(user: Employee) -> ColumnElement[bool]:
     routes = []
     if is_head(user) and user.unit_id is not None:
         routes.append(and_(Notice.route == "unit", Notice.unit_id == user.unit_id))
-    if is_admin(user):
+    if proposes_on_leaders(user):
         routes.append(Notice.route == "admin")
     if not routes:
         return false()
@@ -88,8 +115,9 @@ def acts_on_notice(user: Employee) -> ColumnElement[bool]:
 
 
 def can_read_records_of(user: Employee, employee_id: int, unit_id: int | None) -> bool:
-    """Notices and decisions about a person: the person, their unit's head, an admin."""
-    return user.id == employee_id or is_admin(user) or can_act_for_unit(user, unit_id)
+    """Notices and proposals about a person: the person, their unit's head, an admin, and the
+    leadership (who rate everyone, heads included)."""
+    return user.id == employee_id or proposes_on_leaders(user) or can_act_for_unit(user, unit_id)
 
 
 def load_staff_member_for(user: Employee, employee_id: int) -> Employee:
@@ -154,7 +182,10 @@ def role_required(check: Callable[[Employee], bool]) -> Callable[[F], F]:
 
 admin_required = role_required(is_admin)
 head_or_admin_required = role_required(lambda user: is_head(user) or is_admin(user))
+# The queue of notices awaiting a proposal: heads, the admin and the leadership.
+summary_reader_required = role_required(lambda user: heads_a_unit(user) or proposes_on_leaders(user))
+proposer_required = role_required(lambda user: is_head(user) or proposes_on_leaders(user))
 unit_head_required = role_required(heads_a_unit)
 # Writing decisions: a unit's head, or an admin (about heads and leaders, whose notices go to
 # the admin).
-decision_maker_required = role_required(lambda user: heads_a_unit(user) or is_admin(user))
+decision_maker_required = role_required(lambda user: heads_a_unit(user) or proposes_on_leaders(user))

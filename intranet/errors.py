@@ -19,6 +19,7 @@ MESSAGES = {
     403: (_l("Không có quyền truy cập"), _l("Tài khoản của bạn không có quyền xem trang này.")),
     404: (_l("Không tìm thấy trang"), _l("Trang bạn tìm không tồn tại hoặc đã được chuyển đi.")),
     405: (_l("Thao tác không được hỗ trợ"), _l("Trang này không nhận thao tác vừa gửi.")),
+    422: (_l("Dữ liệu chưa hợp lệ"), _l("Dữ liệu gửi lên chưa hợp lệ. Vui lòng quay lại và sửa.")),
     413: (_l("Dữ liệu quá lớn"), _l("Dữ liệu gửi lên vượt quá giới hạn cho phép.")),
     415: (_l("Dữ liệu không đúng dạng"), _l("Dữ liệu gửi lên phải là một biểu mẫu.")),
     429: (_l("Quá nhiều yêu cầu"), _l("Bạn đã thử quá nhiều lần. Vui lòng đợi một lát rồi thử lại.")),
@@ -26,7 +27,7 @@ MESSAGES = {
     503: (
         _l("Không kết nối được danh bạ"),
         _l(
-            "Hệ thống danh bạ cán bộ (LDAP) hiện không phản hồi nên chưa thể đăng nhập. "
+            "Hệ thống danh bạ (LDAP) hiện không phản hồi nên chưa thể đăng nhập. "
             "Vui lòng thử lại sau ít phút; nếu vẫn lỗi, hãy báo bộ phận quản trị mạng."
         ),
     ),

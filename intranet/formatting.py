@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import format_datetime, get_locale
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -60,6 +60,5 @@ def register(app: Flask) -> None:
     @app.context_processor
     def globals_() -> dict[str, object]:
         return {
-            "agency_name": current_app.config["AGENCY_NAME"],
             "current_locale": str(get_locale()),
         }

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .database import install_triggers
@@ -76,6 +76,16 @@ class Employee(UserMixin, db.Model):
     # their username becomes. Empty until the first sync or sign-in that reads it. Last, as
     # migration 0010 added it.
     directory_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # The language they chose at the foot of a page ("vi" or "en"; None: Vietnamese), kept
+    # so that the email reminders reach them in it (intranet/reminders/).
+    language: Mapped[str | None] = mapped_column(String(8))
+    # Added by migration 0015, after those, hence last.
+    # In the directory's leadership group (LDAP_LEADERSHIP_GROUP): proposes on heads and leaders.
+    is_leader: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Công chức / viên chức / người lao động (intranet/categories.py): from the directory
+    # (LDAP_ATTR_CATEGORY) when it says, else as the admin set it; `category` is the one in force.
+    category_from_directory: Mapped[str | None] = mapped_column(String(20))
+    category_set_by_admin: Mapped[str | None] = mapped_column(String(20))
 
     unit: Mapped[Unit | None] = relationship(back_populates="staff")
 
@@ -84,6 +94,10 @@ class Employee(UserMixin, db.Model):
     __table_args__ = (
         Index("ix_employee_roster_status", "unit_id", "vneid_status", "created_at", "left_at"),
     )
+
+    @property
+    def category(self) -> str | None:
+        return self.category_from_directory or self.category_set_by_admin
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -241,7 +255,10 @@ class NoticeCase(db.Model):
 
 
 class AppraisalOutcome(db.Model):
-    """A possible outcome of a head's decision; data, because the rating rules change."""
+    """A response a head may propose on a notice (nhắc nhở, hạ một mức xếp loại, trừ N điểm...):
+    data the admin maintains, because the rating rules change. Never a rating level: the
+    rating is decided by the leadership or the council. Offered while valid (valid_from to
+    valid_to, not retired) for the staff categories it names."""
 
     __tablename__ = "appraisal_outcome"
 
@@ -250,6 +267,15 @@ class AppraisalOutcome(db.Model):
     label: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column()
     active: Mapped[bool] = mapped_column(default=True)
+    valid_from: Mapped[date | None] = mapped_column()
+    valid_to: Mapped[date | None] = mapped_column()
+    # Comma-separated category codes (intranet/categories.py).
+    categories: Mapped[str] = mapped_column(
+        String(100), default="cong_chuc,vien_chuc,nguoi_lao_dong",
+        server_default="cong_chuc,vien_chuc,nguoi_lao_dong",
+    )
+    # Points proposed on the Decree 335/2025 100-point scale (negative: deducted); optional.
+    points: Mapped[int | None] = mapped_column()
 
 
 appraisal_notice = Table(
@@ -319,3 +345,4 @@ class AuditEvent(db.Model):
 install_triggers(db.metadata)
 
 from .imports import models as _import_models  # noqa: E402,F401  notice_import, which Notice names
+from .explanations import models as _explanation_models  # noqa: E402,F401  explanation

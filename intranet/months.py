@@ -47,6 +47,17 @@ class Month:
     def last_day(self) -> date:
         return self.next().first_day - timedelta(days=1)
 
+    @property
+    def closed(self) -> bool:
+        """Whether the month has ended (local time): its figures no longer change."""
+        return self.last_day < local_today()
+
+    @property
+    def figures_until(self) -> date:
+        """The last day the month's figures cover: its last day, or today while it runs
+        (a page never states figures for a day that has not come)."""
+        return min(self.last_day, local_today())
+
     def previous(self) -> Month:
         return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
 
@@ -85,12 +96,18 @@ def current_month() -> Month:
     return Month.containing(local_today())
 
 
-def parse_month(text: str | None) -> Month:
-    """The month `?month=` names, the current one when empty; MonthError when it cannot be shown."""
+def last_closed_month() -> Month:
+    """The month before this one: what a monthly report is about by default."""
+    return max(current_month().previous(), EARLIEST)
+
+
+def parse_month(text: str | None, default: Month | None = None) -> Month:
+    """The month `?month=` names (when empty, `default` or the current one); MonthError when it
+    cannot be shown."""
     current = current_month()
     text = (text or "").strip()
     if not text:
-        return current
+        return default or current
     iso, vn = _ISO.fullmatch(text), _VN.fullmatch(text)
     if iso:
         year, number = int(iso[1]), int(iso[2])

@@ -21,11 +21,11 @@ def clean_text(text: str | None) -> str | None:
 
 def check_staff(actor: Employee, employee: Employee) -> None:
     if employee.id == actor.id:
-        raise RuleViolation("employee_id", _l("Thủ trưởng không ghi nhận thông báo, quyết định về chính mình."))
+        raise RuleViolation("employee_id", _l("Thủ trưởng không ghi nhận thông báo, đề xuất về chính mình."))
     # A head records about their unit's staff; about a head or a leader, the admin does.
     if not (employee.active and employee.unit_id and can_act_on_person(actor, employee)):
         raise RuleViolation(
-            "employee_id", _l("Chỉ ghi nhận cho cán bộ đang công tác tại đơn vị của bạn.")
+            "employee_id", _l("Chỉ ghi nhận cho người đang công tác tại đơn vị của bạn.")
         )
 
 

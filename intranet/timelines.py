@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, select, tuple_
+from sqlalchemy import ColumnElement, Over, ScalarSelect, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from .models import Declaration, RosterEntry
@@ -62,8 +62,27 @@ def standing_roster_entry(employee_id: ColumnElement[int],
     return latest_record(ROSTER, employee_id, "id", lambda _r, at: at <= moment)
 
 
+def previous_in_order(timeline: Timeline, column: str) -> Over:
+    """`column` of the same person's record just before each record (None for their first),
+    as a window over the timeline in its order: the record latest_record(..., before(...))
+    seeks, found by one pass over the index instead of one seek per record."""
+    model, time = timeline
+    return func.lag(getattr(model, column)).over(
+        partition_by=model.employee_id, order_by=(getattr(model, time), model.id)
+    )
+
+
 def before(timeline: Timeline, record: Any) -> Made:
     """made() for the same person's records before `record` (an aliased model) in the
-    timeline's order: earlier in time, or at the same time with a lower id."""
+    timeline's order: earlier in time, or at the same time with a lower id.
+
+    Written as a range on the time (which both databases seek in the index) and a test of
+    the rest, not as (time, id) < (..., ...): SQLite seeks only on the time of a row value
+    and then tests the pair, a fifth more work per seek in the chart's history."""
     _model, time = timeline
-    return lambda earlier, moment: tuple_(moment, earlier.id) < tuple_(getattr(record, time), record.id)
+
+    def made(earlier: Any, moment: ColumnElement[datetime]) -> ColumnElement[bool]:
+        then = getattr(record, time)
+        return and_(moment <= then, or_(moment < then, earlier.id < record.id))
+
+    return made

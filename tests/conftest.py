@@ -31,6 +31,8 @@ from intranet.extensions import db
 from .support import factories, netns
 from .support.browser import chromium
 from .support.pg_server import FreshDatabase, Postgres
+from .support.redis_server import Redis
+from .support.smtp_server import Recorder, SmtpServer
 
 TESTS = Path(__file__).parent
 
@@ -114,6 +116,13 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
         with app.app_context():
             upgrade()
             db.engine.dispose()  # a template is copied only while nobody is connected to it
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
+    """One real redis-server for the session; tests keep apart by their own key prefix."""
+    with Redis(tmp_path_factory.mktemp("redis")) as server:
         yield server
 
 
@@ -247,3 +256,42 @@ def lived_in_app(synced_app: Flask) -> Flask:
         db.session.commit()
         synced_app.config["DECIDED"] = [f"/notices/{first.id}", f"/appraisals/{decision.id}"]
     return synced_app
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, for the whole session."""
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp(smtp_server: SmtpServer) -> Iterator[Recorder]:
+    """The SMTP server's record of arrivals, emptied, its faults cleared, for this test."""
+    smtp_server.recorder.reset()
+    yield smtp_server.recorder
+    smtp_server.recorder.reset()
+
+
+def mail_settings(smtp_server: SmtpServer, **overrides: Any) -> dict[str, Any]:
+    return {
+        "REMINDERS_ENABLED": True,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server.port,
+        "MAIL_FROM": "Chi cục Kiểm lâm <intranet@kiemlam.gov.vn>",
+        "MAIL_TIMEOUT": 5,
+        "APP_BASE_URL": "https://intranet.kiemlam.gov.vn",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def mail_app(tmp_path: Path, smtp_server: SmtpServer, smtp: Recorder) -> Iterator[Flask]:
+    """The demo directory synced, reminders on, sending to the test SMTP server."""
+    app = make_app(tmp_path, **mail_settings(smtp_server))
+    with app.app_context():
+        sync_people(current_directory().people())
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()

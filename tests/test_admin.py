@@ -14,7 +14,7 @@ from .support.forms import notice_form, post_notice
 
 def test_admin_adds_a_body_and_heads_can_pick_it(admin_client: FlaskClient, head_client: FlaskClient) -> None:
     token = csrf_token(admin_client, "/admin/issuing-bodies")
-    name = "Trung tâm Phục vụ hành chính công tỉnh Gia Lai"
+    name = "Bộ phận Một cửa UBND phường Quy Nhơn Nam"
     response = admin_client.post("/admin/issuing-bodies", data={"name": f"  {name} ", "csrf_token": token})
     assert response.status_code == 302
     assert name in head_client.get("/notices/new").get_data(as_text=True)
@@ -28,14 +28,14 @@ def test_retired_body_is_kept_but_cannot_be_picked(
     admin_client: FlaskClient, head_client: FlaskClient, synced_app: Flask
 ) -> None:
     with synced_app.app_context():
-        body = db.session.scalar(select(IssuingBody).order_by(IssuingBody.id).limit(1))
+        body = db.session.scalar(select(IssuingBody).where(IssuingBody.active.is_(True)).order_by(IssuingBody.id).limit(1))
         body_id, name = body.id, body.name
     assert post_notice(head_client, notice_form(synced_app)).status_code == 302
     token = csrf_token(admin_client, "/admin/issuing-bodies")
     admin_client.post(f"/admin/issuing-bodies/{body_id}/active", data={"active": "0", "csrf_token": token})
     assert f">{name}</option>" not in head_client.get("/notices/new").get_data(as_text=True)
     assert name in head_client.get("/notices/1").get_data(as_text=True)  # the old notice still names it
-    assert post_notice(head_client, notice_form(synced_app, reference_number="2/TB")).status_code == 400
+    assert post_notice(head_client, notice_form(synced_app, reference_number="2/TB", issuing_body_id=body_id)).status_code == 400
     admin_client.post(f"/admin/issuing-bodies/{body_id}/active", data={"active": "1", "csrf_token": token})
     assert f">{name}</option>" in head_client.get("/notices/new").get_data(as_text=True)
 

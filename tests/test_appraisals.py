@@ -37,7 +37,7 @@ def test_decision_on_two_notices_marks_both_decided(head_client: FlaskClient, sy
     assert response.status_code == 302, response.get_data(as_text=True)
     shown = head_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Hạ một mức xếp loại" in shown and "Nộp hồ sơ giấy" in shown
-    assert "Đã có quyết định" in head_client.get("/notices?status=decided").get_data(as_text=True)
+    assert "Đã có đề xuất" in head_client.get("/notices?status=decided").get_data(as_text=True)
     assert "1/TB" not in head_client.get("/notices?status=open").get_data(as_text=True)
     with synced_app.app_context():
         appraisal = db.session.scalar(select(Appraisal))
@@ -106,7 +106,7 @@ def test_correction_keeps_the_original_and_both_are_visible(head_client: FlaskCl
     person = head_client.get(f"/staff/{employee_id(synced_app, DEMO_EMPLOYEE)}").get_data(as_text=True)
     assert "Hạ một mức xếp loại" in person and "Không xét mức Hoàn thành xuất sắc" in person
     # The notice is still decided (by the correction), and the original cannot be corrected twice.
-    assert "Đã có quyết định" in head_client.get(f"/notices/{notice}").get_data(as_text=True)
+    assert "Đã có đề xuất" in head_client.get(f"/notices/{notice}").get_data(as_text=True)
     again = post_decision(head_client, synced_app, data, f"/appraisals/{original}/correct")
     assert again.status_code == 422
     assert appraisal_count(synced_app) == 2
@@ -117,7 +117,7 @@ def test_correcting_a_decided_notice_keeps_it_decided(head_client: FlaskClient, 
     post_decision(head_client, synced_app, decision_form(synced_app, [notice]))
     data = {**notice_form(synced_app, reference_number="1/TB-ĐC", cases=[case(1)]), "correction_reason": "Sai số"}
     location = post_notice(head_client, data, f"/notices/{notice}/correct").headers["Location"]
-    assert "Đã có quyết định" in head_client.get(location).get_data(as_text=True)
+    assert "Đã có đề xuất" in head_client.get(location).get_data(as_text=True)
     assert "1/TB-ĐC" not in head_client.get("/notices?status=open").get_data(as_text=True)
 
 
@@ -172,3 +172,20 @@ def test_appraisal_pages_sit_under_the_notices_menu_item(head_client: FlaskClien
     for page in (form_page, shown):
         assert page.status_code == 200
         assert '<a href="/notices" aria-current="page">' in page.get_data(as_text=True)
+
+
+def test_the_heads_act_is_a_proposal_and_the_page_says_who_decides(
+    head_client: FlaskClient, synced_app: Flask
+) -> None:
+    notice = record_notice(head_client, synced_app)
+    employee = employee_id(synced_app, DEMO_EMPLOYEE)
+    form = head_client.get(f"/appraisals/new?employee={employee}&notice={notice}").get_data(as_text=True)
+    assert "Ghi nhận đề xuất đánh giá, xếp loại" in form and "Lưu đề xuất" in form
+    assert "Chi cục trưởng hoặc Hội đồng đánh giá quyết định" in form
+    response = post_decision(head_client, synced_app, decision_form(synced_app, [notice]))
+    shown = head_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Đã ghi nhận đề xuất." in shown and "Chi cục trưởng hoặc Hội đồng đánh giá" in shown
+    person = head_client.get(f"/staff/{employee}").get_data(as_text=True)
+    # "quyết định" names only the rating itself, decided by others, never the head's act.
+    for page in (form, shown, person):
+        assert page.lower().count("quyết định") == page.count("Hội đồng đánh giá quyết định")

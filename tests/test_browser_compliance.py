@@ -58,27 +58,27 @@ def test_admin_checks_last_month_opens_a_unit_and_downloads_the_table(
     context = browser.new_context(locale="vi-VN", accept_downloads=True)
     page = context.new_page()
     sign_in(page, base_url, DEMO_ADMIN, DEMO_PASSWORD)
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Tuân thủ").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Tuân thủ tài khoản định danh điện tử mức độ 2")
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Tình hình thực hiện").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tình hình thực hiện tài khoản định danh điện tử mức độ 2")
 
     page.get_by_label("Tháng", exact=True).fill(last_month.iso)
     page.get_by_role("button", name="Xem").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"tháng {last_month.label}")
     row = page.locator("table.compliance-table tbody tr").filter(has_text=AN_LAO)
-    expect(row.locator('[data-label="Mức độ 2"]')).to_have_text("2")
+    expect(row.locator('[data-label="Đã kích hoạt mức độ 2"]')).to_have_text("2")
     expect(row).to_contain_text("chưa đạt 100%")
-    total_staff = page.locator('table.compliance-table tfoot [data-label="Số cán bộ"]').inner_text()
+    total_staff = page.locator('table.compliance-table tr.totals [data-label="Số CC, VC, NLĐ"]').inner_text()
 
     row.get_by_role("link", name=AN_LAO).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(AN_LAO)
-    page.get_by_role("link", name="Mức độ 2 (2)", exact=True).click()
+    page.get_by_role("link", name="Đã kích hoạt mức độ 2 (2)", exact=True).click()
     expect(page.locator("#staff tbody tr")).to_have_count(2)
-    page.get_by_role("link", name=f"Bảng tuân thủ các đơn vị, tháng {last_month.label}").click()
+    page.get_by_role("link", name=f"Bảng tình hình thực hiện của các đơn vị, tháng {last_month.label}").click()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Tải Excel (.xlsx)").click()
     download = download_info.value
-    assert download.suggested_filename == f"tuan-thu-vneid-{last_month.iso}.xlsx"
+    assert download.suggested_filename == f"tinh-hinh-thuc-hien-vneid-{last_month.iso}.xlsx"
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     book = load_workbook(path)
@@ -103,7 +103,7 @@ def test_admin_follows_the_trend_month_by_month(
     page.goto(f"{base_url}/compliance?month={last_month.iso}")
     page.get_by_role("link", name="Xem diễn biến theo tháng").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"12 tháng đến tháng {last_month.label}")
-    expect(page.get_by_role("img", name="Tỷ lệ mức độ 2 toàn Chi cục")).to_be_visible()
+    expect(page.get_by_role("img", name="Tỷ lệ đã kích hoạt mức độ 2 toàn Chi cục")).to_be_visible()
     # Each unit's line in figures: two of An Lão's staff on level 2 by last month's end.
     an_lao = page.locator("table.trend-table tbody tr").filter(has_text=AN_LAO)
     expect(an_lao.locator("td").last).to_have_text(f"{200 / staff:.1f}%".replace(".", ","))

@@ -73,12 +73,12 @@ def test_enter_in_a_text_field_saves_the_notice(browser: Browser, base_url: str,
     page = new_page(browser, screen)
     sign_in(page, base_url, DEMO_HEAD, DEMO_PASSWORD)
     page.goto(f"{base_url}/notices/new?employee={employee_id}")
-    page.get_by_label("Cơ quan thông báo").select_option(index=1)
+    page.get_by_label("Cơ quan ban hành thông báo").select_option(index=1)
     page.get_by_label("Ngày thông báo").fill("20112026")
     case = page.locator("fieldset.case").first
     case.get_by_label("Tên thủ tục hành chính").fill("Cấp đổi giấy phép lái xe")
     case.get_by_label("Mã hồ sơ").fill("H09.1-ENTER")
-    case.get_by_label("Ngày nộp hồ sơ giấy").fill("18.11.2026")
+    case.get_by_label("Ngày tiếp nhận hồ sơ").fill("18.11.2026")
     case.get_by_label("Người tiếp nhận").fill("Võ Thị Tiếp")
     reference = page.get_by_label("Số, ký hiệu văn bản thông báo")
     reference.fill("301/TB-TTPVHCC")
@@ -174,7 +174,7 @@ def test_on_a_phone_badges_and_the_history_stay_readable(browser: Browser, base_
     head = new_page(browser, PHONE)
     sign_in(head, base_url, DEMO_HEAD, DEMO_PASSWORD)
     head.goto(f"{base_url}/unit")
-    badge = head.locator(".badge", has_text="chờ quyết định").first
+    badge = head.locator(".badge", has_text="chờ đề xuất").first
     expect(badge).to_be_visible()
     # One line high (not stretched to the cell), its text inside it, and beside its link.
     assert badge.bounding_box()["height"] <= 32

@@ -67,7 +67,7 @@ def test_xlsx_cells_are_typed(march) -> None:
     assert [sheet.title for sheet in book.worksheets] == ["Tổng hợp", "Chưa đạt"]
     assert "tháng 03/2024" in book.worksheets[0]["A1"].value
     header, *rows = xlsx_table(book, 0)
-    assert header[:5] == ("STT", "Đơn vị", "Số cán bộ", "Mức độ 2", "Tỷ lệ mức độ 2 (%)")
+    assert header[:5] == ("STT", "Đơn vị", "Số CC, VC, NLĐ", "Đã kích hoạt mức độ 2", "Tỷ lệ đã kích hoạt (%)")
     totals = rows[-1]
     assert totals[1] == "Toàn Chi cục"
     assert totals[2:5] == (9, 4, pytest.approx(100 * 4 / 9))
@@ -89,7 +89,7 @@ def test_xlsx_cells_are_typed(march) -> None:
 def test_csv_files(march) -> None:
     table, missing = march
     header, *rows = read_csv(compliance_csv(table))
-    assert header[4] == "Tỷ lệ mức độ 2 (%)"
+    assert header[4] == "Tỷ lệ đã kích hoạt (%)"
     assert rows[-1][1:5] == ["Toàn Chi cục", "9", "4", "44.4"]
     header, *people = read_csv(missing_csv(missing))
     assert header[2] == "Họ và tên" and len(people) == 5

@@ -139,9 +139,19 @@ def test_a_month_without_data(data: DataSet) -> None:
 
 
 def test_unit_figures_match_the_table_row(data: DataSet) -> None:
-    rows = by_unit(MARCH)
-    for unit_id in (*data.units.values(), None):
-        assert unit_figures(MARCH, unit_id) == rows.get(unit_id, Figures())
+    """One unit's figures are counted among its own people and records only: the same as its
+    row of the whole table, for an ended month and for the running one."""
+    from intranet.months import current_month
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    declare(db.session.get(Employee, data.people["pending"]), "level2_active", now)
+    declare(db.session.get(Employee, data.people["no_unit"]), "level1", now)
+    db.session.commit()
+    for month in (MARCH, APRIL, current_month()):
+        rows = by_unit(month)
+        for unit_id in (*data.units.values(), None):
+            assert unit_figures(month, unit_id) == rows.get(unit_id, Figures()), (month, unit_id)
+    assert unit_figures(current_month(), None).level1 == 1
 
 
 def test_staff_filters_match_the_counts(data: DataSet) -> None:
@@ -251,3 +261,135 @@ def test_the_current_month_counts_the_same_from_employee_rows_as_from_the_histor
     db.session.commit()
     assert counts(from_history=False) == counts(from_history=True)
     assert (data.units["A"], "level2_active", 5) in counts(from_history=False)
+
+
+def test_a_history_ending_this_month_agrees_with_each_months_table(data: DataSet) -> None:
+    """A chart that ends with the running month starts from that month's counts (the employee
+    rows) and takes each later month's changes away: every month must still match its table,
+    with declarations on and off level 2, a move, a departure and a return in the months shown."""
+    from datetime import timedelta
+
+    from intranet.months import current_month
+
+    months = current_month().back(5)
+    u, people = data.units, data.people
+
+    def during(position: int, days: int = 3) -> datetime:
+        # UTC instant inside months[position]; the first month of the chart is never changed.
+        return months[position].starts_utc() + timedelta(days=days)
+
+    def person(key: str) -> Employee:
+        return db.session.get(Employee, people[key])
+
+    declare(person("pending"), "level2_active", during(1))
+    declare(person("pending"), "level1", during(3))  # off level 2 again
+    declare(person("no_account"), "level2_active", during(2))
+    declare(person("no_account"), "level2_active", during(2, days=4))  # the same again: no change
+    declare(person("b1"), "level2_pending", during(4, days=1))
+    moved = person("on_level2")
+    moved.unit_id, moved.synced_at = u["B"], during(2, days=5)  # on level 2, moves A -> B
+    gone = person("level2_after_month")
+    gone.left_at, gone.active = during(3, days=6), False
+    back = person("left_before")
+    back.left_at, back.active, back.synced_at = None, True, during(1, days=8)
+    db.session.commit()
+
+    history = compliance_history(months)
+    for position, month in enumerate(months):
+        for row in unit_compliance(month).rows:
+            point = history.of(row.unit_id)[position]
+            assert (point.staff, point.level2) == (row.figures.staff, row.figures.level2), month
+    a = [(p.staff, p.level2) for p in history.of(u["A"])]
+    # On level 2: pending +1; no_account +1 and on_level2 moved out -1; pending -1 and gone -1.
+    assert a[1][1] == a[0][1] + 1 and a[2][1] == a[1][1] and a[3][1] == a[2][1] - 2
+
+
+def test_the_current_months_people_are_the_same_from_employee_rows_as_from_the_history(
+    data: DataSet,
+) -> None:
+    """A unit's people this month come from the employee rows (a range of an index); the
+    history, a seek per person, must name the same people with the same declarations."""
+    from intranet.compliance.params import month_params
+    from intranet.compliance.staff import _staff_lines
+    from intranet.months import current_month
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    declare(db.session.get(Employee, data.people["joined_after"]), "level1", now)
+    declare(db.session.get(Employee, data.people["no_account"]), "level2_active", now)
+    moved = db.session.get(Employee, data.people["b1"])
+    moved.unit_id, moved.synced_at = data.units["A"], now
+    db.session.commit()
+
+    def lines(running: bool, unit_id: object = ...) -> list[tuple]:
+        query, _staff = _staff_lines(None, running, unit_id)
+        rows = db.session.execute(query, month_params(current_month()))
+        return sorted((e.id, d.id if d else None, u.id if u else None) for e, d, u in rows)
+
+    assert lines(running=True) == lines(running=False)
+    for unit_id in (*data.units.values(), None):
+        assert lines(True, unit_id) == lines(False, unit_id) == [
+            line for line in lines(False) if line[2] == unit_id
+        ]
+    in_a = lines(True, data.units["A"])
+    assert any(line[0] == moved.id and line[2] == data.units["A"] for line in in_a)
+
+
+def test_a_declarations_predecessor_is_the_same_by_window_or_by_seek(data: DataSet) -> None:
+    """PostgreSQL finds the declaration each one replaced with a window over the history,
+    SQLite with a seek per declaration: on either database both give the same changes, with
+    two declarations at one instant (the higher id is the later) and moves on and off level 2."""
+    from datetime import timedelta
+
+    from intranet.compliance.history import _statement
+    from intranet.months import current_month
+
+    def person(key: str) -> Employee:
+        return db.session.get(Employee, data.people[key])
+
+    tie = datetime(2024, 3, 12, 5)
+    declare(person("pending"), "level2_active", tie)
+    db.session.flush()
+    declare(person("pending"), "level1", tie)  # same instant, recorded after: it stands
+    declare(person("b1"), "level2_pending", datetime(2024, 4, 3))
+    declare(person("b1"), "level2_active", datetime(2024, 5, 3))
+    recent = current_month().starts_utc() - timedelta(days=20)
+    declare(person("no_account"), "level2_active", recent)
+    declare(person("on_level2"), "none", recent - timedelta(days=31))  # a month before
+    db.session.commit()
+
+    for months, from_end in ((Month(2024, 6).back(8), False), (current_month().back(4), True)):
+        ends = {f"end_{position}": month.ends_utc() for position, month in enumerate(months)}
+
+        def changes(windowed: bool) -> list[tuple]:
+            statement = _statement(len(months), from_end, windowed, in_one_pass=False)
+            rows = db.session.execute(statement, ends).all()
+            return sorted(rows, key=repr)
+
+        assert changes(windowed=True) == changes(windowed=False)
+        assert any(row[0] > 0 and row[3] for row in changes(windowed=True))  # some change
+
+
+def test_everyones_standing_records_are_the_same_in_one_pass_or_by_seeks(data: DataSet) -> None:
+    """PostgreSQL places the whole staff of an ended month with one ordered pass over each
+    timeline (DISTINCT ON); the seek per person is the definition: both must agree, with two
+    declarations at one instant and a move."""
+    from intranet.compliance.params import MONTH_END, month_params
+    from intranet.compliance.staff import staff_at
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("DISTINCT ON is PostgreSQL's; SQLite always seeks")
+    tie = datetime(2024, 3, 12, 5)
+    pending = db.session.get(Employee, data.people["pending"])
+    declare(pending, "level2_active", tie)
+    db.session.flush()
+    declare(pending, "level1", tie)  # same instant, higher id: it stands
+    mover = db.session.get(Employee, data.people["b2"])
+    mover.unit_id, mover.synced_at = data.units["A"], datetime(2024, 3, 20)
+    db.session.commit()
+    for month in (Month(2024, 2), MARCH, APRIL):
+        def placed(in_one_pass: bool) -> list[tuple]:
+            query = select(staff_at(MONTH_END, in_one_pass=in_one_pass))
+            return sorted(db.session.execute(query, month_params(month)).all(), key=repr)
+
+        assert placed(True) == placed(False) != []
+    assert (pending.id, data.units["A"], "level1") in placed(True)

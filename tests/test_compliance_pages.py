@@ -98,7 +98,7 @@ def test_admin_opens_every_page_and_file(admin_client: FlaskClient, data: DataSe
     for url in urls(data, "2024-03"):
         assert admin_client.get(url).status_code == 200, url
     home = admin_client.get("/").get_data(as_text=True)
-    assert 'href="/compliance"' in home and ">Tuân thủ<" in home
+    assert 'href="/compliance"' in home and ">Tình hình thực hiện<" in home
     assert admin_client.get("/compliance/unit/999999").status_code == 404
 
 
@@ -169,6 +169,8 @@ def test_numbers_link_to_the_people_behind_them(admin_client: FlaskClient, data:
     a = data.units["A"]
     page = admin_client.get("/compliance?month=2024-03").get_data(as_text=True)
     assert f'href="/compliance/unit/{a}?month=2024-03&amp;status=undeclared#staff">1</a>' in page
+    assert f'<a href="/compliance/unit/{a}?month=2024-03">' in page  # the unit's name
+    assert 'href="/compliance/unit/none?month=2024-03&amp;status=undeclared#staff">1</a>' in page
     unit = admin_client.get(f"/compliance/unit/{a}?month=2024-03&status=undeclared").get_data(as_text=True)
     assert "Phạm Thị Dung" in unit and "Nguyễn Văn An" not in unit.split('id="staff-title"')[1].split("</table>")[0]
     assert "Chưa kê khai (1)" in unit
@@ -180,8 +182,8 @@ def test_the_unit_page_lists_staff_notices_and_decisions(admin_client: FlaskClie
         assert present in page
     assert "Hồ Văn Em" not in page  # left in February
     assert "Võ Thị Giang" not in page  # joined in April
-    assert "Thông báo đề ngày trong tháng 03/2024 (3)" in page
-    assert "Thông báo còn chờ thủ trưởng quyết định vào cuối tháng (4)" in page
+    assert "Thông báo ban hành trong tháng 03/2024 (3)" in page
+    assert "Thông báo còn chờ thủ trưởng đề xuất vào cuối tháng (4)" in page
     assert page.count("<td data-label=\"Ghi nhận lúc\">") == 2
 
 
@@ -202,7 +204,7 @@ def test_the_chart_is_svg_on_the_trend_page(admin_client: FlaskClient, data: Dat
     chart = page.split('aria-labelledby="trend-all-title trend-all-desc"')[1].split("</svg>")[0]
     # A point for each month with staff (January to March 2024): the months before leave a gap.
     assert chart.count("<circle") == 3
-    assert "Toàn Chi cục, tháng 03/2024: 44,4% (4/9 cán bộ mức độ 2)" in chart
+    assert "Toàn Chi cục, tháng 03/2024: 44,4% (4/9 người đã kích hoạt mức độ 2)" in chart
     assert "<script" not in page and "style=" not in page
     # Every unit's line in figures, the retired unit with someone still in it included.
     rows = page.split("<details open>")[1].split("</details>")[0]
@@ -213,9 +215,8 @@ def test_the_chart_is_svg_on_the_trend_page(admin_client: FlaskClient, data: Dat
 def test_the_report_is_laid_out_as_an_official_report(admin_client: FlaskClient, data: DataSet, synced_app: Flask) -> None:
     page = admin_client.get("/compliance/report?month=2024-03").get_data(as_text=True)
     for text in (
-        "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "CHI CỤC KIỂM LÂM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc", "/BC-CCKL", "BÁO CÁO", "Nơi nhận:",
-        "Kết quả sử dụng tài khoản định danh điện tử mức độ 2 của công chức, viên chức, người lao động tháng 03/2024",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Nơi nhận:",
+        "Tình hình kích hoạt và sử dụng tài khoản định danh điện tử mức độ 2 của công chức, viên chức, người lao động tháng 03/2024",
         "đã kích hoạt tài khoản mức độ 2: 4 người (44,4%)",
     ):
         assert text in page, text
@@ -231,10 +232,10 @@ def test_the_report_is_laid_out_as_an_official_report(admin_client: FlaskClient,
 def test_the_files_match_the_page(admin_client: FlaskClient, data: DataSet) -> None:
     page = page_rows(admin_client.get("/compliance?month=2024-03").get_data(as_text=True))
     response = admin_client.get("/compliance.xlsx?month=2024-03")
-    assert response.headers["Content-Disposition"] == "attachment; filename=tuan-thu-vneid-2024-03.xlsx"
+    assert response.headers["Content-Disposition"] == "attachment; filename=tinh-hinh-thuc-hien-vneid-2024-03.xlsx"
     sheet = list(load_workbook(io.BytesIO(response.data)).worksheets[0].iter_rows(min_row=4, values_only=True))
     csv_response = admin_client.get("/compliance.csv?month=2024-03")
-    assert csv_response.headers["Content-Disposition"] == "attachment; filename=tuan-thu-vneid-2024-03.csv"
+    assert csv_response.headers["Content-Disposition"] == "attachment; filename=tinh-hinh-thuc-hien-vneid-2024-03.csv"
     assert csv_response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(csv_response.data.decode("utf-8-sig"))))[1:]
     assert len(sheet) == len(rows) == len(page)
@@ -268,7 +269,7 @@ def test_downloads_are_logged(admin_client: FlaskClient, data: DataSet, synced_a
             select(AuditEvent.details).where(AuditEvent.action == "compliance.export").order_by(AuditEvent.id)
         ).all()
     assert [f["file"] for f in files] == [
-        "tuan-thu-vneid-2024-03.xlsx", "tuan-thu-vneid-2024-03.csv", "chua-dat-vneid-2024-03.csv",
+        "tinh-hinh-thuc-hien-vneid-2024-03.xlsx", "tinh-hinh-thuc-hien-vneid-2024-03.csv", "chua-dat-vneid-2024-03.csv",
     ]
 
 

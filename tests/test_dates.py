@@ -114,7 +114,7 @@ def test_the_service_refuses_a_filing_date_before_any_notice_could_exist(synced_
     with synced_app.test_request_context():
         head = db.session.scalar(select(Employee).filter_by(username=DEMO_HEAD))
         employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
-        body = db.session.scalar(select(IssuingBody).limit(1))
+        body = db.session.scalar(select(IssuingBody).where(IssuingBody.active.is_(True)).limit(1))
         draft = NoticeDraft(
             employee=employee, issuing_body=body, reference_number="1/TB", notice_date=date(2026, 11, 10),
             cases=[CaseDraft("Thủ tục", None, "H01", date(1, 1, 1), "Người nhận")], note=None,

@@ -108,14 +108,14 @@ def test_an_empty_listing_never_deactivates_anyone(tmp_path: Path, directory: Sl
     app = synced(tmp_path, directory, LDAP_SYNC_FILTER="(objectClass=posixAccount)")
     result = sync(app)
     assert result.exit_code == 1
-    assert "không trả về cán bộ nào" in result.output
+    assert "không trả về người nào" in result.output
     assert active_usernames(app) == ALL_SIX
     assert audit_rows(app, "directory.sync_failed")[0].details["reason"] == "empty"
     # The admin who opens the page later (the sync ran from a timer) reads it there.
     admin = app.test_client()
     assert sign_in(admin, "lequangcuong", "Matkhau#3").status_code == 302
     page = admin.get("/admin/").get_data(as_text=True)
-    assert "đã dừng, không thay đổi gì: danh bạ không trả về cán bộ nào" in page
+    assert "đã dừng, không thay đổi gì: danh bạ không trả về người nào" in page
 
 
 def test_many_leavers_wait_for_a_confirmation_that_names_them(tmp_path: Path, directory: Slapd) -> None:

@@ -60,7 +60,7 @@ def test_cli_sync_adds_every_staff_member_and_unit(app: Flask) -> None:
         assert count(Unit) == 8
         assert count(Employee, Employee.is_admin.is_(True)) == 1
         assert count(Employee, Employee.is_head.is_(True)) == 8  # one per unit
-    assert f"{staff} cán bộ; thêm {staff}" in result.output
+    assert f"{staff} người; thêm {staff}" in result.output
 
 
 def test_second_sync_changes_nothing(synced_app: Flask) -> None:

@@ -18,17 +18,13 @@ from intranet.extensions import db
 from intranet.imports import service
 from intranet.imports.models import ImportDraft, NoticeImport
 from intranet.imports.reasons import describe
-from intranet.models import AuditEvent, Employee, IssuingBody, Notice, NoticeCase, Unit
+from intranet.models import AuditEvent, Employee, Notice, NoticeCase, Unit
 
 from .conftest import ON_POSTGRES, csrf_token, signed_in_client
+from .support.forms import body_id
 from .support.import_files import BIRTH, CCCD, HEADERS, province_csv, province_xlsx, row
 
 NEW = "/notices/imports/new"
-
-
-def body_id(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(select(IssuingBody.id).order_by(IssuingBody.id).limit(1))
 
 
 def upload(client: FlaskClient, app: Flask, data: bytes, name: str = "ds-thang-11.xlsx", **fields):

@@ -12,7 +12,7 @@ from intranet.models import Notice
 
 from .support.import_files import province_xlsx, row
 
-BODY = "Trung tâm Phục vụ hành chính công tỉnh"
+BODY = "Trung tâm Phục vụ hành chính công tỉnh Gia Lai"  # an active body since the 2025 reform
 
 
 def write_list(tmp_path: Path) -> Path:

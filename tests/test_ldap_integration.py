@@ -172,7 +172,7 @@ def test_sync_adds_updates_and_deactivates(tmp_path: Path, own_slapd: Slapd) -> 
     runner = app.test_cli_runner()
     result = runner.invoke(args=["directory", "sync"])
     assert result.exit_code == 0, result.output
-    assert "6 cán bộ; thêm 6" in result.output
+    assert "6 người; thêm 6" in result.output
     assert employee(app, "phamthidung").is_head
 
     own_slapd.add(

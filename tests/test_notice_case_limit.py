@@ -108,7 +108,7 @@ def test_the_service_refuses_more_cases_than_a_notice_holds(synced_app: Flask) -
         person = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
         drafts = [CaseDraft(f"Thủ tục {i}", None, f"HS-{i}", date(2026, 11, 2), "Người nhận")
                   for i in range(MAX_CASES + 1)]
-        draft = NoticeDraft(person, db.session.scalar(select(IssuingBody).limit(1)), "1/TB",
+        draft = NoticeDraft(person, db.session.scalar(select(IssuingBody).where(IssuingBody.active).limit(1)), "1/TB",
                             date(2026, 11, 3), drafts, None)
         with pytest.raises(RuleViolation, match=f"tối đa {MAX_CASES} hồ sơ"):
             record_notice(head, draft, today=date(2026, 11, 4), address=None)

@@ -114,13 +114,13 @@ def test_the_admin_decides_on_a_notice_about_a_head(admin_client: FlaskClient, h
         about_head = notice_about(DEMO_HEAD, due=date.today())
         notice_id, head_id = about_head.id, about_head.employee_id
     page = admin_client.get(f"/notices/{notice_id}").get_data(as_text=True)
-    assert "Ghi nhận quyết định" in page and "Đính chính thông báo" not in page
+    assert "Ghi nhận đề xuất" in page and "Đính chính thông báo" not in page
     form = decision_form(synced_app, [notice_id])
     path = f"/appraisals/new?employee={head_id}"
     response = admin_client.post(path, data={**form, "csrf_token": csrf_token(admin_client, path)})
     assert response.status_code == 302, response.get_data(as_text=True)
     appraisal_path = response.headers["Location"]
-    assert "Đính chính quyết định" in admin_client.get(appraisal_path).get_data(as_text=True)
+    assert "Đính chính đề xuất" in admin_client.get(appraisal_path).get_data(as_text=True)
     assert admin_client.get(appraisal_path + "/correct").status_code == 200
     with synced_app.app_context():
         assert notices_awaiting(person(DEMO_ADMIN), date.today()) == []

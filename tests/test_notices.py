@@ -28,7 +28,7 @@ def test_head_records_a_notice_with_two_cases(head_client: FlaskClient, synced_a
     assert response.status_code == 302, response.get_data(as_text=True)
     page = head_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "125/TB-TTPVHCC" in page and "H01.22-261101-0001" in page and "H01.22-261102-0002" in page
-    assert "Chờ quyết định" in page
+    assert "Chờ đề xuất" in page
     with synced_app.app_context():
         notice = db.session.scalar(select(Notice))
         assert [c.position for c in notice.cases] == [1, 2]
@@ -64,11 +64,11 @@ FUTURE = (TODAY + timedelta(days=3)).strftime("%d/%m/%Y")
         ({"notice_date": "30/02/2026"}, None, "Ngày không hợp lệ"),
         ({"notice_date": FUTURE}, None, "Ngày không được sau ngày hôm nay"),
         ({}, [case(1, filed_on=FUTURE)], "Ngày không được sau ngày hôm nay"),
-        ({}, [case(1, filed_on="11/11/2026")], "Ngày nộp hồ sơ không được sau ngày thông báo."),
+        ({}, [case(1, filed_on="11/11/2026")], "Ngày tiếp nhận hồ sơ không được sau ngày thông báo."),
         ({}, [case(1, dossier_code="")], "Vui lòng nhập mã hồ sơ."),
         ({}, [case(1, procedure_name="")], "Vui lòng nhập tên thủ tục hành chính."),
         ({}, [case(1, receiving_officer="")], "Vui lòng nhập người tiếp nhận hồ sơ."),
-        ({}, [case(1, filed_on="")], "Vui lòng nhập ngày nộp hồ sơ giấy."),
+        ({}, [case(1, filed_on="")], "Vui lòng nhập ngày tiếp nhận hồ sơ."),
         ({}, [case(1), case(2, dossier_code="h01.22-261101-0001 ")], "Mã hồ sơ này đã có ở trên"),
         ({}, [], "Thông báo phải có ít nhất một hồ sơ."),
         ({"reference_number": "x" * 101}, None, "Tối đa 100 ký tự."),
@@ -93,7 +93,7 @@ def test_a_bad_third_case_saves_none_of_the_three(head_client: FlaskClient, sync
     # The message sits beside the third case's date (and in the summary, linking to it),
     # and what was typed is kept.
     assert page.rindex("Ngày không được sau ngày hôm nay") > page.index('name="cases-2-filed_on"')
-    assert '<a href="#cases-2-filed_on">Hồ sơ 3 – Ngày nộp hồ sơ giấy: Ngày không được sau' in page
+    assert '<a href="#cases-2-filed_on">Hồ sơ 3 – Ngày tiếp nhận hồ sơ: Ngày không được sau' in page
     assert "H01.22-261102-0002" in page
     assert count(synced_app, Notice) == 0 and count(synced_app, NoticeCase) == 0
 
@@ -203,7 +203,7 @@ def test_unit_list_filters_by_month_and_status(head_client: FlaskClient, synced_
 def test_unit_page_shows_each_persons_notices(head_client: FlaskClient, synced_app: Flask) -> None:
     post_notice(head_client, notice_form(synced_app))
     page = head_client.get("/unit").get_data(as_text=True)
-    assert "1 thông báo" in page and "1 chờ quyết định" in page
+    assert "1 thông báo" in page and "1 chờ đề xuất" in page
 
 
 def test_head_of_another_unit_cannot_read_or_correct(synced_app: Flask, head_client: FlaskClient) -> None:
@@ -228,4 +228,4 @@ def test_nothing_is_preselected_where_a_slip_would_matter(head_client: FlaskClie
     response = post_notice(head_client, notice_form(synced_app, issuing_body_id="", employee_id=""))
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "Vui lòng chọn cơ quan thông báo." in body and "Vui lòng chọn cán bộ." in body
+    assert "Vui lòng chọn cơ quan ban hành thông báo." in body and "Vui lòng chọn người có tên trong thông báo." in body

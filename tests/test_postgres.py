@@ -12,7 +12,7 @@ from intranet.clock import local_today
 from intranet.declarations import service
 from intranet.extensions import db
 from intranet.models import AppraisalOutcome, Employee, IssuingBody
-from intranet.notices.reference_data import APPRAISAL_OUTCOMES, ISSUING_BODIES
+from intranet.notices.reference_data import APPRAISAL_OUTCOMES, CURRENT_BODIES, ISSUING_BODIES
 
 from .conftest import DEMO_EMPLOYEE, ON_POSTGRES, PG_TEMPLATE
 
@@ -40,7 +40,9 @@ def test_the_schema_and_seeds_come_from_the_migrations(app: Flask) -> None:
         head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
         assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == head
         assert db.session.scalar(select(func.count(AppraisalOutcome.id))) == len(APPRAISAL_OUTCOMES)
-        assert db.session.scalar(select(func.count(IssuingBody.id))) == len(ISSUING_BODIES)
+        assert db.session.scalar(select(func.count(IssuingBody.id))) == len(ISSUING_BODIES) + len(CURRENT_BODIES)
+        active = set(db.session.scalars(select(IssuingBody.name).where(IssuingBody.active.is_(True))))
+        assert active == set(CURRENT_BODIES)
 
 
 @pytest.mark.parametrize("table", ["declaration", "audit_event"])

@@ -1,4 +1,4 @@
-"""The pages people use most send the same number of SQL statements whatever the data's size."""
+"""Every page people use sends the same number of SQL statements whatever the data's size."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -17,7 +17,8 @@ from .support.statements import recorded
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, csrf_token
 from .support.factories import add_employee, add_notice, decide, declare
 
-TOO_MANY = 10  # the most statements any of these pages may send
+TOO_MANY = 10  # the most statements any of the most used pages may send
+MOST_USED = ("home", "declaration", "unit", "compliance", "compliance past month")
 
 
 def statements(app: Flask, request: Callable[[], object]) -> int:
@@ -61,7 +62,19 @@ def counts(
     declaration = {"status": "level2_active", "activated_on": "15/03/2024", "committed": "y",
                    "csrf_token": csrf_token(employee, "/declaration")}
     past = Month.containing(date.today()).back(10)[0].iso
+    with app.app_context():
+        demo = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        person, unit = demo.id, demo.unit_id
     return {
+        "notices": statements(app, lambda: head.get("/notices")),
+        "person": statements(app, lambda: head.get(f"/staff/{person}")),
+        "trend": statements(app, lambda: admin.get("/compliance/trend")),
+        "trend past month": statements(app, lambda: admin.get(f"/compliance/trend?month={past}")),
+        "unit detail": statements(app, lambda: admin.get(f"/compliance/unit/{unit}")),
+        "unit detail past month": statements(
+            app, lambda: admin.get(f"/compliance/unit/{unit}?month={past}")
+        ),
+        "report": statements(app, lambda: admin.get("/compliance/report")),
         "home": statements(app, lambda: employee.get("/")),
         "declaration": statements(app, lambda: employee.post("/declaration", data=declaration)),
         "unit": statements(app, lambda: head.get("/unit")),
@@ -85,4 +98,4 @@ def test_pages_send_as_many_statements_for_60_staff_as_for_3(
         unit = db.session.scalar(select(Employee).filter_by(username=DEMO_HEAD)).unit
         assert len([e for e in unit.staff if e.active]) >= 60
     assert counts(synced_app, *clients) == small
-    assert max(small.values()) <= TOO_MANY, small
+    assert max(small[page] for page in MOST_USED) <= TOO_MANY, small

@@ -78,7 +78,7 @@ def test_counts_and_filter_follow_declarations(synced_app: Flask, head_client: F
         hung = db.session.scalar(select(Employee.full_name).filter_by(username=DEMO_EMPLOYEE))
     missing = head_client.get("/unit?filter=not_compliant").get_data(as_text=True)
     assert hung not in missing
-    assert f"Chưa đạt mức độ 2 ({total - 1})" in missing
+    assert f"Chưa kích hoạt mức độ 2 ({total - 1})" in missing
 
 
 def test_head_cannot_open_another_unit(head_client: FlaskClient, synced_app: Flask) -> None:

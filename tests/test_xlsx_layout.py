@@ -164,7 +164,7 @@ def test_a_control_character_from_the_directory_does_not_break_the_file(app: Fla
 @pytest.mark.parametrize(
     ("text", "width", "lines"),
     [("Chờ kích hoạt mức độ 2", 10, 3), ("STT", 6, 1), ("Tỷ lệ mức độ 2 (%)", 14, 2),
-     ("Thông báo chờ quyết định", 10, 3), ("Aaaaaaaaaaaaaaaaaaaa", 6, 4), ("", 10, 1)],
+     ("Thông báo chờ đề xuất", 10, 3), ("Aaaaaaaaaaaaaaaaaaaa", 6, 4), ("", 10, 1)],
 )
 def test_header_lines_are_counted_as_the_column_wraps_them(text: str, width: float, lines: int) -> None:
     from intranet.compliance.xlsx import _wrapped_lines

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..compliance.staff import on_staff_at
-from ..models import AuditEvent, Employee, IssuingBody, Unit, utcnow
+from ..models import AppraisalOutcome, AuditEvent, Employee, IssuingBody, Unit, utcnow
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,13 @@ def last_sync_failure() -> AuditEvent | None:
 
 def issuing_bodies() -> list[IssuingBody]:
     return list(db.session.scalars(select(IssuingBody).order_by(IssuingBody.active.desc(), IssuingBody.sort_key)))
+
+
+def all_responses() -> list[AppraisalOutcome]:
+    """Every response a head may or once could propose: those in use first, in their order."""
+    return list(db.session.scalars(
+        select(AppraisalOutcome).order_by(AppraisalOutcome.active.desc(), AppraisalOutcome.position)
+    ))
 
 
 AUDIT_PAGE_SIZE = 100

@@ -1,4 +1,5 @@
-"""/admin: the staff the directory gives, and running the directory sync from the web."""
+"""/admin: the staff the directory gives, the directory sync, issuing bodies, the responses a head
+may propose and staff categories, the audit log."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -7,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..access import admin_required
+from ..clock import local_today
 from ..directory import DirectoryUnavailable, current_directory
 from ..directory.messages import SECTIONS, item_detail, needs_confirmation, sync_failure
 from ..directory.sync import (
@@ -18,12 +20,14 @@ from ..directory.sync import (
     record_failure,
 )
 from ..database import discard
+from ..errors import render_error
 from ..extensions import db
-from ..models import IssuingBody
+from ..models import AppraisalOutcome, Employee, IssuingBody
 from ..submit import submit
-from . import service
-from .forms import AuditFilterForm, IssuingBodyForm
+from . import responses, service
+from .forms import AuditFilterForm, CategoryForm, IssuingBodyForm, ResponseForm
 from .queries import (
+    all_responses,
     audit_actions,
     audit_events,
     issuing_bodies,
@@ -96,7 +100,7 @@ def run_sync() -> Response | tuple[str, int]:
     s = summary.as_dict()
     flash(
         _(
-            "Đã đồng bộ danh bạ: %(seen)s cán bộ; thêm %(added)s, cập nhật %(updated)s, "
+            "Đã đồng bộ danh bạ: %(seen)s người; thêm %(added)s, cập nhật %(updated)s, "
             "ngừng hoạt động %(deactivated)s.",
             **s,
         ),
@@ -114,7 +118,7 @@ def bodies() -> Response | tuple[str, int]:
         actor = current_user._get_current_object()
         result = submit(form, lambda: service.add_issuing_body(actor, form.name.data))
         if not isinstance(result, int):
-            flash(_("Đã thêm cơ quan thông báo."), "success")
+            flash(_("Đã thêm cơ quan ban hành thông báo."), "success")
             return redirect(url_for("admin.bodies"))
         status = result
     return render_template("admin/issuing_bodies.html", form=form, bodies=issuing_bodies()), status
@@ -126,7 +130,7 @@ def set_body_active(body_id: int) -> Response:
     body = db.session.get(IssuingBody, body_id) or abort(404)
     active = request.form.get("active") == "1"
     service.set_issuing_body_active(current_user._get_current_object(), body, active)
-    flash(_("Đã cập nhật danh sách cơ quan thông báo."), "success")
+    flash(_("Đã cập nhật danh sách cơ quan ban hành thông báo."), "success")
     return redirect(url_for("admin.bodies"))
 
 
@@ -149,3 +153,46 @@ def audit_log() -> tuple[str, int]:
         ),
         200 if valid else 400,
     )
+
+
+@bp.route("/responses", methods=["GET", "POST"])
+@admin_required
+def responses_page() -> Response | tuple[str, int]:
+    form = ResponseForm()
+    status = 200
+    if request.method == "POST":
+        actor = current_user._get_current_object()
+        result = submit(form, lambda: responses.add_response(
+            actor, form.label.data, form.categories.data or [], form.valid_from.data, form.valid_to.data,
+            form.points.data,
+        ))
+        if not isinstance(result, int):
+            flash(_("Đã thêm nội dung đề xuất."), "success")
+            return redirect(url_for("admin.responses_page"))
+        status = result
+    return render_template(
+        "admin/responses.html", form=form, responses=all_responses(), today=local_today()
+    ), status
+
+
+@bp.route("/responses/<id:response_id>/retire", methods=["POST"])
+@admin_required
+def retire_response(response_id: int) -> Response:
+    response = db.session.get(AppraisalOutcome, response_id) or abort(404)
+    responses.retire_response(current_user._get_current_object(), response, local_today())
+    flash(_("Đã ngừng áp dụng nội dung đề xuất; các đề xuất cũ vẫn giữ nguyên."), "success")
+    return redirect(url_for("admin.responses_page"))
+
+
+@bp.route("/staff/<id:employee_id>/category", methods=["POST"])
+@admin_required
+def set_category(employee_id: int) -> Response | tuple[str, int]:
+    employee = db.session.get(Employee, employee_id) or abort(404)
+    form = CategoryForm()
+    result = submit(form, lambda: responses.set_category(
+        current_user._get_current_object(), employee, form.category.data or None
+    ))
+    if isinstance(result, int):
+        return render_error(result, form.category.errors[0] if form.category.errors else None)
+    flash(_("Đã cập nhật loại cán bộ."), "success")
+    return redirect(url_for("notices.person", employee_id=employee.id))

@@ -21,14 +21,14 @@ class AppraisalForm(FlaskForm):
     notice_ids = MultiCheckboxField(_l("Các thông báo được xem xét"), coerce=int)
     period = SelectField(_l("Kỳ đánh giá"), [InputRequired(_l("Vui lòng chọn kỳ đánh giá."))])
     outcome_id = SelectField(
-        _l("Kết quả đề xuất"), [InputRequired(_l("Vui lòng chọn kết quả."))], coerce=optional_int
+        _l("Nội dung đề xuất"), [InputRequired(_l("Vui lòng chọn nội dung đề xuất."))], coerce=optional_int
     )
     rationale = TextAreaField(
         _l("Căn cứ, lý do"),
-        [InputRequired(_l("Vui lòng nêu căn cứ, lý do của quyết định.")), Length(max=2000, message=TOO_LONG)],
+        [InputRequired(_l("Vui lòng nêu căn cứ, lý do của đề xuất.")), Length(max=2000, message=TOO_LONG)],
         render_kw={"rows": 4},
     )
-    submit = SubmitField(_l("Lưu quyết định"))
+    submit = SubmitField(_l("Lưu đề xuất"))
 
 
 class AppraisalCorrectionForm(AppraisalForm):

@@ -1,8 +1,8 @@
-"""The period an appraisal decision applies to: a month, a quarter or a year."""
+"""The period an appraisal proposal applies to: a month, a quarter or a year."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
@@ -24,6 +24,18 @@ class Period:
             return date(self.year, 3 * ((self.number or 1) - 1) + 1, 1)
         return date(self.year, 1, 1)
 
+    def end(self) -> date:
+        """The period's last day."""
+        if self.kind == PeriodKind.MONTH:
+            month = self.number or 1
+            following = date(self.year + month // 12, month % 12 + 1, 1)
+        elif self.kind == PeriodKind.QUARTER:
+            last = 3 * (self.number or 1)
+            following = date(self.year + last // 12, last % 12 + 1, 1)
+        else:
+            following = date(self.year + 1, 1, 1)
+        return following - timedelta(days=1)
+
     @property
     def value(self) -> str:
         return f"{self.kind}-{self.year}" + (f"-{self.number}" if self.number else "")
@@ -34,6 +46,10 @@ class Period:
         if self.kind == PeriodKind.QUARTER:
             return _("Quý %(quarter)s/%(year)s", quarter=ROMAN[self.number or 1], year=self.year)
         return _("Năm %(year)s", year=self.year)
+
+    @classmethod
+    def from_record(cls, kind: str, year: int, number: int | None) -> Period:
+        return cls(PeriodKind(kind), year, number)
 
     @classmethod
     def parse(cls, value: str) -> Period | None:

@@ -18,6 +18,7 @@ from ..notices.state import appraisal_stands
 from ..recording import check_correctable, check_staff, required_reason
 from ..validation import RuleViolation
 from .periods import Period
+from .responses import is_offered
 
 # No decision can be about a period before the order that started all this (15/11/2023).
 FIRST_PERIOD_YEAR = 2023
@@ -49,17 +50,18 @@ def record_appraisal(
         reason = required_reason(reason)
     allowed = {n.id for n in open_notices(draft.employee, also_decided_by=corrects)}
     if any(notice.id not in allowed for notice in draft.notices):
-        raise RuleViolation("notice_ids", _l("Chỉ chọn các thông báo đang chờ xử lý của cán bộ này."))
+        raise RuleViolation("notice_ids", _l("Chỉ chọn các thông báo đang chờ xử lý của người này."))
     period = draft.period
     if period is None:
         raise RuleViolation("period", _l("Vui lòng chọn kỳ đánh giá."))
     if period.year < FIRST_PERIOD_YEAR or period.start() > today:
         raise RuleViolation("period", _l("Kỳ đánh giá không hợp lệ."))
-    if draft.outcome is None or not draft.outcome.active:
-        raise RuleViolation("outcome_id", _l("Vui lòng chọn kết quả trong danh sách."))
+    # Only a response valid today and for the person's category (responses.py).
+    if draft.outcome is None or not is_offered(draft.outcome, draft.employee, today):
+        raise RuleViolation("outcome_id", _l("Vui lòng chọn nội dung đề xuất trong danh sách."))
     rationale = (draft.rationale or "").strip()
     if not rationale:
-        raise RuleViolation("rationale", _l("Vui lòng nêu căn cứ, lý do của quyết định."))
+        raise RuleViolation("rationale", _l("Vui lòng nêu căn cứ, lý do của đề xuất."))
     if len(rationale) > RATIONALE_MAX:
         raise RuleViolation("rationale", _l("Tối đa %(max)d ký tự.", max=RATIONALE_MAX))
     appraisal = Appraisal(

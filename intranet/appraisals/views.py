@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..access import decision_maker_required, load_record_for, load_staff_member_to_act_on
 from ..clock import local_today
+from ..explanations import service as explanations
 from ..extensions import db
 from ..ids import id_arg, id_args
 from ..models import Appraisal, AppraisalOutcome, Employee
@@ -20,6 +20,7 @@ from ..submit import form_problem, record_as_head
 from . import bp
 from .forms import AppraisalCorrectionForm, AppraisalForm
 from .periods import Period, offered_periods, period_of
+from .responses import offered_responses
 from .service import AppraisalDraft, record_appraisal
 
 
@@ -36,9 +37,7 @@ def prepare_appraisal_form(form: AppraisalForm, employee: Employee, corrects: Ap
             periods.append(original)
     # No period chosen for the head: the current month is a guess a slip would keep.
     form.period.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(p.value, p.label()) for p in periods]
-    outcomes = db.session.scalars(
-        select(AppraisalOutcome).where(AppraisalOutcome.active.is_(True)).order_by(AppraisalOutcome.position)
-    ).all()
+    outcomes = offered_responses(employee, local_today())
     form.outcome_id.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(o.id, o.label) for o in outcomes]
     return {n.id: n for n in notices}
 
@@ -72,10 +71,11 @@ def new() -> Response | tuple[str, int]:
     else:
         result = save_appraisal(form, employee, notices)
         if isinstance(result, Appraisal):
-            flash(_("Đã ghi nhận quyết định."), "success")
+            flash(_("Đã ghi nhận đề xuất."), "success")
             return redirect(url_for("appraisals.show", appraisal_id=result.id))
         status = result
-    return render_template("appraisals/form.html", form=form, employee=employee), status
+    return render_template("appraisals/form.html", form=form, employee=employee,
+                           explanations=explanations.explanations_for(list(notices))), status
 
 
 @bp.route("/appraisals/<id:appraisal_id>")
@@ -110,6 +110,7 @@ def correct(appraisal_id: int) -> Response | tuple[str, int]:
             return redirect(url_for("appraisals.show", appraisal_id=result.id))
         status = result
     return (
-        render_template("appraisals/form.html", form=form, employee=employee, original=original),
+        render_template("appraisals/form.html", form=form, employee=employee, original=original,
+                        explanations=explanations.explanations_for(list(notices))),
         status,
     )

@@ -88,7 +88,10 @@ def login() -> Response | str | tuple[str, int]:
             status = 401
         else:
             next_url = safe_next(request.args.get("next"))
-            lang = session.get("lang")
+            # A language picked on the sign-in page is their latest choice; else their last
+            # one. Kept on the person for the email reminders (the request commits it).
+            lang = session.get("lang") or employee.language
+            employee.language = lang
             session.clear()  # a fresh session at sign-in: no fixation
             if lang:
                 session["lang"] = lang

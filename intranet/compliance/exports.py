@@ -34,8 +34,8 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def filename(stem: str, month: Month, extension: str) -> str:
-    return f"{stem}-{month.iso}.{extension}"
+def filename(stem: str, month: Month, extension: str, suffix: str = "") -> str:
+    return f"{stem}-{month.iso}{suffix}.{extension}"
 
 
 # --- the rows, shared by both formats --------------------------------------------------
@@ -46,7 +46,7 @@ def _table_header() -> list[str]:
 
 
 def _header(name: str) -> str:
-    return f"{COLUMNS[name]} (%)" if name == "percent" else str(COLUMNS[name])
+    return str(COLUMNS[name])  # the percentage's label says "(%)" itself
 
 
 def _figure_cells(figures: Figures) -> list[int | float | None]:
@@ -107,7 +107,7 @@ def compliance_xlsx(table: ComplianceTable, missing: Sequence[StaffLine]) -> byt
     return xlsx.workbook([
         xlsx.Table(
             sheet_name=_("Tổng hợp"),
-            title=_("Kết quả sử dụng tài khoản định danh điện tử mức độ 2 – tháng %(month)s",
+            title=_("Tình hình kích hoạt tài khoản định danh điện tử mức độ 2 – tháng %(month)s",
                     month=table.month.label),
             columns=[Column(_("STT"), "int", width=6), Column(str(COLUMNS["name"]), min_width=20),
                      *figures],
@@ -116,7 +116,7 @@ def compliance_xlsx(table: ComplianceTable, missing: Sequence[StaffLine]) -> byt
         ),
         xlsx.Table(
             sheet_name=_("Chưa đạt"),
-            title=_("Cán bộ chưa kích hoạt tài khoản mức độ 2 – tháng %(month)s",
+            title=_("Công chức, viên chức, người lao động chưa kích hoạt tài khoản mức độ 2 – tháng %(month)s",
                     month=table.month.label),
             columns=[Column(staff_header[0], "int", width=7), Column(staff_header[1], min_width=20),
                      Column(staff_header[2], min_width=16, max_width=36),
@@ -131,28 +131,35 @@ def compliance_xlsx(table: ComplianceTable, missing: Sequence[StaffLine]) -> byt
 # --- CSV -------------------------------------------------------------------------------
 
 
-def compliance_csv(table: ComplianceTable) -> bytes:
+def compliance_csv(table: ComplianceTable, vietnamese: bool = False) -> bytes:
     """The table with its totals row; the percentage rounded to one decimal."""
     rows = _table_rows(table)
     for row in rows:
         if row[PERCENT] is not None:
             row[PERCENT] = round(row[PERCENT], 1)
-    return _csv(_table_header(), rows)
+    return _csv(_table_header(), rows, vietnamese)
 
 
-def missing_csv(missing: Sequence[StaffLine]) -> bytes:
+def missing_csv(missing: Sequence[StaffLine], vietnamese: bool = False) -> bytes:
     """Everyone not on level 2 at the month's end; dates written dd/mm/yyyy."""
     rows = _staff_rows(missing)
     for row in rows:
         if row[-1] is not None:
             row[-1] = row[-1].strftime("%d/%m/%Y")
-    return _csv(_staff_header(), rows)
+    return _csv(_staff_header(), rows, vietnamese)
 
 
-def _csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
+def _vietnamese_number(value: Any) -> Any:
+    return str(value).replace(".", ",") if isinstance(value, float) else value
+
+
+def _csv(header: list[str], rows: Iterable[list[Any]], vietnamese: bool = False) -> bytes:
+    """Comma-separated with a decimal point; or, for Excel with Vietnamese regional settings
+    (whose list separator is ';' and decimal symbol ','), semicolons and decimal commas."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";" if vietnamese else ",")
     writer.writerow(header)
-    writer.writerows([neutralise(value) for value in row] for row in rows)
+    convert = _vietnamese_number if vietnamese else (lambda value: value)
+    writer.writerows([neutralise(convert(value)) for value in row] for row in rows)
     # The byte-order mark is what makes Excel read the file as UTF-8.
     return buffer.getvalue().encode("utf-8-sig")

@@ -8,31 +8,55 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import ColumnElement, Float, Select, cast, func, or_, select, union
+from sqlalchemy import (
+    ColumnElement, Float, Integer, Select, bindparam, cast, func, or_, select, union,
+)
 
 from ..extensions import db
 from ..models import Appraisal, Notice, Unit
 from ..months import Month
-from .params import MONTH_END, is_running, month_params
+from .params import DUE_BEFORE, MONTH_END, is_running, month_params
 from .records import decisions_in, notice_awaiting, notice_in_month, notices_known
 from .results import STATUS_GROUPS, ComplianceTable, Figures, UnitRow
 from .sorting import Sort
-from .staff import in_unit, people_by_status, status_groups
+from .staff import in_unit, one_pass, people_by_status, status_groups
+
+
+# Unit ids count from 1 (autoincrement on both databases): 0 is no unit's.
+NO_UNIT_KEY = 0
+# One unit's figures (a unit's page): the unit a parameter, each part of the statement
+# narrowed to it before anything is counted.
+UNIT = bindparam("unit_id", type_=Integer)
 
 
 @cache
-def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
+def _unit_figures(
+    running: bool, only: str = "all", in_one_pass: bool = False
+) -> tuple[Select, dict[str, ColumnElement]]:
     """One row per unit, with the figure columns by name (for sorting and filtering).
-    Built once for a running month and once for one that has ended (see people_by_status)."""
-    staff = people_by_status(MONTH_END, running=running)
+    Built once for a running month and once for one that has ended (see people_by_status);
+    `only` "unit" keeps the unit UNIT, "none" the staff in no unit."""
+    unit = {"all": ..., "unit": UNIT, "none": None}[only]
+
+    def narrowed(query: Select, column: ColumnElement) -> Select:
+        return query if unit is ... else query.where(in_unit(column, unit))
+
+    # One pass over the timelines for the whole staff (PostgreSQL); a unit's people by seeks.
+    staff = people_by_status(MONTH_END, running=running, unit_id=unit,
+                             in_one_pass=in_one_pass and unit is ...)
     groups = status_groups(staff.c.status)
+    # The staff in no unit are counted under the key NO_UNIT_KEY, which no unit has, so that
+    # every key is joined by equality: joined with IS NOT DISTINCT FROM (NULL meeting NULL),
+    # PostgreSQL could not hash and compared each of 200 keys with each of 200 rows. (The
+    # CAST gives the key an integer type: without one, SQLite built no index to join it.)
+    unit_key = cast(func.coalesce(staff.c.unit_id, NO_UNIT_KEY), Integer)
     staff_counts = (
         select(
-            staff.c.unit_id,
+            unit_key.label("unit_id"),
             func.sum(staff.c.people).label("staff"),
             *(func.sum(staff.c.people).filter(groups[name]).label(name) for name in STATUS_GROUPS),
         )
-        .group_by(staff.c.unit_id)
+        .group_by(unit_key)
         .cte("staff_counts")
     )
     in_month, awaiting = notice_in_month(), notice_awaiting()
@@ -41,20 +65,21 @@ def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
             Notice.unit_id,
             func.count().filter(in_month).label("notices"),
             func.count().filter(awaiting).label("awaiting"),
+            func.count().filter(awaiting, Notice.reply_due_on < DUE_BEFORE).label("overdue"),
         )
         .where(notices_known(), or_(in_month, awaiting))
         .group_by(Notice.unit_id)
-        .cte("notice_counts")
     )
+    notice_counts = narrowed(notice_counts, Notice.unit_id).cte("notice_counts")
     decision_counts = (
         select(Appraisal.unit_id, func.count().label("decisions"))
         .where(decisions_in())
         .group_by(Appraisal.unit_id)
-        .cte("decision_counts")
     )
+    decision_counts = narrowed(decision_counts, Appraisal.unit_id).cte("decision_counts")
     # The active units, and any other unit (or no unit) with something counted.
     keys = union(
-        select(Unit.id.label("unit_id")).where(Unit.active.is_(True)),
+        narrowed(select(Unit.id.label("unit_id")).where(Unit.active.is_(True)), Unit.id),
         select(staff_counts.c.unit_id),
         select(notice_counts.c.unit_id),
         select(decision_counts.c.unit_id),
@@ -65,15 +90,15 @@ def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
             (staff_counts, ("staff", *STATUS_GROUPS)),
             (notice_counts, ("notices", "awaiting")),
             (decision_counts, ("decisions",)),
+            (notice_counts, ("overdue",)),
         )
         for name in names
     }
     query = (
         select(keys.c.unit_id, Unit, *figures.values())
         .select_from(keys)
-        .outerjoin(Unit, Unit.id == keys.c.unit_id)
-        # Staff with no unit meet the "no unit" key: NULL is not distinct from NULL.
-        .outerjoin(staff_counts, staff_counts.c.unit_id.is_not_distinct_from(keys.c.unit_id))
+        .outerjoin(Unit, Unit.id == keys.c.unit_id)  # none for NO_UNIT_KEY: the no-unit row
+        .outerjoin(staff_counts, staff_counts.c.unit_id == keys.c.unit_id)
         .outerjoin(notice_counts, notice_counts.c.unit_id == keys.c.unit_id)
         .outerjoin(decision_counts, decision_counts.c.unit_id == keys.c.unit_id)
     )
@@ -83,17 +108,19 @@ def _unit_figures(running: bool) -> tuple[Select, dict[str, ColumnElement]]:
     return query, order
 
 
-def _rows(query: Select, month: Month) -> list[UnitRow]:
+def _rows(query: Select, month: Month, params: dict[str, object] | None = None) -> list[UnitRow]:
     # int(): PostgreSQL sums counts as NUMERIC.
     return [
         UnitRow(unit, Figures(*map(int, numbers)))
-        for _key, unit, *numbers in db.session.execute(query, month_params(month))
+        for _key, unit, *numbers in db.session.execute(
+            query, {**month_params(month), **(params or {})}
+        )
     ]
 
 
 @cache
-def _sorted_unit_figures(running: bool, sort: Sort) -> Select:
-    query, order = _unit_figures(running)
+def _sorted_unit_figures(running: bool, sort: Sort, in_one_pass: bool) -> Select:
+    query, order = _unit_figures(running, "all", in_one_pass)
     key = order[sort.column]
     key = key.desc() if sort.descending else key.asc()
     # Units with nobody to count, and the no-unit row, go last; then the Vietnamese name order.
@@ -102,11 +129,12 @@ def _sorted_unit_figures(running: bool, sort: Sort) -> Select:
 
 def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
     """Every unit's figures for `month`, sorted on the server."""
-    return ComplianceTable(month, _rows(_sorted_unit_figures(is_running(month), sort), month))
+    query = _sorted_unit_figures(is_running(month), sort, one_pass())
+    return ComplianceTable(month, _rows(query, month))
 
 
 def unit_figures(month: Month, unit_id: int | None) -> Figures:
     """One unit's figures for `month` (unit_id None: the staff in no unit)."""
-    query, _order = _unit_figures(is_running(month))
-    rows = _rows(query.where(in_unit(query.selected_columns.unit_id, unit_id)), month)
+    query, _order = _unit_figures(is_running(month), "none" if unit_id is None else "unit")
+    rows = _rows(query, month, {"unit_id": unit_id})
     return rows[0].figures if rows else Figures()

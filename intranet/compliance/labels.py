@@ -13,21 +13,21 @@ from .results import STATUS_GROUPS
 # The table's columns, in the order the page, the report and the files show them.
 COLUMNS = {
     "name": _l("Đơn vị"),
-    "staff": _l("Số cán bộ"),
-    "level2": SHORT_LABELS[VneidStatus.LEVEL2_ACTIVE],
-    "percent": _l("Tỷ lệ mức độ 2"),
+    "staff": _l("Số CC, VC, NLĐ"),
+    "level2": _l("Đã kích hoạt mức độ 2"),
+    "percent": _l("Tỷ lệ đã kích hoạt (%)"),
     "pending": SHORT_LABELS[VneidStatus.LEVEL2_PENDING],
-    "level1": SHORT_LABELS[VneidStatus.LEVEL1],
+    "level1": _l("Mới có mức độ 1"),
     "no_account": SHORT_LABELS[VneidStatus.NONE],
     "undeclared": NOT_DECLARED,
     "notices": _l("Thông báo trong tháng"),
-    "awaiting": _l("Thông báo chờ quyết định"),
-    "decisions": _l("Quyết định trong tháng"),
+    "awaiting": _l("Thông báo chờ đề xuất"),
+    "decisions": _l("Đề xuất trong tháng"),
 }
 # The filters of a unit's staff list: the status columns, and everyone not on level 2.
 STAFF_FILTER_LABELS = {
     **{name: COLUMNS[name] for name in STATUS_GROUPS},
-    "missing": _l("Chưa đạt mức độ 2"),
+    "missing": _l("Chưa kích hoạt mức độ 2"),
 }
 NO_UNIT = _l("Chưa thuộc đơn vị nào")
 # The totals row and the chart line of the whole sub-department.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Date, DateTime, bindparam
 
+from ..clock import local_today
 from ..models import utcnow
 from ..months import Month
 
@@ -13,6 +14,8 @@ MONTH_START = bindparam("month_start", type_=DateTime)  # its first instant, in 
 MONTH_END = bindparam("month_end", type_=DateTime)  # its last instant
 FIRST_DAY = bindparam("first_day", type_=Date)
 LAST_DAY = bindparam("last_day", type_=Date)
+# A notice due before this day and still awaiting is overdue: the month's last day, or today.
+DUE_BEFORE = bindparam("due_before", type_=Date)
 
 
 def month_params(month: Month) -> dict[str, object]:
@@ -20,6 +23,7 @@ def month_params(month: Month) -> dict[str, object]:
     return {
         "month_start": month.starts_utc(), "month_end": month.ends_utc(),
         "first_day": month.first_day, "last_day": month.last_day,
+        "due_before": min(month.last_day, local_today()),
     }
 
 

@@ -26,6 +26,8 @@ class Figures:
     notices: int = 0
     awaiting: int = 0
     decisions: int = 0
+    # Awaiting a proposal past their reply deadline (at the month's end, or today if running).
+    overdue: int = 0
 
     def __getitem__(self, name: str) -> int:
         # figures["level2"]: templates look figures up by column name.

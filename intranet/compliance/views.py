@@ -3,21 +3,21 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, current_app, render_template, request, send_file
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..access import admin_required, load_unit_for
-from ..clock import local_today
 from ..errors import render_error
 from ..database.read_only import read_only
 from . import exports
 from .downloads import record_download
+from .cells import FigureCells, UnitPages
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
 from ..months import Month, MonthError, current_month, parse_month
-from .decree30 import decree30_date
 from .figures import unit_compliance, unit_figures
 from .history import compliance_history, units_in
 from .records import unit_decisions, unit_notices
@@ -39,10 +39,13 @@ def bad_month(error: MonthError):
 
 @bp.context_processor
 def shared() -> dict[str, object]:
+    columns = figure_columns()
     return {
         # Resolved once per page: a table shows each column's label in every row.
         "COLUMNS": {name: str(label) for name, label in COLUMNS.items()},
-        "FIGURE_COLUMNS": figure_columns(),
+        "FIGURE_COLUMNS": columns,
+        "table_cells": FigureCells(columns, str(get_locale())),
+        "unit_pages": UnitPages,
         "STATUS_GROUPS": STATUS_GROUPS,
         "NO_UNIT": NO_UNIT,
         "WHOLE": WHOLE,
@@ -51,8 +54,9 @@ def shared() -> dict[str, object]:
     }
 
 
-def requested_month() -> Month:
-    month = parse_month(request.args.get("month"))
+def requested_month(default: Month | None = None) -> Month:
+    """?month= (by default `default`, or the current month), refused before the figures begin."""
+    month = parse_month(request.args.get("month"), default)
     if month < first_month():
         raise MonthError(
             _l("Chưa có số liệu cho tháng %(month)s: số liệu có từ tháng %(first)s, khi danh bạ "
@@ -124,42 +128,52 @@ def unit(unit_id: int | None) -> str:
     )
 
 
-@bp.route("/compliance/report")
-@read_only
-@admin_required
-def report() -> str:
-    month = requested_month()
-    return render_template(
-        "compliance/report.html",
-        table=unit_compliance(month),
-        issued=decree30_date(local_today()),
-        parent_agency_name=current_app.config["PARENT_AGENCY_NAME"],
-    )
-
-
 @bp.route("/compliance.xlsx")
 @admin_required
 def table_xlsx() -> Response:
     month = requested_month()
     table = unit_compliance(month, requested_sort())
     data = exports.compliance_xlsx(table, non_compliant_staff(month))
-    return _download(data, exports.filename("tuan-thu-vneid", month, "xlsx"), exports.XLSX_MIMETYPE)
+    return _download(data, exports.filename("tinh-hinh-thuc-hien-vneid", month, "xlsx"), exports.XLSX_MIMETYPE)
+
+
+# ?variant=vi: the CSV for Excel with Vietnamese regional settings (';', decimal comma).
+CSV_VARIANTS = {"": False, "vi": True}
+
+
+class CsvVariantError(ValueError):
+    pass
+
+
+@bp.errorhandler(CsvVariantError)
+def bad_variant(_error: CsvVariantError):
+    return render_error(400, _("Kiểu tệp CSV không hợp lệ: chọn bản thường hoặc bản cho Excel tiếng Việt."))
+
+
+def requested_csv_variant() -> tuple[bool, str]:
+    """Whether the Vietnamese variant is asked for, and the suffix of its file name."""
+    variant = (request.args.get("variant") or "").strip()
+    if variant not in CSV_VARIANTS:
+        raise CsvVariantError(variant)
+    return CSV_VARIANTS[variant], f"-{variant}" if variant else ""
 
 
 @bp.route("/compliance.csv")
 @admin_required
 def table_csv() -> Response:
     month = requested_month()
-    data = exports.compliance_csv(unit_compliance(month, requested_sort()))
-    return _download(data, exports.filename("tuan-thu-vneid", month, "csv"), exports.CSV_MIMETYPE)
+    vietnamese, suffix = requested_csv_variant()
+    data = exports.compliance_csv(unit_compliance(month, requested_sort()), vietnamese)
+    return _download(data, exports.filename("tinh-hinh-thuc-hien-vneid", month, "csv", suffix), exports.CSV_MIMETYPE)
 
 
 @bp.route("/compliance-missing.csv")
 @admin_required
 def missing_csv() -> Response:
     month = requested_month()
-    data = exports.missing_csv(non_compliant_staff(month))
-    return _download(data, exports.filename("chua-dat-vneid", month, "csv"), exports.CSV_MIMETYPE)
+    vietnamese, suffix = requested_csv_variant()
+    data = exports.missing_csv(non_compliant_staff(month), vietnamese)
+    return _download(data, exports.filename("chua-dat-vneid", month, "csv", suffix), exports.CSV_MIMETYPE)
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Response:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import literal, select
+from sqlalchemy import Select, bindparam, select
 
 from .. import audit
 from ..extensions import db
@@ -51,7 +52,13 @@ def history(employee: Employee) -> list[Declaration]:
     )
 
 
+@cache
+def _latest() -> Select:
+    # Built once (home page, declaration form): the employee is a parameter.
+    latest = standing_declaration(bindparam("employee_id"), column="id")
+    return select(Declaration).where(Declaration.id == latest)
+
+
 def current(employee: Employee) -> Declaration | None:
     """The employee's latest declaration (None: never declared)."""
-    latest = standing_declaration(literal(employee.id), column="id")
-    return db.session.scalar(select(Declaration).where(Declaration.id == latest))
+    return db.session.scalar(_latest(), {"employee_id": employee.id})

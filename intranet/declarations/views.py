@@ -50,4 +50,10 @@ def declare() -> Response | tuple[str, int]:
 
 @bp.app_context_processor
 def status_labels() -> dict[str, object]:
-    return {"STATUS_LABELS": STATUS_LABELS, "SHORT_LABELS": SHORT_LABELS, "NOT_DECLARED": NOT_DECLARED}
+    return {"STATUS_LABELS": STATUS_LABELS, "SHORT_LABELS": SHORT_LABELS,
+            "NOT_DECLARED": NOT_DECLARED, "SHORT_LABEL_WORDS": short_label_words}
+
+
+def short_label_words() -> dict[str, str]:
+    """SHORT_LABELS in the current language, for a list that shows one in every row."""
+    return {status: str(label) for status, label in SHORT_LABELS.items()}

@@ -10,7 +10,7 @@ from . import DirectoryUnavailable, current_directory
 from .messages import needs_confirmation, plan_lines, sync_failure
 from .sync import SyncAborted, SyncNeedsConfirmation, apply_plan, plan_sync, record_failure
 
-directory_cli = AppGroup("directory", help="Danh bạ cán bộ (LDAP).")
+directory_cli = AppGroup("directory", help="Danh bạ (LDAP).")
 
 
 def _fail(reason: str, message: str, **details: object) -> None:
@@ -29,7 +29,7 @@ def _fail(reason: str, message: str, **details: object) -> None:
     help="Xác nhận danh sách ngừng hoạt động đã xem (mã in ra khi đồng bộ bị giữ lại).",
 )
 def sync_command(dry_run: bool, confirm: str | None) -> None:
-    """Đồng bộ cán bộ và đơn vị từ danh bạ."""
+    """Đồng bộ công chức, viên chức, người lao động và đơn vị từ danh bạ."""
     max_share = current_app.config["LDAP_SYNC_MAX_LEAVERS"]
     try:
         plan = plan_sync(current_directory().people())
@@ -37,7 +37,7 @@ def sync_command(dry_run: bool, confirm: str | None) -> None:
             for line in plan_lines(plan):
                 click.echo(line)
             click.echo(
-                f"Chạy thử: {plan.listed} cán bộ trong danh bạ, {len(plan.leavers)} sẽ ngừng "
+                f"Chạy thử: {plan.listed} người trong danh bạ, {len(plan.leavers)} sẽ ngừng "
                 "hoạt động; chưa ghi gì."
             )
             db.session.rollback()
@@ -59,7 +59,7 @@ def sync_command(dry_run: bool, confirm: str | None) -> None:
     db.session.commit()
     s = summary.as_dict()
     click.echo(
-        f"Đồng bộ danh bạ: {s['seen']} cán bộ; thêm {s['added']}, cập nhật {s['updated']}, "
+        f"Đồng bộ danh bạ: {s['seen']} người; thêm {s['added']}, cập nhật {s['updated']}, "
         f"đổi tên đăng nhập {s['renamed']}, kích hoạt lại {s['reactivated']}, "
         f"ngừng hoạt động {s['deactivated']}, không đổi {s['unchanged']}; "
         f"đơn vị mới {s['units_added']}."

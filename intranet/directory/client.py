@@ -78,6 +78,8 @@ class DirectoryPerson:
     directory_id: str | None = None
     # accounts.DISABLED or EXPIRED: listed, but no longer staff.
     state: str | None = None
+    is_leader: bool = False
+    category: str | None = None  # the directory's value (LDAP_ATTR_CATEGORY), as written there
 
 
 _Entry = tuple[str, dict[str, Any], dict[str, Any]]
@@ -238,6 +240,7 @@ class Directory:
                 raw,
                 is_head=self._is_member(service, dn, self.settings.head_group),
                 is_admin=self._is_member(service, dn, self.settings.admin_group),
+                is_leader=self._is_member(service, dn, self.settings.leadership_group),
             )
             if person.state is not None:
                 raise AccountRefused(person.state)
@@ -349,13 +352,15 @@ class Directory:
         try:
             heads = self._group_members(service, self.settings.head_group)
             admins = self._group_members(service, self.settings.admin_group)
+            leaders = self._group_members(service, self.settings.leadership_group)
             for entry in self._search(service, self.settings.sync_filter):
                 if not self._is_staff_entry(entry):
                     continue
                 dn, attributes, raw = entry
                 key = _normalize_dn(dn)
                 yield self._person(
-                    dn, attributes, raw, is_head=key in heads, is_admin=key in admins
+                    dn, attributes, raw, is_head=key in heads, is_admin=key in admins,
+                    is_leader=key in leaders,
                 )
         except LDAPException as exc:
             raise DirectoryUnavailable(str(exc)) from exc
@@ -380,6 +385,7 @@ class Directory:
         *,
         is_head: bool,
         is_admin: bool,
+        is_leader: bool = False,
     ) -> DirectoryPerson:
         s = self.settings
         username = (_first(attributes, s.attr_username) or "").casefold()
@@ -395,6 +401,8 @@ class Directory:
             is_admin=is_admin,
             directory_id=accounts.directory_id(raw.get(s.attr_id) or attributes.get(s.attr_id)),
             state=accounts.ad_state(attributes) if s.active_directory else None,
+            is_leader=is_leader,
+            category=_first(attributes, s.attr_category) if s.attr_category else None,
         )
 
     def is_reachable(self) -> bool:

@@ -24,6 +24,7 @@ DEMO_SETTINGS = {
     "LDAP_BIND_PASSWORD": "demo-service",
     "LDAP_HEAD_GROUP": f"cn=heads,ou=groups,{DEMO_SUFFIX}",
     "LDAP_ADMIN_GROUP": f"cn=admins,ou=groups,{DEMO_SUFFIX}",
+    "LDAP_LEADERSHIP_GROUP": f"cn=leadership,ou=groups,{DEMO_SUFFIX}",
 }
 
 
@@ -40,7 +41,7 @@ def demo_server() -> Server:
     return server
 
 
-ROLE_LABELS = {"admin": _l("Quản trị viên"), "head": _l("Thủ trưởng đơn vị"), "employee": _l("Cán bộ")}
+ROLE_LABELS = {"admin": _l("Quản trị viên"), "head": _l("Thủ trưởng đơn vị"), "employee": _l("Công chức, viên chức, người lao động")}
 
 
 @functools.cache

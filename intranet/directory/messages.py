@@ -67,8 +67,8 @@ def sync_failure(error: Exception) -> str:
         )
     if isinstance(error, SyncAborted):
         return _(
-            "Đồng bộ đã dừng, không thay đổi gì: danh bạ không trả về cán bộ nào trong khi "
-            "đang có %(active)s cán bộ hoạt động. Hãy kiểm tra LDAP_USER_BASE và LDAP_SYNC_FILTER.",
+            "Đồng bộ đã dừng, không thay đổi gì: danh bạ không trả về người nào trong khi "
+            "đang có %(active)s người hoạt động. Hãy kiểm tra LDAP_USER_BASE và LDAP_SYNC_FILTER.",
             active=error.active,
         )
     if isinstance(error, DirectoryUnavailable):
@@ -78,7 +78,7 @@ def sync_failure(error: Exception) -> str:
 
 def needs_confirmation(plan: SyncPlan, max_share: float) -> str:
     return _(
-        "Lần đồng bộ này sẽ ngừng hoạt động %(count)s trong số %(active)s cán bộ đang hoạt động, "
+        "Lần đồng bộ này sẽ ngừng hoạt động %(count)s trong số %(active)s người đang hoạt động, "
         "nhiều hơn mức %(share)s%% cho phép (LDAP_SYNC_MAX_LEAVERS). Chưa thay đổi gì: hãy xem "
         "danh sách và xác nhận nếu đúng.",
         count=len(plan.leavers), active=plan.active_before, share=f"{max_share * 100:g}",

@@ -76,6 +76,10 @@ class DirectorySettings:
     page_size: int
     ad_domain: str = ""
     upn_suffix: str = ""
+    # The leadership group (they propose on heads and leaders) and the staff category's
+    # attribute: both optional, empty when not set.
+    leadership_group: str = ""
+    attr_category: str = ""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> DirectorySettings:
@@ -113,6 +117,8 @@ class DirectorySettings:
             page_size=config["LDAP_PAGE_SIZE"],
             ad_domain=(config.get("LDAP_AD_DOMAIN") or (dc[0] if dc else "")).casefold(),
             upn_suffix=(config.get("LDAP_UPN_SUFFIX") or ".".join(dc)).casefold(),
+            leadership_group=config.get("LDAP_LEADERSHIP_GROUP") or "",
+            attr_category=config.get("LDAP_ATTR_CATEGORY") or "",
         )
 
     @property
@@ -129,6 +135,8 @@ class DirectorySettings:
             self.attr_title,
             self.attr_unit,
         ]
+        if self.attr_category:
+            names.append(self.attr_category)
         if self.active_directory:
             names += [*AD_STATE_ATTRIBUTES, "cn"]
         return list(dict.fromkeys(names))

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, categories
 from ..extensions import db
 from ..models import Employee, Unit, utcnow
 from ..vietnamese import normalize
@@ -179,6 +179,8 @@ def _apply(employee: Employee, person: DirectoryPerson, unit: Unit | None) -> bo
         "unit": unit,
         "is_head": person.is_head,
         "is_admin": person.is_admin,
+        "is_leader": person.is_leader,
+        "category_from_directory": categories.from_directory(person.category),
     }
     if person.directory_id is not None:
         values["directory_id"] = person.directory_id

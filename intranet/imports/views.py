@@ -20,8 +20,8 @@ from ..models import Employee, IssuingBody, Notice, Unit
 from ..months import MonthError, parse_month
 from ..notices.forms import CHOOSE
 from ..database.read_only import read_only
-from ..request_guards import accepts_files
 from ..database.transaction import discard as roll_back
+from ..request_guards import accepts_files
 from ..validation import RuleViolation, forged_choices, show_violation
 from . import io_limits
 from .columns import BY_FIELD, COLUMNS, REQUIRED
@@ -78,7 +78,7 @@ def _upload_page(form: ImportForm, status: int, **context) -> tuple[str, int]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@accepts_files
+@accepts_files  # the list itself; every other view refuses file parts (request_guards.py)
 @read_only  # reading and matching the list must not hold SQLite's write lock; see below
 @admin_required
 def new() -> Response | tuple[str, int]:

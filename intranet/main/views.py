@@ -6,8 +6,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..auth.views import safe_next
+from ..clock import local_today
 from ..declarations import service as declarations
+from ..explanations.service import explanations_for
+from ..models import utcnow
 from ..notices import queries as notices
+from ..reminders.due import reminders_for
 
 bp = Blueprint("main", __name__)
 
@@ -15,12 +19,18 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home() -> str:
+    about = notices.notices_about(current_user)
     return render_template(
         "main/home.html",
         employee=current_user,
         declaration=declarations.current(current_user),
-        notices=notices.notices_about(current_user),
+        notices=about,
+        explanations=explanations_for([row.notice.id for row in about]),
+        today=local_today(),
         appraisals=notices.appraisals_about(current_user),
+        reminders=reminders_for(
+            current_user, utcnow(), local_today(), current_app.config["REMINDERS_PENDING_DAYS"]
+        ),
     )
 
 
@@ -29,4 +39,7 @@ def set_language() -> Response:
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        if current_user.is_authenticated and current_user.language != lang:
+            # Kept on the person, so that the email reminders reach them in it too.
+            current_user.language = lang
     return redirect(safe_next(request.form.get("next")))

@@ -41,7 +41,7 @@ class BackupReport:
         """One line for the operator (and a cron mail)."""
         counts = ", ".join(
             f"{n} {label}"
-            for n, label in ((self.employees, "cán bộ"), (self.declarations, "kê khai"))
+            for n, label in ((self.employees, "người"), (self.declarations, "kê khai"))
             if n is not None
         )
         detail = f"{self.tables} bảng" + (f" ({counts})" if counts else "")

@@ -37,7 +37,7 @@ class CaseForm(Form):
     procedure_name = StringField(_l("Tên thủ tục hành chính"), [Optional(), _length(500)])
     procedure_code = StringField(_l("Mã TTHC (nếu có)"), [Optional(), _length(50)])
     dossier_code = StringField(_l("Mã hồ sơ"), [Optional(), _length(100)])
-    filed_on = VietnameseDateField(_l("Ngày nộp hồ sơ giấy"), [Optional()])
+    filed_on = VietnameseDateField(_l("Ngày tiếp nhận hồ sơ"), [Optional()])
     receiving_officer = StringField(_l("Người tiếp nhận"), [Optional(), _length(200)])
 
     def is_blank(self) -> bool:
@@ -71,13 +71,13 @@ class CaseList(FieldList):
 
 class NoticeForm(FlaskForm):
     employee_id = SelectField(
-        _l("Cán bộ được thông báo"),
-        [InputRequired(_l("Vui lòng chọn cán bộ."))],
+        _l("Người có tên trong thông báo"),
+        [InputRequired(_l("Vui lòng chọn người có tên trong thông báo."))],
         coerce=optional_int,
     )
     issuing_body_id = SelectField(
-        _l("Cơ quan thông báo"),
-        [InputRequired(_l("Vui lòng chọn cơ quan thông báo."))],
+        _l("Cơ quan ban hành thông báo"),
+        [InputRequired(_l("Vui lòng chọn cơ quan ban hành thông báo."))],
         coerce=optional_int,
     )
     reference_number = StringField(

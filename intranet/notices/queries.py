@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -25,14 +26,39 @@ class AppraisalRow:
     stands: bool
 
 
-def _notice_rows(query) -> list[NoticeRow]:
-    rows = db.session.execute(
-        query.add_columns(notice_stands().label("stands"), notice_decided().label("decided")).options(
-            # Many-to-one in the same query; only the cases need a second one.
-            selectinload(Notice.cases), joinedload(Notice.employee), joinedload(Notice.issuing_body)
-        )
+def _with_state(query):
+    state = (notice_stands().label("stands"), notice_decided().label("decided"))
+    return query.add_columns(*state).options(
+        # Many-to-one in the same query; only the cases need a second one.
+        selectinload(Notice.cases), joinedload(Notice.employee), joinedload(Notice.issuing_body)
     )
+
+
+def _notice_rows(
+    query, params: dict[str, object] | None = None, *, built: bool = False
+) -> list[NoticeRow]:
+    rows = db.session.execute(query if built else _with_state(query), params)
     return [NoticeRow(notice, bool(stands), bool(decided)) for notice, stands, decided in rows]
+
+
+# The person's own records, on every employee's home page: built once, the person a parameter.
+_PERSON = bindparam("employee_id")
+
+
+@cache
+def _notices_about():
+    query = select(Notice).where(Notice.employee_id == _PERSON).order_by(Notice.id.desc())
+    return _with_state(query)
+
+
+@cache
+def _appraisals_about():
+    return (
+        select(Appraisal, appraisal_stands().label("stands"))
+        .where(Appraisal.employee_id == _PERSON)
+        .options(selectinload(Appraisal.notices), joinedload(Appraisal.outcome))
+        .order_by(Appraisal.id.desc())
+    )
 
 
 def unit_notices(unit_id: int, *, month: Month | None = None, status: str | None = None) -> list[NoticeRow]:
@@ -55,18 +81,11 @@ def notice_row(notice: Notice) -> NoticeRow:
 
 def notices_about(employee: Employee) -> list[NoticeRow]:
     """Every notice about the person, corrected ones included, newest first."""
-    return _notice_rows(
-        select(Notice).where(Notice.employee_id == employee.id).order_by(Notice.id.desc())
-    )
+    return _notice_rows(_notices_about(), {"employee_id": employee.id}, built=True)
 
 
 def appraisals_about(employee: Employee) -> list[AppraisalRow]:
-    rows = db.session.execute(
-        select(Appraisal, appraisal_stands().label("stands"))
-        .where(Appraisal.employee_id == employee.id)
-        .options(selectinload(Appraisal.notices), joinedload(Appraisal.outcome))
-        .order_by(Appraisal.id.desc())
-    )
+    rows = db.session.execute(_appraisals_about(), {"employee_id": employee.id})
     return [AppraisalRow(appraisal, bool(stands)) for appraisal, stands in rows]
 
 

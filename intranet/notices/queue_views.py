@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from ..access import admin_required, head_or_admin_required
+from ..access import admin_required, proposer_required
 from ..clock import local_today
 from . import bp
 from .queue import notices_awaiting, open_notices_everywhere
 
 
 @bp.route("/notices/awaiting")
-@head_or_admin_required
+@proposer_required
 def awaiting() -> str:
     rows = notices_awaiting(current_user, local_today())
     return render_template("notices/queue.html", rows=rows, everywhere=False)

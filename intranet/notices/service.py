@@ -109,17 +109,17 @@ def _check_cases(draft: NoticeDraft, today: date, corrects: Notice | None) -> li
             if not clean_text(getattr(case, name)):
                 raise RuleViolation(prefix + name, message)
         filed_on = _check_day(
-            prefix + "filed_on", case.filed_on, today, _l("Vui lòng nhập ngày nộp hồ sơ giấy.")
+            prefix + "filed_on", case.filed_on, today, _l("Vui lòng nhập ngày tiếp nhận hồ sơ.")
         )
         if draft.notice_date and filed_on > draft.notice_date:
-            raise RuleViolation(prefix + "filed_on", _l("Ngày nộp hồ sơ không được sau ngày thông báo."))
+            raise RuleViolation(prefix + "filed_on", _l("Ngày tiếp nhận hồ sơ không được sau ngày thông báo."))
         key = _dossier_key(case.dossier_code)
         if key in seen:
             raise RuleViolation(prefix + "dossier_code", _l("Mã hồ sơ này đã có ở trên trong cùng thông báo."))
         if key in taken:
             raise RuleViolation(
                 prefix + "dossier_code",
-                _l("Mã hồ sơ này đã được ghi nhận trong một thông báo khác về cùng cán bộ."),
+                _l("Mã hồ sơ này đã được ghi nhận trong một thông báo khác về cùng người."),
             )
         seen.add(key)
         cases.append(
@@ -150,7 +150,7 @@ def record_notice(
         check_correctable(actor, corrects, notice_stands)
         reason = required_reason(reason)
     if draft.issuing_body is None or not draft.issuing_body.active:
-        raise RuleViolation("issuing_body_id", _l("Vui lòng chọn cơ quan thông báo trong danh sách."))
+        raise RuleViolation("issuing_body_id", _l("Vui lòng chọn cơ quan ban hành thông báo trong danh sách."))
     reference = clean_text(draft.reference_number)
     if not reference:
         raise RuleViolation("reference_number", _l("Vui lòng nhập số, ký hiệu văn bản."))

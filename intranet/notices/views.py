@@ -19,7 +19,9 @@ from ..access import (
     load_unit_for,
     unit_head_required,
 )
+from ..categories import CATEGORIES
 from ..errors import render_error
+from ..explanations import service as explanations
 from ..extensions import db
 from ..ids import MAX_ID, id_arg
 from ..models import Employee, IssuingBody, Notice, Unit
@@ -162,6 +164,7 @@ def show(notice_id: int) -> str:
         row=queries.notice_row(notice),
         correction=queries.corrections_of(Notice, notice.id),
         decisions=queries.decisions_on(notice),
+        explanation=explanations.explanation_of(notice),
     )
 
 
@@ -199,4 +202,5 @@ def person(employee_id: int) -> str:
         notices=queries.notices_about(employee),
         appraisals=queries.appraisals_about(employee),
         unit=db.session.get(Unit, employee.unit_id) if employee.unit_id else None,
+        categories=CATEGORIES,
     )

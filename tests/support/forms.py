@@ -29,7 +29,9 @@ def employee_id(app: Flask, username: str) -> int:
 
 def body_id(app: Flask) -> int:
     with app.app_context():
-        return db.session.scalar(select(IssuingBody.id).order_by(IssuingBody.id).limit(1))
+        return db.session.scalar(
+            select(IssuingBody.id).where(IssuingBody.active.is_(True)).order_by(IssuingBody.id).limit(1)
+        )
 
 
 def case(n: int, **overrides: str) -> dict[str, str]:

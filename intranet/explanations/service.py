@@ -1,0 +1,69 @@
+"""Sending an explanation: the rules (whose notice, one only, before the deadline) and the write."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import audit
+from ..access import can_explain
+from ..extensions import db
+from ..models import Employee, Notice
+from ..notices.state import notice_decided, notice_stands
+from ..recording import clean_text
+from ..validation import RuleViolation
+from .models import Explanation
+
+TEXT_MAX = 2000
+
+
+def explanation_of(notice: Notice) -> Explanation | None:
+    return db.session.scalar(select(Explanation).where(Explanation.notice_id == notice.id))
+
+
+def explanations_for(notice_ids: list[int]) -> dict[int, Explanation]:
+    """The explanations of these notices, by notice id (one statement)."""
+    if not notice_ids:
+        return {}
+    rows = db.session.scalars(select(Explanation).where(Explanation.notice_id.in_(notice_ids)))
+    return {row.notice_id: row for row in rows}
+
+
+def past_deadline(notice: Notice, today: date) -> bool:
+    """The reply deadline has passed (the deadline day itself still counts)."""
+    return notice.reply_due_on is not None and today > notice.reply_due_on
+
+
+def explanation_refusal(notice: Notice, today: date) -> str | None:
+    """Why no explanation can be sent now, or None when one can."""
+    if explanation_of(notice) is not None:
+        return _l("Bạn đã gửi giải trình cho thông báo này; giải trình đã gửi không sửa được.")
+    if past_deadline(notice, today):
+        return _l("Đã quá hạn giải trình (hạn cuối ngày %(day)s); không nhận giải trình nữa.",
+                  day=notice.reply_due_on.strftime("%d/%m/%Y"))
+    open_ = db.session.scalar(
+        select(Notice.id).where(Notice.id == notice.id, notice_stands(), ~notice_decided())
+    )
+    if open_ is None:
+        return _l("Thông báo này đã được đính chính hoặc đã có đề xuất; không nhận giải trình nữa.")
+    return None
+
+
+def submit_explanation(actor: Employee, notice: Notice, text: str | None, *, today: date,
+                       address: str | None) -> Explanation:
+    if not can_explain(actor, notice):
+        raise RuleViolation("text", _l("Chỉ cán bộ được nêu trong thông báo mới gửi giải trình."))
+    refusal = explanation_refusal(notice, today)
+    if refusal is not None:
+        raise RuleViolation("text", refusal)
+    cleaned = clean_text(text)
+    if not cleaned:
+        raise RuleViolation("text", _l("Vui lòng nhập nội dung giải trình."))
+    if len(cleaned) > TEXT_MAX:
+        raise RuleViolation("text", _l("Tối đa %(max)d ký tự.", max=TEXT_MAX))
+    explanation = Explanation(notice=notice, employee=actor, text=cleaned, submitted_from=address)
+    db.session.add(explanation)
+    db.session.flush()
+    audit.record("explanation.create", actor=actor, obj=explanation, notice_id=notice.id)
+    return explanation

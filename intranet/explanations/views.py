@@ -1,0 +1,40 @@
+"""The staff member's explanation page: the notice, then the form or why there is none."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from ..access import can_explain, load_record_for
+from ..audit import client_address
+from ..clock import local_today
+from ..models import Notice
+from ..submit import submit
+from .forms import ExplanationForm
+from .service import explanation_of, explanation_refusal, submit_explanation
+
+bp = Blueprint("explanations", __name__)
+
+
+@bp.route("/notices/<id:notice_id>/explanation", methods=["GET", "POST"])
+@login_required
+def explain(notice_id: int) -> Response | tuple[str, int]:
+    notice = load_record_for(current_user, Notice, notice_id)
+    if not can_explain(current_user, notice):
+        abort(403)
+    form = ExplanationForm()
+    status = 200
+    if request.method == "POST":
+        result = submit(form, lambda: submit_explanation(
+            current_user, notice, form.text.data, today=local_today(), address=client_address()
+        ))
+        if not isinstance(result, int):
+            flash(_("Đã gửi giải trình. Thủ trưởng sẽ xem trước khi đề xuất."), "success")
+            return redirect(url_for("main.home"))
+        status = result
+    refusal = explanation_refusal(notice, local_today())
+    return render_template(
+        "explanations/form.html", form=form, notice=notice, explanation=explanation_of(notice),
+        refusal=refusal,
+    ), status

@@ -1,0 +1,187 @@
+"""Who is due which reminder: plain queries, shared by the emails and the home page so
+that the two never disagree."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+
+from ..compliance.figures import unit_compliance
+from ..compliance.results import ComplianceTable, Figures
+from ..compliance.staff import on_staff_at, status_groups
+from ..extensions import db
+from ..models import Employee, Unit, VneidStatus
+from ..months import Month
+from ..notices import queue
+from ..timelines import standing_declaration
+
+
+@dataclass(frozen=True)
+class Recipient:
+    employee_id: int
+    full_name: str
+    email: str | None
+    language: str  # "vi" or "en"
+
+
+def _language(chosen: str | None) -> str:
+    return "en" if chosen == "en" else "vi"
+
+
+def _recipient(employee: Employee) -> Recipient:
+    return Recipient(employee.id, employee.full_name, employee.email, _language(employee.language))
+
+
+# --- staff not on level 2 --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffDue:
+    recipient: Recipient
+    # Their latest declaration's status (None: never declared) and when they made it.
+    status: str | None
+    declared_at: datetime | None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == VneidStatus.LEVEL2_PENDING
+
+
+def staff_due(now: datetime, pending_days: int, *, employee_id: int | None = None) -> list[StaffDue]:
+    """Staff on the roster now and not on level 2 (the compliance table's "missing"): never
+    declared, level 1, no account, or waiting for activation since more than `pending_days`
+    before `now` (naive UTC). By name."""
+    status = Employee.vneid_status
+    declared_at = standing_declaration(Employee.id, column="declared_at")  # their latest
+    cutoff = now - timedelta(days=pending_days)
+    query = select(
+        Employee.id, Employee.full_name, Employee.email, Employee.language, status, declared_at
+    ).where(
+        on_staff_at(now),
+        status_groups(status)["missing"],
+        # A recent "waiting for activation" is left alone (spelled out: status may be NULL).
+        or_(status.is_(None), status != VneidStatus.LEVEL2_PENDING, declared_at <= cutoff),
+    )
+    if employee_id is not None:
+        query = query.where(Employee.id == employee_id)
+    rows = db.session.execute(query.order_by(Employee.sort_key, Employee.id))
+    return [
+        StaffDue(Recipient(id_, name, email, _language(language)), status_, at)
+        for id_, name, email, language, status_, at in rows
+    ]
+
+
+# --- heads: notices awaiting their proposal --------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwaitingNotice:
+    """A notice awaiting a proposal, as plain data (a run must not read through the session
+    once it starts sending): what the email and the home page show of it."""
+
+    notice_id: int
+    employee_name: str
+    reference_number: str
+    notice_date: date
+    issuing_body: str
+    overdue: bool
+    due_on: date | None
+
+
+def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
+    """The notices waiting for `user`'s proposal, overdue first, then by reply deadline, then
+    oldest: the heads' queue's own answer (intranet/notices/queue.py, access.acts_on_notice:
+    a head's unit's notices, an admin's notices about heads; never about oneself), so that
+    the queue page, the home page and the email never disagree."""
+    return [
+        AwaitingNotice(
+            row.notice.id, row.notice.employee.full_name, row.notice.reference_number,
+            row.notice.notice_date, row.notice.issuing_body.name, row.overdue, row.due_on,
+        )
+        for row in queue.notices_awaiting(user, today)
+    ]
+
+
+@dataclass(frozen=True)
+class HeadDue:
+    recipient: Recipient
+    unit_name: str
+    notices: list[AwaitingNotice]
+    # The unit's figures this month (level 2 share), from the compliance table's query.
+    figures: Figures
+
+
+def heads_due(month: Month, today: date) -> list[HeadDue]:
+    """Everyone with at least one notice awaiting their proposal, by name, with their unit's
+    figures for `month`."""
+    people = db.session.execute(
+        select(Employee, Unit.name)
+        .outerjoin(Unit, Unit.id == Employee.unit_id)
+        .where(Employee.active.is_(True), or_(Employee.is_head.is_(True), Employee.is_admin.is_(True)))
+        .order_by(Employee.sort_key, Employee.id)
+    ).all()
+    waiting = [(person, unit_name, notices_awaiting(person, today)) for person, unit_name in people]
+    waiting = [entry for entry in waiting if entry[2]]
+    if not waiting:
+        return []
+    figures = {row.unit_id: row.figures for row in unit_compliance(month).rows}
+    return [
+        HeadDue(_recipient(person), unit_name or "", notices, figures.get(person.unit_id, Figures()))
+        for person, unit_name, notices in waiting
+    ]
+
+
+# --- the admin: the closed month's summary ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    name: str | None  # None: staff in no unit
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    """A month's compliance table as plain data: the whole, then each unit with staff."""
+
+    month: Month
+    totals: Figures
+    units: list[UnitLine]
+
+
+@dataclass(frozen=True)
+class AdminDue:
+    recipients: list[Recipient]
+    summary: MonthSummary
+
+
+def admin_due(month: Month) -> AdminDue:
+    """The admins, and the compliance table of `month` (the one that has just closed)."""
+    admins = db.session.scalars(
+        select(Employee)
+        .where(Employee.active.is_(True), Employee.is_admin.is_(True))
+        .order_by(Employee.sort_key, Employee.id)
+    )
+    recipients = [_recipient(admin) for admin in admins]
+    table = unit_compliance(month) if recipients else ComplianceTable(month, [])
+    units = [UnitLine(row.unit.name if row.unit else None, row.figures) for row in table.units_with_staff]
+    return AdminDue(recipients, MonthSummary(month, table.totals, units))
+
+
+# --- the home page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalReminders:
+    staff: StaffDue | None
+    awaiting: list[AwaitingNotice]
+
+    def __bool__(self) -> bool:
+        return self.staff is not None or bool(self.awaiting)
+
+
+def reminders_for(employee: Employee, now: datetime, today: date, pending_days: int) -> PersonalReminders:
+    """What the email would remind this person of, for their home page."""
+    mine = staff_due(now, pending_days, employee_id=employee.id)
+    return PersonalReminders(mine[0] if mine else None, notices_awaiting(employee, today))
