@@ -275,7 +275,6 @@ AGENCY_NAMES = ("CCKL", "TCHC", "Tổ chức – Hành chính", "Tổ chức - H
                 "Quy Nhơn", "Kiểm lâm", "Sở Nông nghiệp")
 
 
-@pytest.mark.xfail(reason="Known failure after the merges (issue 17 stays open): the summary page and the import's columns name the agency's department; move them to settings, then remove this mark", strict=False)
 def test_no_agency_or_province_name_in_templates_or_code() -> None:
     root = Path(__file__).parent.parent
     # Data files: what a fresh database starts with, and the demo directory.

@@ -30,7 +30,6 @@ def interface_files() -> list[Path]:
             *(p for p in ROOT.glob("intranet/**/*.py") if p.name not in ("demo.py", "columns.py"))]
 
 
-@pytest.mark.xfail(reason="Known failure after merging issues 14-18 (issue 17 stays open): pages added in parallel this round still say the old words; fix them, then remove this mark", strict=False)
 @pytest.mark.parametrize("pattern", NOT_SAID)
 def test_the_interface_does_not_say(pattern: str) -> None:
     found = [
@@ -40,7 +39,6 @@ def test_the_interface_does_not_say(pattern: str) -> None:
     assert found == []
 
 
-@pytest.mark.xfail(reason="Known failure after merging issues 14-18 (issue 17 stays open): pages added in parallel this round still say the old words; fix them, then remove this mark", strict=False)
 def test_nor_does_its_english() -> None:
     with open(ROOT / "translations/en/LC_MESSAGES/messages.po", "rb") as catalogue:
         strings = [m.string for m in read_po(catalogue) if m.id and isinstance(m.string, str)]
