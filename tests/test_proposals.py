@@ -357,3 +357,21 @@ def test_the_summary_for_the_rating_meeting_counts_cases_explanations_proposals_
         ("Đinh Văn Hùng", "1/TB", -5), ("Đinh Văn Hùng", "2/TB", -5), ("Đặng Quốc Bình", "3/TB", None),
     ]
     assert rows[-1][0] == "Cộng" and rows[-1][9] == -5
+
+
+def test_the_summary_for_a_year_is_titled_for_the_year_though_its_proposals_cover_months(
+    admin_client: FlaskClient, head_client: FlaskClient, synced_app: Flask
+) -> None:
+    # The period of the last proposal read used to replace the period asked for.
+    day = today(synced_app)
+    notice = notice_about(synced_app, DEMO_EMPLOYEE, due=day + timedelta(days=2))
+    month = f"month-{day.year}-{day.month}"
+    assert post_decision(head_client, synced_app, decision_form(synced_app, [notice], period=month)).status_code == 302
+
+    page = admin_client.get(f"/appraisals/summary?period=year-{day.year}").get_data(as_text=True)
+    assert f"<title>Tổng hợp cho họp đánh giá, xếp loại – Năm {day.year} ·" in page
+    assert f'<option value="year-{day.year}" selected>' in page and f'value="{month}" selected' not in page
+    assert f"summary.xlsx?period=year-{day.year}\"" in page
+    assert f"Tháng {day.month:02d}/{day.year}: " in page  # the proposal still names its month
+    xlsx = admin_client.get(f"/appraisals/summary.xlsx?period=year-{day.year}")
+    assert f"tong-hop-de-xuat-year-{day.year}.xlsx" in xlsx.headers["Content-Disposition"]
