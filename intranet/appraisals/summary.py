@@ -4,9 +4,10 @@ those notices and the points proposed on the Decree 335/2025 scale. Three statem
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from functools import cache
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 
 from ..explanations.models import Explanation
 from ..extensions import db
@@ -22,7 +23,6 @@ class SummaryProposal:
     response: str
     points: int | None
     period: Period
-    recorded_at: datetime
     period_label: str
 
 
@@ -76,22 +76,26 @@ class Summary:
     totals: SummaryTotals
 
 
-def _notices_in(period: Period, unit_id: int | None) -> ColumnElement[bool]:
-    conditions = [notice_stands(), Notice.notice_date >= period.start(), Notice.notice_date <= period.end()]
-    if unit_id is not None:
-        conditions.append(Notice.unit_id == unit_id)
+def _notices_in(by_unit: bool) -> ColumnElement[bool]:
+    """The standing notices dated in the period (`first_day`, `last_day`), of `unit_id` if
+    `by_unit`: bound parameters, so each statement is built and compiled once."""
+    conditions = [
+        notice_stands(), Notice.notice_date >= bindparam("first_day"), Notice.notice_date <= bindparam("last_day"),
+    ]
+    if by_unit:
+        conditions.append(Notice.unit_id == bindparam("unit_id"))
     return and_(*conditions)
 
 
-def rating_summary(period: Period, unit: Unit | None) -> Summary:
-    """The summary, its people, notices, proposals and totals gathered in one pass over each
-    statement's rows (a year of the whole sub-department is ~7,000 notices)."""
-    unit_id = unit.id if unit is not None else None
-    where = _notices_in(period, unit_id)
+@cache
+def _statements(by_unit: bool) -> tuple[Select, Select]:
+    """The notices with their people (in the order printed), then the standing proposals on
+    them (in the order recorded)."""
+    where = _notices_in(by_unit)
     cases = (
         select(func.count(NoticeCase.id)).where(NoticeCase.notice_id == Notice.id).scalar_subquery()
     )
-    rows = db.session.connection().execute(
+    notices = (
         select(
             Notice.id, Notice.reference_number, Notice.notice_date, cases, Explanation.text,
             Employee.id, Employee.full_name, Employee.title, Unit.name,
@@ -101,7 +105,29 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
         .outerjoin(Explanation, Explanation.notice_id == Notice.id)
         .where(where)
         .order_by(Unit.sort_key, Employee.sort_key, Employee.id, Notice.notice_date, Notice.id)
-    ).all()
+    )
+    proposals = (
+        select(
+            appraisal_notice.c.notice_id, Appraisal.id, AppraisalOutcome.label, AppraisalOutcome.points,
+            Appraisal.period_kind, Appraisal.period_year, Appraisal.period_number,
+        )
+        .join(Appraisal, Appraisal.id == appraisal_notice.c.appraisal_id)
+        .join(AppraisalOutcome, AppraisalOutcome.id == Appraisal.outcome_id)
+        .where(appraisal_notice.c.notice_id.in_(select(Notice.id).where(where)), appraisal_stands())
+        .order_by(Appraisal.recorded_at, Appraisal.id)
+    )
+    return notices, proposals
+
+
+def rating_summary(period: Period, unit: Unit | None) -> Summary:
+    """The summary, its people, notices, proposals and totals gathered in one pass over each
+    statement's rows (a year of the whole sub-department is ~7,000 notices)."""
+    notices_statement, proposals_statement = _statements(unit is not None)
+    params = {"first_day": period.start(), "last_day": period.end()}
+    if unit is not None:
+        params["unit_id"] = unit.id
+    connection = db.session.connection()
+    rows = connection.execute(notices_statement, params).all()
     people: dict[int, SummaryPerson] = {}
     notices: dict[int, tuple[SummaryNotice, SummaryPerson]] = {}
     all_cases = explanations = 0
@@ -120,20 +146,10 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
             explanations += 1
     proposed = 0
     if notices:
-        listed = select(Notice.id).where(where)
-        proposals = db.session.connection().execute(
-            select(
-                appraisal_notice.c.notice_id, Appraisal.id, AppraisalOutcome.label, AppraisalOutcome.points,
-                Appraisal.period_kind, Appraisal.period_year, Appraisal.period_number, Appraisal.recorded_at,
-            )
-            .join(Appraisal, Appraisal.id == appraisal_notice.c.appraisal_id)
-            .join(AppraisalOutcome, AppraisalOutcome.id == Appraisal.outcome_id)
-            .where(appraisal_notice.c.notice_id.in_(listed), appraisal_stands())
-            .order_by(Appraisal.recorded_at, Appraisal.id)
-        ).all()
+        proposals = connection.execute(proposals_statement, params).all()
         made: dict[int, SummaryProposal] = {}
         period_labels: dict[tuple, tuple[Period, str]] = {}
-        for notice_id, appraisal_id, label, points, kind, year, number, recorded in proposals:
+        for notice_id, appraisal_id, label, points, kind, year, number in proposals:
             proposal = made.get(appraisal_id)
             if proposal is None:
                 key = (kind, year, number)
@@ -142,7 +158,7 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
                     period_labels[key] = (covered, covered.label())
                 covered, period_label = period_labels[key]
                 proposal = made[appraisal_id] = SummaryProposal(
-                    appraisal_id, label, points, covered, recorded, period_label
+                    appraisal_id, label, points, covered, period_label
                 )
             notice, person = notices[notice_id]
             if not notice.proposals:

@@ -19,15 +19,19 @@ def summary_rows(summary: Summary, notice_label: str, cases_label: str, awaiting
     # they are; each value is escaped before it is put in.
     heading_format = str(escape(notice_label))
     units: dict[str, str] = {}
+    titles: dict[str | None, str] = {None: "", "": ""}
     days: dict[date, str] = {}
     case_counts: dict[int, str] = {}
-    proposed: dict[tuple[int, ...], str] = {}
+    proposed: dict[tuple[str, str], str] = {}
+    awaiting_line = str(escape(awaiting))
     out: list[str] = []
     append = out.append
     for number, person in enumerate(summary.people, start=1):
         span = len(person.notices)
         points = "—" if person.points is None else f"{person.points:+d}"
-        title = f", {escape(person.title)}" if person.title else ""
+        title = titles.get(person.title)
+        if title is None:
+            title = titles[person.title] = f", {escape(person.title)}"
         unit = units.get(person.unit_name)
         if unit is None:
             unit = units[person.unit_name] = str(escape(person.unit_name))
@@ -48,7 +52,7 @@ def summary_rows(summary: Summary, notice_label: str, cases_label: str, awaiting
                 append("<tr>")
             append(
                 f'<td>{heading_format % {"ref": escape(notice.reference_number), "date": day}} ({cases})</td>'
-                f'<td class="prewrap">{explanation}</td><td>{_proposed(notice, awaiting, proposed)}</td>'
+                f'<td class="prewrap">{explanation}</td><td>{_proposed(notice, awaiting_line, proposed)}</td>'
             )
             if not index:
                 append(f'<td class="num" rowspan="{span}">{points}</td>')
@@ -56,10 +60,14 @@ def summary_rows(summary: Summary, notice_label: str, cases_label: str, awaiting
     return Markup("".join(out))
 
 
-def _proposed(notice: SummaryNotice, awaiting: str, seen: dict[tuple[int, ...], str]) -> str:
-    """The notice's proposals as one escaped line, written once per set of proposals."""
-    key = tuple(p.id for p in notice.proposals)
-    line = seen.get(key)
-    if line is None:
-        line = seen[key] = str(escape(notice.proposed(awaiting)))
-    return line
+def _proposed(notice: SummaryNotice, awaiting: str, lines: dict[tuple[str, str], str]) -> str:
+    """The notice's proposals as one escaped line (`awaiting` if none); a proposal's part is
+    written once per period and response, which a year repeats thousands of times."""
+    parts = []
+    for proposal in notice.proposals:
+        key = (proposal.period_label, proposal.response)
+        part = lines.get(key)
+        if part is None:
+            part = lines[key] = str(escape(f"{proposal.period_label}: {proposal.response}"))
+        parts.append(part)
+    return "; ".join(parts) or awaiting
