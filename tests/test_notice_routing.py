@@ -16,6 +16,7 @@ from intranet.notices.queue import notices_awaiting, open_notices_everywhere
 from intranet.notices.routing import add_working_days, route_for
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
+from .support.statements import recorded
 
 
 def person(username: str) -> Employee:
@@ -127,3 +128,33 @@ def test_the_admin_decides_on_a_notice_about_a_head(admin_client: FlaskClient, h
     # The head it is about can neither decide nor correct it.
     assert head_client.get(path).status_code == 403
     assert head_client.get(appraisal_path + "/correct").status_code == 403
+
+
+def test_the_open_notices_page_sends_as_many_statements_for_600_notices_as_for_3(
+    admin_client: FlaskClient, synced_app: Flask
+) -> None:
+    def notices(count: int, start: int) -> None:
+        with synced_app.app_context():
+            employee = person(DEMO_EMPLOYEE)
+            body = db.session.scalar(select(IssuingBody))
+            db.session.add_all(
+                Notice(employee=employee, unit_id=employee.unit_id, issuing_body=body,
+                       reference_number=f"{n}/TB", notice_date=date(2026, 11, 20), recorded_by=employee,
+                       route=route_for(employee),
+                       cases=[NoticeCase(position=1, procedure_name="Thủ tục", dossier_code=f"Q-{n}",
+                                         filed_on=date(2026, 11, 3), receiving_officer="")])
+                for n in range(start, start + count)
+            )
+            db.session.commit()
+
+    def sent() -> tuple[int, str]:
+        with recorded(synced_app) as seen:
+            page = admin_client.get("/notices/open").get_data(as_text=True)
+        return seen.count, page
+
+    notices(3, 0)
+    few, _page = sent()
+    notices(600, 3)
+    many, page = sent()
+    assert page.count('/TB</a>') == 603  # each listed, with its link
+    assert many == few <= 10

@@ -5,18 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, func, select
 
 from ..access import acts_on_notice
 from ..extensions import db
-from ..models import Employee, Notice
+from ..models import Employee, IssuingBody, Notice, NoticeCase, Unit
 from .state import notice_decided, notice_stands
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class OpenNotice:
+    """What the queues, the reminders and the access rule (access.can_act_on_notice) read of
+    an open notice: plain columns, since the admin's list holds thousands."""
+    id: int
+    employee_id: int
+    unit_id: int
+    route: str
+    reference_number: str
+    notice_date: date
+    employee_name: str
+    unit_name: str
+    issuing_body: str
+    cases: int
+
+
+@dataclass(frozen=True, slots=True)
 class AwaitingNotice:
-    notice: Notice
+    notice: OpenNotice
     due_on: date | None
     overdue: bool
     days_left: int | None  # calendar days until the deadline; negative once it has passed
@@ -25,23 +40,25 @@ class AwaitingNotice:
 def _open() -> Select:
     """Standing notices no standing decision covers, the most pressing first: overdue ones,
     then by deadline (notices recorded before deadlines existed last), then oldest."""
+    cases = select(func.count(NoticeCase.id)).where(NoticeCase.notice_id == Notice.id).scalar_subquery()
     return (
-        select(Notice)
-        .where(notice_stands(), ~notice_decided())
-        .options(
-            joinedload(Notice.employee), joinedload(Notice.unit), joinedload(Notice.issuing_body),
-            selectinload(Notice.cases),
+        select(
+            Notice.id, Notice.employee_id, Notice.unit_id, Notice.route, Notice.reference_number,
+            Notice.notice_date, Employee.full_name, Unit.name, IssuingBody.name, cases, Notice.reply_due_on,
         )
+        .join(Employee, Employee.id == Notice.employee_id)
+        .join(Unit, Unit.id == Notice.unit_id)
+        .join(IssuingBody, IssuingBody.id == Notice.issuing_body_id)
+        .where(notice_stands(), ~notice_decided())
         .order_by(Notice.reply_due_on.is_(None), Notice.reply_due_on, Notice.notice_date, Notice.id)
     )
 
 
 def _awaiting(query: Select, today: date) -> list[AwaitingNotice]:
     rows = []
-    for notice in db.session.scalars(query).unique():
-        due = notice.reply_due_on
+    for *columns, due in db.session.connection().execute(query):
         rows.append(AwaitingNotice(
-            notice, due, due is not None and due < today, (due - today).days if due else None
+            OpenNotice(*columns), due, due is not None and due < today, (due - today).days if due else None
         ))
     return rows
 

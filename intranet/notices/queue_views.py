@@ -8,17 +8,18 @@ from ..access import admin_required, proposer_required
 from ..clock import local_today
 from . import bp
 from .queue import notices_awaiting, open_notices_everywhere
+from .queue_rows import queue_rows
 
 
 @bp.route("/notices/awaiting")
 @proposer_required
 def awaiting() -> str:
     rows = notices_awaiting(current_user, local_today())
-    return render_template("notices/queue.html", rows=rows, everywhere=False)
+    return render_template("notices/queue.html", rows=rows, everywhere=False, body=queue_rows(rows, False))
 
 
 @bp.route("/notices/open")
 @admin_required
 def everywhere() -> str:
     rows = open_notices_everywhere(local_today())
-    return render_template("notices/queue.html", rows=rows, everywhere=True)
+    return render_template("notices/queue.html", rows=rows, everywhere=True, body=queue_rows(rows, True))

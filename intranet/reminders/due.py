@@ -96,8 +96,8 @@ def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
     the queue page, the home page and the email never disagree."""
     return [
         AwaitingNotice(
-            row.notice.id, row.notice.employee.full_name, row.notice.reference_number,
-            row.notice.notice_date, row.notice.issuing_body.name, row.overdue, row.due_on,
+            row.notice.id, row.notice.employee_name, row.notice.reference_number,
+            row.notice.notice_date, row.notice.issuing_body, row.overdue, row.due_on,
         )
         for row in queue.notices_awaiting(user, today)
     ]
