@@ -76,6 +76,10 @@ TARGETS: dict[str, tuple[float, str, bool]] = {
     "head's /notices/awaiting (queue)": (HTML_PAGE, "ms", False),
     "/notices/open (all units' queue)": (HTML_PAGE, "ms", False),
     "/admin/reminders": (HTML_PAGE, "ms", False),
+    "rating summary, this month": (HTML_PAGE, "ms", False),
+    "rating summary, this quarter": (HTML_PAGE, "ms", False),
+    "explanation form": (HTML_PAGE, "ms", False),
+    "/admin/responses": (HTML_PAGE, "ms", False),
     "/compliance/trend (12 months)": (HTML_PAGE, "ms", False),
     "/compliance/unit/<id> (100 staff)": (HTML_PAGE, "ms", False),
     "/compliance/report (printed)": (HTML_PAGE, "ms", False),
@@ -234,6 +238,7 @@ def pages(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
         timed("/notices/open (all units' queue)" + suffix, page(admin, "/notices/open"), counter,
               repeat),
         timed("/admin/reminders" + suffix, page(admin, "/admin/reminders/"), counter, repeat),
+        *proposal_figures(app, admin, counter, repeat, suffix),
         *compliance_figures(app, repeat, suffix),
         timed("rendering only (same table)" + suffix, page(admin, RENDERING_ONLY), counter, repeat),
         timed("/compliance/trend (12 months)" + suffix, page(admin, "/compliance/trend"), counter,
@@ -246,6 +251,36 @@ def pages(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
         timed("/compliance.csv" + suffix, page(admin, "/compliance.csv"), counter, files),
         timed("/compliance-missing.csv" + suffix, page(admin, "/compliance-missing.csv"), counter,
               files),
+    ]
+
+
+def proposal_figures(app: Flask, admin: FlaskClient, counter: Statements, repeat: int,
+                     suffix: str = "") -> list[Figure]:
+    """Issue 16's pages: the rating meeting's summary for this month and this quarter (the
+    admin's, whole sub-department; a year of 5,000 notices is scripts/bench_summary.py's), the
+    explanation form of the latest standing notice about a staff member (signed in as them),
+    and the admin's list of responses."""
+    from intranet.models import Employee, Notice
+    from intranet.notices.state import notice_stands
+
+    with app.app_context():
+        month = current_month()
+        notice, username = db.session.execute(
+            db.select(Notice.id, Employee.username).join(Employee, Employee.id == Notice.employee_id)
+            .where(notice_stands(), Employee.active, ~Employee.is_head, ~Employee.is_admin)
+            .order_by(Notice.recorded_at.desc(), Notice.id.desc()).limit(1)
+        ).one()
+    subject = app.test_client()
+    sign_in(subject, username)
+    quarter = f"quarter-{month.year}-{(month.month - 1) // 3 + 1}"
+    return [
+        timed("rating summary, this month" + suffix,
+              page(admin, f"/appraisals/summary?period=month-{month.year}-{month.month}"), counter, repeat),
+        timed("rating summary, this quarter" + suffix,
+              page(admin, f"/appraisals/summary?period={quarter}"), counter, repeat),
+        timed("explanation form" + suffix, page(subject, f"/notices/{notice}/explanation"), counter,
+              repeat),
+        timed("/admin/responses" + suffix, page(admin, "/admin/responses"), counter, repeat),
     ]
 
 
