@@ -158,3 +158,49 @@ def test_the_open_notices_page_sends_as_many_statements_for_600_notices_as_for_3
     many, page = sent()
     assert page.count('/TB</a>') == 603  # each listed, with its link
     assert many == few <= 10
+
+
+def test_everyones_queue_from_one_statement_is_each_persons_own_queue(synced_app: Flask) -> None:
+    from intranet.notices.queue import notices_awaiting_each
+
+    with synced_app.app_context():
+        for n, (username, due) in enumerate([
+            (DEMO_EMPLOYEE, date.today() - timedelta(days=2)), (DEMO_EMPLOYEE, None),
+            (DEMO_HEAD, date.today() + timedelta(days=1)), ("binhdq", date.today()), ("vinhtq", None),
+        ]):
+            notice_about(username, due=due, code=f"EACH-{n}")
+        people = db.session.scalars(select(Employee).where(Employee.active).order_by(Employee.id)).all()
+        each = notices_awaiting_each(people, date.today())
+        for user in people:
+            assert [r.notice.id for r in each[user.id]] == [r.notice.id for r in notices_awaiting(user, date.today())]
+        assert sum(len(rows) for rows in each.values()) >= 5  # every notice is someone's
+
+
+def test_the_reminders_page_asks_for_every_heads_queue_at_once(admin_client: FlaskClient, synced_app: Flask) -> None:
+    from intranet.models import Unit
+
+    from .support.factories import add_employee
+
+    def heads_with_notices(count: int) -> None:
+        with synced_app.app_context():
+            for n in range(count):
+                unit = Unit(f"Trạm Kiểm lâm {count}-{n}")
+                add_employee(f"Lê Văn Trưởng {count} {n}", unit, is_head=True)
+                staff = add_employee(f"Lê Thị Mai {count} {n}", unit)
+                db.session.flush()
+                db.session.add(Notice(
+                    employee=staff, unit_id=unit.id, issuing_body=db.session.scalar(select(IssuingBody)),
+                    reference_number=f"{count}-{n}/TB", notice_date=date(2026, 11, 20), recorded_by=staff,
+                    route="unit",
+                ))
+            db.session.commit()
+
+    def sent() -> int:
+        with recorded(synced_app) as seen:
+            assert admin_client.get("/admin/reminders/").status_code == 200
+        return seen.count
+
+    heads_with_notices(2)
+    few = sent()
+    heads_with_notices(20)
+    assert sent() == few

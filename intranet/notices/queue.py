@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from sqlalchemy import Select, func, select
 
-from ..access import acts_on_notice
+from ..access import acts_on_notice, can_act_on_notice, heads_a_unit, proposes_on_leaders
 from ..extensions import db
 from ..models import Employee, IssuingBody, Notice, NoticeCase, Unit
 from .state import notice_decided, notice_stands
@@ -37,9 +38,11 @@ class AwaitingNotice:
     days_left: int | None  # calendar days until the deadline; negative once it has passed
 
 
+@cache
 def _open() -> Select:
     """Standing notices no standing decision covers, the most pressing first: overdue ones,
-    then by deadline (notices recorded before deadlines existed last), then oldest."""
+    then by deadline (notices recorded before deadlines existed last), then oldest. Built once:
+    its aliases cost more to build than the statement costs to run for one head."""
     cases = select(func.count(NoticeCase.id)).where(NoticeCase.notice_id == Notice.id).scalar_subquery()
     return (
         select(
@@ -66,6 +69,28 @@ def _awaiting(query: Select, today: date) -> list[AwaitingNotice]:
 def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
     """The open notices `user` is the one to act on (access.acts_on_notice), overdue first."""
     return _awaiting(_open().where(acts_on_notice(user)), today)
+
+
+def notices_awaiting_each(users: list[Employee], today: date) -> dict[int, list[AwaitingNotice]]:
+    """`notices_awaiting` for many people at once (user id -> their notices, in the queue's
+    order): one statement for every open notice, then each person's by the same rule in Python
+    (access.can_act_on_notice), asked only of the notices it could give them (their unit's,
+    and those routed to the admin), so the reminders ask as much for one head as for 200."""
+    everywhere = _awaiting(_open(), today)
+    by_unit: dict[int, list[tuple[int, AwaitingNotice]]] = {}
+    to_admin: list[tuple[int, AwaitingNotice]] = []
+    for position, row in enumerate(everywhere):
+        if row.notice.route == "admin":
+            to_admin.append((position, row))
+        else:
+            by_unit.setdefault(row.notice.unit_id, []).append((position, row))
+    mine: dict[int, list[AwaitingNotice]] = {}
+    for user in users:
+        candidates = list(by_unit.get(user.unit_id, [])) if heads_a_unit(user) else []
+        if proposes_on_leaders(user):
+            candidates = sorted(candidates + to_admin, key=lambda entry: entry[0])
+        mine[user.id] = [row for _position, row in candidates if can_act_on_notice(user, row.notice)]
+    return mine
 
 
 def open_notices_everywhere(today: date, unit_id: int | None = None) -> list[AwaitingNotice]:
