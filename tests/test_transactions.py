@@ -139,6 +139,30 @@ def test_compliance_pages_read_while_another_process_holds_the_write_lock(
         writer.close()
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's write lock")
+def test_home_queues_and_a_persons_page_read_while_another_process_holds_the_write_lock(
+    synced_app: Flask,
+) -> None:
+    # The most visited pages only read: under gunicorn they must not queue for the lock.
+    from .conftest import DEMO_ADMIN, DEMO_HEAD
+
+    with synced_app.app_context():
+        path = db.engine.url.database
+        person = db.session.scalar(select(Employee.id).filter_by(username=DEMO_EMPLOYEE))
+    pages = {DEMO_EMPLOYEE: ["/"], DEMO_HEAD: ["/", "/notices", "/notices/awaiting", f"/staff/{person}"],
+             DEMO_ADMIN: ["/notices/open"]}
+    clients = {username: signed_in_client(synced_app, username) for username in pages}
+    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        for username, paths in pages.items():
+            for page in paths:
+                assert clients[username].get(page).status_code == 200, page
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
 @pytest.fixture
 def one_write_path_app(synced_app: Flask) -> Flask:
     """Pages that write a declaration and return, or write one then abort, or write one then

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.views import safe_next
 from ..clock import local_today
+from ..database.read_only import read_only
 from ..declarations import service as declarations
 from ..explanations.service import explanations_for
 from ..models import utcnow
@@ -17,6 +18,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
+@read_only  # the most visited page: on SQLite it does not queue for the write lock
 @login_required
 def home() -> str:
     about = notices.notices_about(current_user)

@@ -68,6 +68,8 @@ def _awaiting(query: Select, today: date) -> list[AwaitingNotice]:
 
 def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
     """The open notices `user` is the one to act on (access.acts_on_notice), overdue first."""
+    if not (heads_a_unit(user) or proposes_on_leaders(user)):
+        return []  # acts on no notice (acts_on_notice is false): every staff member's home page
     return _awaiting(_open().where(acts_on_notice(user)), today)
 
 

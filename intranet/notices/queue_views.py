@@ -6,12 +6,14 @@ from flask_login import current_user
 
 from ..access import admin_required, proposer_required
 from ..clock import local_today
+from ..database.read_only import read_only
 from . import bp
 from .queue import notices_awaiting, open_notices_everywhere
 from .queue_rows import queue_rows
 
 
 @bp.route("/notices/awaiting")
+@read_only
 @proposer_required
 def awaiting() -> str:
     rows = notices_awaiting(current_user, local_today())
@@ -19,6 +21,7 @@ def awaiting() -> str:
 
 
 @bp.route("/notices/open")
+@read_only
 @admin_required
 def everywhere() -> str:
     rows = open_notices_everywhere(local_today())

@@ -20,6 +20,7 @@ from ..access import (
     unit_head_required,
 )
 from ..categories import CATEGORIES
+from ..database.read_only import read_only
 from ..errors import render_error
 from ..explanations import service as explanations
 from ..extensions import db
@@ -117,6 +118,7 @@ def notice_form_page(form: NoticeForm, template: str, status: int, **context) ->
 
 
 @bp.route("/notices")
+@read_only
 @head_or_admin_required
 def index() -> str:
     unit_id = id_arg("unit") if "unit" in request.args else current_user.unit_id
@@ -192,6 +194,7 @@ def correct(notice_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/staff/<id:employee_id>")
+@read_only
 @login_required
 def person(employee_id: int) -> str:
     """Everything recorded about one person: for them, their unit's head and admins."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import DateTime, Select, bindparam, or_, select
 
 from ..compliance.figures import unit_compliance
 from ..compliance.results import ComplianceTable, Figures
@@ -52,24 +53,34 @@ def staff_due(now: datetime, pending_days: int, *, employee_id: int | None = Non
     """Staff on the roster now and not on level 2 (the compliance table's "missing"): never
     declared, level 1, no account, or waiting for activation since more than `pending_days`
     before `now` (naive UTC). By name."""
-    status = Employee.vneid_status
-    declared_at = standing_declaration(Employee.id, column="declared_at")  # their latest
-    cutoff = now - timedelta(days=pending_days)
-    query = select(
-        Employee.id, Employee.full_name, Employee.email, Employee.language, status, declared_at
-    ).where(
-        on_staff_at(now),
-        status_groups(status)["missing"],
-        # A recent "waiting for activation" is left alone (spelled out: status may be NULL).
-        or_(status.is_(None), status != VneidStatus.LEVEL2_PENDING, declared_at <= cutoff),
-    )
+    params: dict[str, object] = {"now": now, "cutoff": now - timedelta(days=pending_days)}
     if employee_id is not None:
-        query = query.where(Employee.id == employee_id)
-    rows = db.session.execute(query.order_by(Employee.sort_key, Employee.id))
+        params["employee_id"] = employee_id
+    rows = db.session.execute(_staff_due(employee_id is not None), params)
     return [
         StaffDue(Recipient(id_, name, email, _language(language)), status_, at)
         for id_, name, email, language, status_, at in rows
     ]
+
+
+@cache
+def _staff_due(one: bool) -> Select:
+    """staff_due's statement, built once (the home page asks it for each visit): the moment,
+    the cutoff and the person are bound parameters."""
+    status = Employee.vneid_status
+    declared_at = standing_declaration(Employee.id, column="declared_at")  # their latest
+    query = select(
+        Employee.id, Employee.full_name, Employee.email, Employee.language, status, declared_at
+    ).where(
+        on_staff_at(bindparam("now", type_=DateTime())),
+        status_groups(status)["missing"],
+        # A recent "waiting for activation" is left alone (spelled out: status may be NULL).
+        or_(status.is_(None), status != VneidStatus.LEVEL2_PENDING,
+            declared_at <= bindparam("cutoff", type_=DateTime())),
+    )
+    if one:
+        query = query.where(Employee.id == bindparam("employee_id"))
+    return query.order_by(Employee.sort_key, Employee.id)
 
 
 # --- heads: notices awaiting their proposal --------------------------------------------
