@@ -60,9 +60,9 @@ translations: install
 # Redis, make TLS certificates with openssl, drive the distribution's Chromium (npm installs
 # axe-core for the accessibility checks), compare names with ICU (PyICU builds against
 # libicu-dev), open the XLSX export and the DOCX report in LibreOffice (checked through
-# poppler), and check the nginx site and the systemd units (systemd-analyze). Run before
-# install-dev, which builds PyICU.
-SYSTEM_PACKAGES := slapd ldap-utils samba samba-common-bin winbind ldb-tools python3-samba iproute2 openssl chromium postgresql nodejs npm libicu-dev pkg-config g++ python3-dev libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils redis-server nginx systemd
+# poppler), and check the nginx site and the systemd units (systemd-analyze); `make bench`
+# loads gunicorn with wrk. Run before install-dev, which builds PyICU.
+SYSTEM_PACKAGES := slapd ldap-utils samba samba-common-bin winbind ldb-tools python3-samba iproute2 openssl chromium postgresql nodejs npm libicu-dev pkg-config g++ python3-dev libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils redis-server nginx systemd wrk
 system-deps:
 	@missing=""; \
 	command -v /usr/sbin/slapd >/dev/null 2>&1 || missing="$$missing slapd ldap-utils"; \
@@ -82,6 +82,7 @@ system-deps:
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v /usr/sbin/nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing from the distribution:$$missing"; \

@@ -20,11 +20,10 @@ import re
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -398,42 +397,56 @@ def http_sign_in(session: requests.Session, base: str, username: str) -> None:
         raise SystemExit(f"sign-in of {username} under gunicorn: HTTP {response.status_code}")
 
 
-def throughput(base: str, path: str, usernames: list[str], seconds: float) -> Figure:
-    """Requests per second of GET `path` by len(usernames) signed-in clients for `seconds`."""
-    sessions = []
+# wrk's script: each request carries the next signed-in client's cookies (round robin within
+# each of wrk's threads); any answer but 200 is an error, as are wrk's socket errors.
+WRK_SCRIPT = """
+local cookies = {%s}
+sent, errors = 0, 0  -- globals: done() reads each thread's errors with thread:get
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function request()
+  sent = sent + 1
+  return wrk.format("GET", nil, {["Cookie"] = cookies[(sent %% #cookies) + 1]})
+end
+function response(status, headers, body) if status ~= 200 then errors = errors + 1 end end
+function done(summary, latency, requests)
+  local bad = 0
+  for _, thread in ipairs(threads) do bad = bad + thread:get("errors") end
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    bad, e.connect, e.read, e.write, e.timeout))
+end
+"""
+
+
+def throughput(base: str, path: str, usernames: list[str], seconds: float, work: Path) -> Figure:
+    """Requests per second of GET `path` by len(usernames) signed-in clients for `seconds`,
+    sent by wrk (C, 2 threads, one connection per client): the load generator shares the
+    machine's cores with the workers, and Python threads spent more of them than the app."""
+    cookies = []
     for username in usernames:
         session = requests.Session()
         session.trust_env = False  # loopback only: no proxy from the environment
         http_sign_in(session, base, username)
-        sessions.append(session)
-    done, errors, lock = [0], Counter[str](), threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def run(session: requests.Session) -> None:
-        while time.monotonic() < deadline:
-            try:
-                status = session.get(base + path, allow_redirects=False,
-                                     timeout=HTTP_TIMEOUT).status_code
-                error = "" if status == 200 else f"HTTP {status}"
-            except requests.RequestException as exception:
-                error = type(exception).__name__
-            with lock:
-                done[0] += 1
-                if error:
-                    errors[error] += 1
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=run, args=(s,), daemon=True) for s in sessions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + 2 * HTTP_TIMEOUT)
-    elapsed = time.monotonic() - started
-    rate = done[0] / elapsed
+        cookies.append("; ".join(f"{c.name}={c.value}" for c in session.cookies))
+    script = work / "wrk.lua"
+    script.write_text(WRK_SCRIPT % ", ".join(json.dumps(c) for c in cookies))
+    result = subprocess.run(
+        ["wrk", "--threads", "2", "--connections", str(len(usernames)), "--duration", f"{seconds:g}s",
+         "--timeout", f"{HTTP_TIMEOUT}s", "--script", str(script), base + path],
+        capture_output=True, text=True, timeout=seconds + 2 * HTTP_TIMEOUT, check=True,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))
+    done, microseconds, bad, *socket_errors = map(int, line.split()[1:])
+    elapsed = microseconds / 1e6
+    rate = done / elapsed
+    kinds = dict(zip(("connect", "read", "write", "timeout"), socket_errors))
+    errors = bad + sum(kinds.values())
     return Figure(f"throughput GET {path}", rate, rate, unit="req/s",
-                  note=f"{len(sessions)} clients, 2 workers, {elapsed:.0f} s, "
-                       f"{done[0]} requests, {sum(errors.values())} errors"
-                       + "".join(f", {count} x {kind}" for kind, count in errors.items()))
+                  note=f"{len(usernames)} clients (wrk), 2 workers, {elapsed:.0f} s, "
+                       f"{done} requests, {errors} errors"
+                       + (f" ({bad} not HTTP 200)" if bad else "")
+                       + "".join(f", {count} x {kind}" for kind, count in kinds.items() if count))
 
 
 def worker_rss(master: int) -> list[float]:
@@ -453,8 +466,8 @@ def under_gunicorn(database: Path, slapd: Slapd, seconds: float, work: Path) -> 
     server.start()
     try:
         figures = [
-            throughput(server.url, "/compliance", [ADMIN] * 20, seconds),
-            throughput(server.url, "/", [f"cb{2000 + n:05d}" for n in range(20)], seconds),
+            throughput(server.url, "/compliance", [ADMIN] * 20, seconds, work),
+            throughput(server.url, "/", [f"cb{2000 + n:05d}" for n in range(20)], seconds, work),
         ]
         sizes = worker_rss(server.process.pid)  # type: ignore[union-attr]
         figures.append(Figure("gunicorn worker RSS", max(sizes), max(sizes), unit="MB",
