@@ -45,7 +45,7 @@ from scripts.bench_data import BENCH, PASSWORD, bench_app, build, copy_to, count
 from scripts.bench_import import TARGETS as IMPORT_TARGETS, import_figures
 from scripts.bench_reminders import TARGETS as REMINDER_TARGETS
 from scripts.bench_reminders import reminder_figures
-from scripts.bench_summary import TARGETS as SUMMARY_TARGETS, summary_figures
+from scripts.bench_summary import TARGETS as SUMMARY_TARGETS, summary_figures, summary_figures_on
 from scripts.load import Gunicorn, app_environment
 from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
 from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
@@ -305,6 +305,8 @@ def on_postgresql(data: Path, slapd: Slapd, repeat: int) -> list[Figure]:
                               unit="%", note=visible))
         with app.app_context():
             db.engine.dispose()
+        # Last: it adds a year of notices to this copy.
+        figures += [Figure(**f) for f in summary_figures_on(url, POSTGRESQL)]
     return figures
 
 
