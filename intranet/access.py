@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import Appraisal, Employee, Notice, Unit
@@ -121,8 +122,9 @@ def can_read_records_of(user: Employee, employee_id: int, unit_id: int | None) -
 
 
 def load_staff_member_for(user: Employee, employee_id: int) -> Employee:
-    """A staff member whose records `user` may read: 404 if none, 403 if not theirs."""
-    employee = db.session.get(Employee, employee_id)
+    """A staff member whose records `user` may read: 404 if none, 403 if not theirs. Their
+    unit comes in the same statement (the person's page shows it)."""
+    employee = db.session.get(Employee, employee_id, options=[joinedload(Employee.unit)])
     if employee is None:
         abort(404)
     if not can_read_records_of(user, employee.id, employee.unit_id):

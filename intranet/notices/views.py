@@ -25,7 +25,7 @@ from ..errors import render_error
 from ..explanations import service as explanations
 from ..extensions import db
 from ..ids import MAX_ID, id_arg
-from ..models import Employee, IssuingBody, Notice, Unit
+from ..models import Employee, IssuingBody, Notice
 from ..months import MonthError, parse_month
 from ..submit import FORGED, INVALID, form_problem, record_as_head
 from . import bp, queries
@@ -204,6 +204,6 @@ def person(employee_id: int) -> str:
         employee=employee,
         notices=queries.notices_about(employee),
         appraisals=queries.appraisals_about(employee),
-        unit=db.session.get(Unit, employee.unit_id) if employee.unit_id else None,
+        unit=employee.unit,
         categories=CATEGORIES,
     )
