@@ -93,7 +93,7 @@ def _statements(by_unit: bool) -> tuple[Select, Select]:
     them (in the order recorded)."""
     where = _notices_in(by_unit)
     cases = (
-        select(func.count(NoticeCase.id)).where(NoticeCase.notice_id == Notice.id).scalar_subquery()
+        select(func.count()).select_from(NoticeCase).where(NoticeCase.notice_id == Notice.id).scalar_subquery()
     )
     notices = (
         select(
