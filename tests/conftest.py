@@ -30,6 +30,7 @@ from intranet.extensions import db
 
 from .support import factories, netns
 from .support.browser import chromium
+from .support.ldap_server import Slapd
 from .support.pg_server import FreshDatabase, Postgres
 from .support.redis_server import Redis
 from .support.smtp_server import Recorder, SmtpServer
@@ -116,6 +117,13 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
         with app.app_context():
             upgrade()
             db.engine.dispose()  # a template is copied only while nobody is connected to it
+        yield server
+
+
+@pytest.fixture(scope="session")
+def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Slapd]:
+    """One slapd serving the test directory (tests/ldap/test.ldif), for the tests that only read it."""
+    with Slapd(TESTS / "ldap" / "test.ldif", tmp_path_factory.mktemp("slapd")) as server:
         yield server
 
 

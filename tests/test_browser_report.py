@@ -19,7 +19,7 @@ from intranet.vietnamese import name_sort_key, text_sort_key
 from .support.browser import live_server, sign_in
 from .conftest import DEMO_ADMIN, DEMO_PASSWORD, signed_in_client
 from .support.factories import DataSet, build_data_set
-from .test_report import NOTES, SETTINGS, fill_notes, fill_settings
+from .support.report_forms import NOTES, SETTINGS, fill_notes, fill_settings
 
 pytestmark = pytest.mark.browser
 

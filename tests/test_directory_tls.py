@@ -20,8 +20,8 @@ from config import settings_from_env
 from intranet import ConfigurationError, create_app
 
 from .conftest import TESTS, make_app, sign_in
+from .support.directory_settings import ldap_settings
 from .support.ldap_server import Slapd, TlsFiles
-from .test_ldap_integration import ldap_settings
 from .support.tls_certs import CertificateAuthority
 
 UNAVAILABLE = "Không kết nối được danh bạ"
@@ -213,5 +213,3 @@ def test_a_dead_server_is_tried_again_after_the_retry_period(
     assert sign_in(app.test_client(), "nguyenvana", "Matkhau#1").status_code == 302
     assert hung_server.connections > tried
 
-
-from .test_ldap_integration import slapd  # noqa: E402,F401 - the shared read-only directory

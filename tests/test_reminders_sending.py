@@ -6,53 +6,20 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from click.testing import Result
 from flask import Flask
 from sqlalchemy import select, update
 
 from intranet.extensions import db
-from intranet.models import Declaration, Employee, VneidStatus, utcnow
+from intranet.models import Employee, VneidStatus, utcnow
 from intranet.reminders import send
-from intranet.reminders.models import Reason, ReminderSend, SendStatus
+from intranet.reminders.models import Reason, SendStatus
 from intranet.reminders.transport import SmtpTransport
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, make_app, mail_settings
+from .support.reminders import HUNG, active_addresses, declare, records, reminders
 from .support.smtp_server import Recorder
 
 BASE = "https://intranet.kiemlam.gov.vn"
-HUNG = "hungdv@kiemlam.gov.vn"  # Đinh Văn Hùng, Hạt Kiểm lâm An Lão
-
-
-def reminders(app: Flask, *args: str) -> Result:
-    return app.test_cli_runner().invoke(args=["reminders", "send", *args])
-
-
-def active_addresses(app: Flask) -> set[str]:
-    with app.app_context():
-        return set(db.session.scalars(select(Employee.email).where(Employee.active.is_(True))))
-
-
-def records(app: Flask, reason: Reason = Reason.STAFF) -> dict[str, ReminderSend]:
-    """username -> the record of their reminder for `reason`."""
-    with app.app_context():
-        rows = db.session.execute(
-            select(Employee.username, ReminderSend)
-            .join(Employee, Employee.id == ReminderSend.employee_id)
-            .where(ReminderSend.reason == reason.value)
-        ).all()
-        db.session.expunge_all()
-        return {username: row for username, row in rows}
-
-
-def declare(app: Flask, username: str, status: str, days_ago: int = 0) -> None:
-    with app.app_context():
-        employee = db.session.scalar(select(Employee).filter_by(username=username))
-        db.session.add(Declaration(
-            employee=employee, status=status, committed=True,
-            activated_on=date.today() if status == VneidStatus.LEVEL2_ACTIVE else None,
-            declared_at=utcnow() - timedelta(days=days_ago),
-        ))
-        db.session.commit()
 
 
 def set_email(app: Flask, username: str, email: str | None) -> None:
@@ -145,8 +112,7 @@ def test_head_is_told_of_notices_awaiting_their_proposal_without_staff_names(
     mail_app: Flask, smtp: Recorder
 ) -> None:
     from .conftest import signed_in_client
-    from .support.forms import decision_form, post_decision
-    from .test_appraisals import record_notice
+    from .support.forms import decision_form, post_decision, record_notice
 
     head = signed_in_client(mail_app, DEMO_HEAD)
     first, second = record_notice(head, mail_app, 1), record_notice(head, mail_app, 2)
