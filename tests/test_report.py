@@ -25,7 +25,7 @@ from intranet.reports.models import ReportMonth, ReportSettings, UnitReportOrder
 
 from .conftest import csrf_token
 from .support.factories import DataSet, add_employee, add_notice, build_data_set
-from .support.report_forms import MARCH, SETTINGS, fill_notes, fill_settings, post
+from .support.report_forms import MARCH, NOTES, SETTINGS, fill_notes, fill_settings, post
 
 # Debian's libreoffice-writer-nogui (Makefile, system-deps).
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
