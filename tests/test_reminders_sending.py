@@ -10,14 +10,18 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from intranet.extensions import db
-from intranet.models import Employee, VneidStatus, utcnow
+from intranet.models import Employee, Unit, VneidStatus, utcnow
+from intranet.months import Month
 from intranet.reminders import send
+from intranet.reminders.due import heads_due, notices_awaiting
 from intranet.reminders.models import Reason, SendStatus
 from intranet.reminders.transport import SmtpTransport
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, make_app, mail_settings
+from .support.factories import add_employee, add_notice
 from .support.reminders import HUNG, active_addresses, declare, records, reminders
 from .support.smtp_server import Recorder
+from .support.statements import recorded
 
 BASE = "https://intranet.kiemlam.gov.vn"
 
@@ -446,3 +450,36 @@ def test_heads_email_puts_overdue_notices_first_as_their_queue_does(mail_app: Fl
     assert "Hạn trả lời" in mail.body("html")
     home = signed_in_client(mail_app, DEMO_HEAD).get("/").get_data(as_text=True)
     assert home.index("3/TB") < home.index("5/TB") and "quá hạn" in home
+
+
+def test_heads_due_asks_the_database_as_much_for_many_heads_as_for_one(synced_app: Flask) -> None:
+    """Each head gets the notices their own queue shows, and adding heads with notices adds
+    no statement (it was two more per head)."""
+
+    def add_unit_with_notices(n: int) -> None:
+        unit = Unit(f"Trạm Kiểm lâm số {n}")
+        head = add_employee(f"Trưởng Trạm {n}", unit, is_head=True, email=f"tram{n}@kiemlam.gov.vn")
+        staff = add_employee(f"Nhân viên Trạm {n}", unit)
+        add_notice(staff, unit, today, now, reference=f"{n}/TB")
+        add_notice(head, unit, today, now, reference=f"{n}/TB-TT", route="admin")  # the admin's
+        db.session.commit()
+
+    def statements_and_answer() -> tuple[int, dict[str, list[int]]]:
+        with recorded(synced_app) as seen:
+            due = heads_due(Month.containing(today), today)
+        answer = {head.recipient.full_name: [n.notice_id for n in head.notices] for head in due}
+        return seen.count, answer
+
+    today, now = date.today(), utcnow()
+    with synced_app.app_context():
+        add_unit_with_notices(1)
+        few, answer = statements_and_answer()
+        assert "Trưởng Trạm 1" in answer and "Lê Thị Hương" in answer  # and the admin for the head's
+        for n in range(2, 7):
+            add_unit_with_notices(n)
+        many, more = statements_and_answer()
+        assert set(more) - set(answer) == {f"Trưởng Trạm {n}" for n in range(2, 7)}
+        answer = more
+        for person in db.session.scalars(select(Employee).where(Employee.full_name.in_(answer))):
+            assert answer[person.full_name] == [n.notice_id for n in notices_awaiting(person, today)]
+    assert many == few
