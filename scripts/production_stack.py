@@ -24,8 +24,9 @@ from scripts.load import Account, directory_ldif
 from tests.support.app_server import AppServer
 from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
 from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
-from tests.support.nginx_server import Nginx, free_port, render_site, self_signed_certificate
+from tests.support.nginx_server import Nginx, render_site, self_signed_certificate
 from tests.support.pg_server import Postgres
+from tests.support.process import free_port
 from tests.support.redis_server import Redis
 from tests.support.tls_certs import CertificateAuthority
 

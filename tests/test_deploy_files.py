@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 from flask import Flask, url_for
 
-from .support.nginx_server import (
-    RENDER_SITE,
-    Nginx,
-    free_port,
-    render_site,
-    self_signed_certificate,
-)
+from .support.nginx_server import RENDER_SITE, Nginx, render_site, self_signed_certificate
+from .support.process import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

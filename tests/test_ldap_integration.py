@@ -1,7 +1,6 @@
 """Sign-in and sync against a real OpenLDAP slapd started for the tests (tests/ldap/test.ldif)."""
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,15 +18,10 @@ from intranet.models import Employee
 from .conftest import TESTS, csrf_token, make_app, sign_in
 from .support.directory_settings import HEADS, STAFF, ldap_settings
 from .support.ldap_server import Slapd
+from .support.process import free_port
 
 PHUC = f"uid=hoangminhphuc,{STAFF}"
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
