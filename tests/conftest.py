@@ -29,7 +29,7 @@ from intranet.directory.sync import sync_people
 from intranet.extensions import db
 
 from .support import factories, netns
-from .support.browser import chromium
+from .support.browser import chromium, live_server
 from .support.ldap_server import Slapd
 from .support.pg_server import FreshDatabase, Postgres
 from .support.redis_server import Redis
@@ -161,9 +161,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def synced_app(app: Flask) -> Flask:
     """The app after a directory sync: every demo staff member is in the database."""
-    with app.app_context():
-        sync_people(current_directory().people())
-        db.session.commit()
+    sync_demo_directory(app)
     return app
 
 
@@ -245,6 +243,20 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
+def base_url(synced_app: Flask) -> Iterator[str]:
+    """The synced app served on a loopback port, for a browser; a module may serve another app."""
+    with live_server(synced_app) as url:
+        yield url
+
+
+def sync_demo_directory(app: Flask) -> None:
+    """Every demo staff member into `app`'s database, as a first sync does."""
+    with app.app_context():
+        sync_people(current_directory().people())
+        db.session.commit()
+
+
+@pytest.fixture
 def lived_in_app(synced_app: Flask) -> Flask:
     """The demo directory with a past: on the roster for two months, declarations, two
     notices about the demo employee, one of them decided (its pages: app.config["DECIDED"])."""
@@ -297,9 +309,7 @@ def mail_settings(smtp_server: SmtpServer, **overrides: Any) -> dict[str, Any]:
 def mail_app(tmp_path: Path, smtp_server: SmtpServer, smtp: Recorder) -> Iterator[Flask]:
     """The demo directory synced, reminders on, sending to the test SMTP server."""
     app = make_app(tmp_path, **mail_settings(smtp_server))
-    with app.app_context():
-        sync_people(current_directory().people())
-        db.session.commit()
+    sync_demo_directory(app)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from config import settings_from_env
 from intranet import ConfigurationError, create_app
 
 from .conftest import TESTS, make_app, sign_in
 from .support.directory_settings import ldap_settings
 from .support.ldap_server import Slapd, TlsFiles
 from .support.tls_certs import CertificateAuthority
+from .support.production import SECRET, production_settings
 
 UNAVAILABLE = "Không kết nối được danh bạ"
 
@@ -106,9 +106,7 @@ def test_a_start_tls_failure_is_one_line_from_the_cli(tmp_path: Path, tls_slapd:
 
 
 def production(tmp_path: Path, **env: str) -> dict:
-    settings = settings_from_env({"INTRANET_ENV": "production", "SECRET_KEY": "k" * 40, **env})
-    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'p.db'}"
-    return settings
+    return production_settings(tmp_path, **SECRET, **env)
 
 
 def test_production_refuses_plain_ldap_without_start_tls(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from intranet.reminders.due import staff_due
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, sign_in, signed_in_client
 from .support.smtp_server import Recorder
 from .support.reminders import HUNG, active_addresses, declare, records, reminders
+from .support.production import DIRECTORY, SECRET, production_settings
 
 
 def post_send(client: FlaskClient, only: str = "staff"):
@@ -135,11 +136,7 @@ def test_language_chosen_is_kept_for_the_person_and_their_next_sign_in(synced_ap
 
 
 def production(tmp_path: Path, **env: str) -> dict:
-    settings = settings_from_env(
-        {"INTRANET_ENV": "production", "SECRET_KEY": "k" * 40, "LDAP_URL": "ldaps://dc1", **env}
-    )
-    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'p.db'}"
-    return settings
+    return production_settings(tmp_path, **{**SECRET, **DIRECTORY, **env})
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from ..access import admin_required
 from ..clock import local_today
 from ..models import utcnow
+from ..paging import requested_page
 from .describe import describe, reasons_for
 from .forms import SendFilterForm, SendForm
 from .labels import INTERRUPTED, REASONS, STATUSES, period_label
@@ -97,7 +98,7 @@ def sent() -> tuple[str, int]:
 def sent_page(problem: str | None = None) -> tuple[str, int]:
     form = SendFilterForm(request.args)
     valid = form.validate()
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    page = requested_page()
     rows, more = sends(
         status=form.status.data if valid else None,
         reason=form.reason.data if valid else None,
