@@ -64,6 +64,13 @@ def gunicorn_env(**env: str) -> dict[str, str]:
     }
 
 
+def refused(command: list[str], env: dict[str, str]) -> str:
+    """What `command` says on stderr as it refuses to start."""
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    return result.stderr
+
+
 def test_gunicorn_with_several_workers_refuses_per_process_limits_in_production(
     tmp_path: Path,
 ) -> None:
@@ -73,27 +80,9 @@ def test_gunicorn_with_several_workers_refuses_per_process_limits_in_production(
         LDAP_URL="ldaps://dc1.example",
         DATABASE_URL=f"sqlite:///{tmp_path / 'g.db'}",
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            str(GUNICORN_CONFIG),
-            "--workers",
-            "2",
-            "--bind",
-            "127.0.0.1:0",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode != 0
-    assert "memory:// counts per process and 2 workers are configured" in result.stderr
+    stderr = refused([sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), "--workers", "2",
+                      "--bind", "127.0.0.1:0", "wsgi:app"], env)
+    assert "memory:// counts per process and 2 workers are configured" in stderr
 
 
 class Visitor:
@@ -182,17 +171,9 @@ def test_the_command_line_names_the_wrong_setting_without_a_traceback(tmp_path: 
         WEB_CONCURRENCY="3",
         DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode != 0
-    assert "memory:// counts per process and 3 workers are configured" in result.stderr
-    assert "Traceback" not in result.stderr
+    stderr = refused([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], env)
+    assert "memory:// counts per process and 3 workers are configured" in stderr
+    assert "Traceback" not in stderr
 
 
 def test_health_says_whether_the_shared_limit_store_answers(
