@@ -1,16 +1,29 @@
-"""Long lists shown a page at a time (the audit log, the reminders sent): the page asked for,
-and one page of an ordered query with whether a later one exists."""
+"""Long lists shown a page at a time (the audit log, the reminders sent): their filters, the
+page asked for, and one page of an ordered query with whether a later one exists."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import request
+from flask_wtf import FlaskForm
 from sqlalchemy import Select
 
 from .extensions import db
 
 PAGE_SIZE = 100
 MAX_PAGE = 100_000  # no list is that long; a larger offset would only cost the database
+
+
+class ListFilterForm(FlaskForm):
+    """A list's filters, read from the query string; nothing is written, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    def filters(self, valid: bool) -> dict[str, Any]:
+        """Each filter by its field's name; none at all (the whole list) when the form is not
+        `valid`, the page then saying why beside the field."""
+        return {name: field.data if valid else None for name, field in self._fields.items()}
 
 
 def requested_page() -> int:

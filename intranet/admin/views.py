@@ -141,13 +141,7 @@ def audit_log() -> tuple[str, int]:
     form = AuditFilterForm(request.args)
     valid = form.validate()
     page = requested_page()
-    events, more = audit_events(
-        action=form.action.data if valid else None,
-        actor=form.actor.data if valid else None,
-        since=form.since.data if valid else None,
-        until=form.until.data if valid else None,
-        page=page,
-    )
+    events, more = audit_events(**form.filters(valid), page=page)
     return (
         render_template(
             "admin/audit.html", form=form, events=events, more=more, page=page, actions=audit_actions()

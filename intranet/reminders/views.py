@@ -99,16 +99,12 @@ def sent_page(problem: str | None = None) -> tuple[str, int]:
     form = SendFilterForm(request.args)
     valid = form.validate()
     page = requested_page()
-    rows, more = sends(
-        status=form.status.data if valid else None,
-        reason=form.reason.data if valid else None,
-        period=form.period.data if valid else None,
-        page=page,
-    )
+    filters = form.filters(valid)
+    rows, more = sends(**filters, page=page)
     return (
         render_template(
             "reminders/sent.html", form=form, rows=rows, more=more, page=page,
-            periods=periods(), counts=status_counts(form.period.data if valid else None),
+            periods=periods(), counts=status_counts(filters["period"]),
             reasons=REASONS, statuses=STATUSES, interrupted=INTERRUPTED,
             SendStatus=SendStatus, problem=problem,
         ),
