@@ -5,9 +5,7 @@ from datetime import datetime, timedelta
 
 import os
 import re
-import socket
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,7 @@ from .support.browser import chromium, live_server
 from .support.ldap_server import Slapd
 from .support.pg_server import FreshDatabase, Postgres
 from .support.redis_server import Redis
+from .support.silent_server import SilentServer
 from .support.smtp_server import Recorder, SmtpServer
 
 TESTS = Path(__file__).parent
@@ -211,28 +210,8 @@ def admin_client(synced_app: Flask) -> FlaskClient:
 @pytest.fixture
 def silent_directory() -> Iterator[str]:
     """A port that accepts connections and never answers, like a hung directory server."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"ldap://127.0.0.1:{listener.getsockname()[1]}"
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    listener.close()
+    with SilentServer() as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
