@@ -129,16 +129,15 @@ class HeadDue:
 
 def heads_due(month: Month, today: date) -> list[HeadDue]:
     """Everyone with at least one notice awaiting their proposal, by name, with their unit's
-    figures for `month`."""
+    figures for `month`, in a fixed number of statements however many heads there are."""
     people = db.session.execute(
         select(Employee, Unit.name)
         .outerjoin(Unit, Unit.id == Employee.unit_id)
         .where(Employee.active.is_(True), or_(Employee.is_head.is_(True), Employee.is_admin.is_(True)))
         .order_by(Employee.sort_key, Employee.id)
     ).all()
-    # Everyone's queue from one statement, not one per head (access.can_act_on_notice).
-    each = queue.notices_awaiting_each([person for person, _unit in people], today)
-    waiting = [(person, unit_name, _plain(each[person.id])) for person, unit_name in people]
+    awaiting = queue.notices_awaiting_each([person for person, _ in people], today) if people else {}
+    waiting = [(person, unit_name, _plain(awaiting[person.id])) for person, unit_name in people]
     waiting = [entry for entry in waiting if entry[2]]
     if not waiting:
         return []
