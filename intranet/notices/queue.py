@@ -60,7 +60,7 @@ def _open() -> Select:
 
 def _awaiting(query: Select, today: date) -> list[AwaitingNotice]:
     rows = []
-    for *columns, due in db.session.connection().execute(query):
+    for *columns, due in db.session.connection().execute(query).all():  # fetched at once
         rows.append(AwaitingNotice(
             OpenNotice(*columns), due, due is not None and due < today, (due - today).days if due else None
         ))
