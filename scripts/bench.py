@@ -431,6 +431,10 @@ def throughput(base: str, path: str, usernames: list[str], seconds: float, work:
         session = requests.Session()
         session.trust_env = False  # loopback only: no proxy from the environment
         http_sign_in(session, base, username)
+        # One visit first, as a browser's: the page puts the CSRF token of its forms (sign-out,
+        # language) in the session, and wrk, which keeps no cookies, would otherwise have the
+        # app make and sign a new one on every request.
+        session.get(base + path, allow_redirects=False, timeout=HTTP_TIMEOUT)
         cookies.append("; ".join(f"{c.name}={c.value}" for c in session.cookies))
     script = work / "wrk.lua"
     script.write_text(WRK_SCRIPT % ", ".join(json.dumps(c) for c in cookies))
