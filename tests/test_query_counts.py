@@ -1,8 +1,6 @@
 """Every page people use sends the same number of SQL statements whatever the data's size."""
 from __future__ import annotations
 
-import pytest
-
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -85,7 +83,6 @@ def counts(
     }
 
 
-@pytest.mark.xfail(reason="Known failure after the merges (issue 20 stays open): one of the most used pages sends 12 statements since the proposals landed (cap 10); bring it back, then remove this mark", strict=False)
 def test_pages_send_as_many_statements_for_60_staff_as_for_3(
     synced_app: Flask,
     employee_client: FlaskClient,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Employee
@@ -13,7 +14,8 @@ def load_employee(session_id: str) -> Employee | None:
     employee_id, _, version = session_id.partition(":")
     if not (employee_id.isdigit() and version.isdigit()):
         return None
-    employee = db.session.get(Employee, int(employee_id))
+    # With their unit: the home page and a head's pages show it, one statement fewer.
+    employee = db.session.get(Employee, int(employee_id), options=[joinedload(Employee.unit)])
     if employee is None or employee.session_version != int(version) or not employee.active:
         return None
     return employee

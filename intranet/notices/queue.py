@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..access import acts_on_notice
+from ..access import acts_on_notice, acts_on_notices
 from ..extensions import db
 from ..models import Employee, Notice
 from .state import notice_decided, notice_stands
@@ -48,6 +48,8 @@ def _awaiting(query: Select, today: date) -> list[AwaitingNotice]:
 
 def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
     """The open notices `user` is the one to act on (access.acts_on_notice), overdue first."""
+    if not acts_on_notices(user):
+        return []  # no statement: every employee's home page asks
     return _awaiting(_open().where(acts_on_notice(user)), today)
 
 
