@@ -1,0 +1,80 @@
+"""Figures worked out once per figures version, then shown again until a record they count
+is written (intranet/database/figures_version.py: the database moves the number in the
+transaction that writes the record, so the figures kept under a number are those of every
+moment it stands at).
+
+Each worker keeps the last few results (a month's table, a unit's figures, a history) in
+memory. A page reads the number first and works figures out after, in the same
+transaction: figures kept under n are never older than n. Only read-only requests
+(database/read_only.py) keep or reuse anything: a transaction that writes sees its own
+records before they are committed, and, rolled back, would leave figures filed under a
+number that another writer's records are about to take.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from threading import Lock
+from typing import Any, TypeVar
+
+from flask import current_app, g, has_request_context
+
+from ..database import figures_version
+from ..database.read_only import READ_ONLY
+from ..extensions import db
+
+T = TypeVar("T")
+# Per worker: the months and units an admin moves between, each sorted a few ways.
+KEPT = 64
+_MISSING = object()
+
+
+class Memo:
+    """The last KEPT results by key, safe between a worker's threads."""
+
+    def __init__(self, size: int = KEPT) -> None:
+        self.size = size
+        self.entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self.lock:
+            value = self.entries.get(key, _MISSING)
+            if value is not _MISSING:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _read_only_request() -> bool:
+    return has_request_context() and bool(
+        db.session.connection().get_execution_options().get(READ_ONLY)
+    )
+
+
+def _version() -> tuple[str, int]:
+    # Read once per request, before any figures are worked out.
+    if "figures_version" not in g:
+        g.figures_version = figures_version.current(db.session)
+    return g.figures_version
+
+
+def remembered(key: Hashable, compute: Callable[[], T]) -> tuple[T, bool]:
+    """(compute()'s answer or the one it gave at this figures version, whether it was just
+    worked out)."""
+    if not _read_only_request():
+        return compute(), True
+    memo: Memo = current_app.extensions.setdefault("compliance_memo", Memo())
+    full = (_version(), key)
+    value = memo.get(full)
+    if value is not _MISSING:
+        return value, False
+    value = compute()
+    memo.put(full, value)
+    return value, True
