@@ -36,6 +36,7 @@ from flask.testing import FlaskClient
 
 from intranet.access import admin_required
 from intranet.compliance.figures import unit_compliance
+from intranet.compliance.memo import EXTENSION as MEMO
 from intranet.compliance.sorting import SORTABLE, Sort
 from intranet.database.read_only import read_only
 from intranet.directory import current_directory
@@ -186,6 +187,18 @@ def page(client: FlaskClient, path: str) -> Callable[[], None]:
     return lambda: expect(200, client.get(path))
 
 
+def worked_out(app: Flask, client: FlaskClient, path: str) -> Callable[[], None]:
+    """The page as the first request after a write finds it: the figures the worker keeps
+    per figures version (intranet/compliance/memo.py) forgotten before each run."""
+    def call() -> None:
+        memo = app.extensions.get(MEMO)
+        if memo is not None:
+            memo.clear()
+        expect(200, client.get(path))
+
+    return call
+
+
 def past_month(app: Flask) -> str:
     with app.app_context():  # the month is local time, in the app's time zone
         return current_month().back(PAST_MONTHS_BACK + 1)[0].iso
@@ -240,6 +253,11 @@ def pages(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
               repeat),
         timed("/compliance/unit/<id> (100 staff)" + suffix, page(admin, "/compliance/unit/1"),
               counter, repeat),
+        *(timed(f"{name}, figures worked out{suffix}", worked_out(app, admin, path), counter, repeat)
+          for name, path in (("/compliance current month", "/compliance"),
+                             ("/compliance past month", f"/compliance?month={past_month(app)}"),
+                             ("/compliance/trend (12 months)", "/compliance/trend"),
+                             ("/compliance/unit/<id> (100 staff)", "/compliance/unit/1"))),
         timed("/compliance/report (printed)" + suffix, page(admin, "/compliance/report"), counter,
               repeat),
         timed("/compliance.xlsx" + suffix, page(admin, "/compliance.xlsx"), counter, files),

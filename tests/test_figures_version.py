@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import insert, select
+from sqlalchemy import Column, Table, insert, select
+from sqlalchemy.sql import visitors
 
 from intranet.database import figures_version
 from intranet.extensions import db
@@ -94,3 +95,37 @@ def test_pages_work_figures_out_again_only_after_a_write(
     # A file's request writes (its download is logged): it works its figures out each time.
     assert figures_statements(synced_app, admin_client, "/compliance.csv") == 1
     assert figures_statements(synced_app, admin_client, "/compliance.csv") == 1
+
+
+def read_by_the_figures() -> dict[str, set[str]]:
+    """The tables (and their columns) every statement the memo keeps results of reads."""
+    from intranet.compliance import figures, history
+    from intranet.compliance.sorting import Sort
+
+    statements = []
+    for running in (True, False):
+        for in_one_pass in (True, False):
+            statements.append(figures._sorted_unit_figures(running, Sort(), in_one_pass))
+            statements.append(history._statement(12, running, in_one_pass, in_one_pass))
+        statements += [figures._unit_figures(running, only)[0] for only in ("unit", "none")]
+    read: dict[str, set[str]] = {}
+    for statement in statements:
+        for element in visitors.iterate(statement):
+            table = getattr(element, "table", None)
+            while table is not None and not isinstance(table, Table):
+                table = getattr(table, "element", None)  # an alias: the table behind it
+            if isinstance(element, Column) and table is not None:
+                read.setdefault(table.name, set()).add(element.name)
+    return read
+
+
+def test_every_table_and_column_the_figures_read_moves_the_version(app: Flask) -> None:
+    """A figure reading a table or column that moves no version could be shown stale."""
+    read = read_by_the_figures()
+    assert {"declaration", "employee", "roster_entry", "notice"} <= set(read)
+    for table, columns in read.items():
+        assert table in figures_version.WATCHED, table
+        watched = figures_version.WATCHED[table]
+        if watched is not None:
+            # The id never changes; the status is the latest declaration's (which moves it).
+            assert columns <= {*watched, "id", "vneid_status"}, (table, columns)

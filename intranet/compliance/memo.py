@@ -26,6 +26,7 @@ from ..extensions import db
 T = TypeVar("T")
 # Per worker: the months and units an admin moves between, each sorted a few ways.
 KEPT = 64
+EXTENSION = "compliance_memo"  # the worker's Memo, in app.extensions
 _MISSING = object()
 
 
@@ -51,6 +52,10 @@ class Memo:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
 
 def _read_only_request() -> bool:
     return has_request_context() and bool(
@@ -70,7 +75,7 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> tuple[T, bool]:
     worked out)."""
     if not _read_only_request():
         return compute(), True
-    memo: Memo = current_app.extensions.setdefault("compliance_memo", Memo())
+    memo: Memo = current_app.extensions.setdefault(EXTENSION, Memo())
     full = (_version(), key)
     value = memo.get(full)
     if value is not _MISSING:
