@@ -71,6 +71,24 @@ def test_writes_no_figure_counts_leave_it_alone(app: Flask) -> None:
         assert version() == before
 
 
+def test_a_write_after_a_savepoint_rolled_back_still_moves_it(app: Flask) -> None:
+    """PostgreSQL moves the number once per transaction; a move undone with its savepoint
+    (a form's rule violation, intranet/submit.py) does not count as done."""
+    with app.app_context():
+        person = add_employee("Nguyễn Văn An", Unit("Hạt Kiểm lâm An Lão"))
+        db.session.commit()
+        before = version()
+        savepoint = db.session.begin_nested()
+        declare(person, "level1", datetime(2024, 3, 1))
+        db.session.flush()
+        savepoint.rollback()
+        assert version() == before
+        declare(person, "level2_active", datetime(2024, 3, 2))
+        declare(person, "level2_active", datetime(2024, 3, 3))
+        db.session.commit()
+        assert version() > before
+
+
 def figures_statements(app: Flask, client: FlaskClient, path: str) -> int:
     """How many of the statements a page sends work a month's figures out."""
     with recorded(app) as seen:

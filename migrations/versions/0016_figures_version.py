@@ -46,7 +46,13 @@ TRIGGERS = {
         'CREATE TRIGGER appraisal_notice_moves_figures_delete AFTER DELETE ON appraisal_notice BEGIN UPDATE figures_version SET n = n + 1; END',
     ],
     'postgresql': [
-        'CREATE OR REPLACE FUNCTION figures_version_moves() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE figures_version SET n = n + 1; RETURN NULL; END $$',
+        # Once per transaction (a setting local to it): many updates of one row in one
+        # transaction cost PostgreSQL more and more each.
+        "CREATE OR REPLACE FUNCTION figures_version_moves() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF current_setting('intranet.figures_moved', true) IS DISTINCT FROM txid_current()::text "
+        "THEN UPDATE figures_version SET n = n + 1; "
+        "PERFORM set_config('intranet.figures_moved', txid_current()::text, true); "
+        "END IF; RETURN NULL; END $$",
         'CREATE TRIGGER unit_moves_figures AFTER INSERT OR UPDATE OR DELETE ON unit FOR EACH ROW EXECUTE FUNCTION figures_version_moves()',
         'CREATE TRIGGER employee_moves_figures AFTER INSERT OR DELETE ON employee FOR EACH ROW EXECUTE FUNCTION figures_version_moves()',
         'CREATE TRIGGER employee_moves_figures_update AFTER UPDATE OF unit_id, created_at, left_at ON employee FOR EACH ROW WHEN (OLD.unit_id IS DISTINCT FROM NEW.unit_id OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.left_at IS DISTINCT FROM NEW.left_at) EXECUTE FUNCTION figures_version_moves()',
