@@ -147,8 +147,8 @@ def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
     counted, _computed = remembered(("table", sort, *_key(month)), compute)
     if fresh:
         return ComplianceTable(month, fresh)
-    ids = [unit_id for unit_id, _figures in counted if unit_id is not None]
-    units = {unit.id: unit for unit in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    # Every unit (a few hundred at most): one statement built once, no list of ids to bind.
+    units = {unit.id: unit for unit in db.session.scalars(select(Unit))}
     return ComplianceTable(month, [
         UnitRow(units[unit_id] if unit_id is not None else None, figures)
         for unit_id, figures in counted
