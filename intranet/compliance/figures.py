@@ -60,18 +60,29 @@ def _unit_figures(
         .group_by(unit_key)
         .cte("staff_counts")
     )
-    in_month, awaiting = notice_in_month(), notice_awaiting()
+    # Each notice's tests worked out once, then counted: written into the counts, the test
+    # of a standing proposal ran up to three times a notice (the WHERE clause and two
+    # columns). MATERIALIZED keeps either database from writing it back into each use:
+    # 8 -> 4 ms for 5,000 notices on PostgreSQL, 9.8 -> 7.3 ms on SQLite.
+    flags = select(
+        Notice.unit_id,
+        notice_in_month().label("in_month"),
+        notice_awaiting().label("awaiting"),
+        Notice.reply_due_on,
+    ).where(notices_known())
+    flags = narrowed(flags, Notice.unit_id).cte("notice_flags").prefix_with("MATERIALIZED")
+    in_month, awaiting = flags.c.in_month, flags.c.awaiting
     notice_counts = (
         select(
-            Notice.unit_id,
+            flags.c.unit_id,
             func.count().filter(in_month).label("notices"),
             func.count().filter(awaiting).label("awaiting"),
-            func.count().filter(awaiting, Notice.reply_due_on < DUE_BEFORE).label("overdue"),
+            func.count().filter(awaiting, flags.c.reply_due_on < DUE_BEFORE).label("overdue"),
         )
-        .where(notices_known(), or_(in_month, awaiting))
-        .group_by(Notice.unit_id)
+        .where(or_(in_month, awaiting))
+        .group_by(flags.c.unit_id)
+        .cte("notice_counts")
     )
-    notice_counts = narrowed(notice_counts, Notice.unit_id).cte("notice_counts")
     decision_counts = (
         select(Appraisal.unit_id, func.count().label("decisions"))
         .where(decisions_in())
