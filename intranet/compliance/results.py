@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from operator import attrgetter
 
 from ..models import Appraisal, Declaration, Employee, Unit, VneidStatus
 from ..months import Month
@@ -54,6 +55,10 @@ class Figures:
         return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
 
+# A Figures' numbers in field order.
+_VALUES = attrgetter(*(f.name for f in fields(Figures)))
+
+
 @dataclass(frozen=True)
 class UnitRow:
     # None: staff the directory puts in no unit.
@@ -72,8 +77,10 @@ class ComplianceTable:
 
     @property
     def totals(self) -> Figures:
-        # The rows share no one, so the whole sub-department is their sum.
-        return sum((row.figures for row in self.rows), Figures())
+        # The rows share no one, so the whole sub-department is their sum: column by column
+        # (adding 200 Figures one by one walked their fields 200 times).
+        columns = zip(*(_VALUES(row.figures) for row in self.rows))
+        return Figures(*map(sum, columns)) if self.rows else Figures()
 
     @property
     def units_with_staff(self) -> list[UnitRow]:
