@@ -116,7 +116,7 @@ def compliance_history(months: Sequence[Month]) -> History:
     """Staff and level-2 counts per unit at the end of each of `months` (kept per figures
     version, see memo.py)."""
     key = ("history", tuple(month.iso for month in months), is_running(months[-1]))
-    return remembered(key, lambda: _history(months))[0]
+    return remembered(key, lambda: _history(months))
 
 
 def _history(months: Sequence[Month]) -> History:
