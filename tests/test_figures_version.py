@@ -147,3 +147,17 @@ def test_every_table_and_column_the_figures_read_moves_the_version(app: Flask) -
         if watched is not None:
             # The id never changes; the status is the latest declaration's (which moves it).
             assert columns <= {*watched, "id", "vneid_status"}, (table, columns)
+
+
+def test_requests_within_one_app_context_each_read_the_version(
+    synced_app: Flask, admin_client: FlaskClient
+) -> None:
+    """Flask reuses an app context already pushed (a script's, a test's) for each request in
+    it, and its `g` with it: the number is read again for each transaction, not once per `g`."""
+    with synced_app.app_context():
+        assert figures_statements(synced_app, admin_client, "/compliance") == 1
+        person = db.session.scalar(select(Employee).where(Employee.unit_id.is_not(None)))
+        declare(person, "level2_active", utcnow())
+        db.session.commit()
+        assert figures_statements(synced_app, admin_client, "/compliance") == 1
+        assert figures_statements(synced_app, admin_client, "/compliance") == 0

@@ -65,10 +65,15 @@ def _read_only_request() -> bool:
 
 
 def _version() -> tuple[str, int]:
-    # Read once per request, before any figures are worked out.
-    if "figures_version" not in g:
-        g.figures_version = figures_version.current(db.session)
-    return g.figures_version
+    """The number, read once per transaction before any figures are worked out in it. Kept
+    with the transaction it was read in, not for the whole `g`: Flask reuses an app context
+    already pushed (a script's, a test's), and its `g`, for each request made in it."""
+    transaction = db.session().get_transaction()  # the request's Session, not its registry
+    kept = g.get("figures_version")
+    if kept is None or kept[0] is not transaction:
+        kept = (transaction, figures_version.current(db.session))
+        g.figures_version = kept
+    return kept[1]
 
 
 def remembered(key: Hashable, compute: Callable[[], T]) -> T:
