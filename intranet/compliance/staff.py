@@ -20,7 +20,7 @@ from ..models import Declaration, Employee, RosterEntry, Unit, VneidStatus
 from ..months import Month
 from ..timelines import standing_declaration, standing_roster_entry
 from .params import MONTH_END, is_running, month_params
-from .results import StaffLine
+from .results import MissingLine, StaffLine
 
 
 def in_unit(
@@ -213,8 +213,13 @@ def unit_staff(month: Month, unit_id: int | None, group: str | None = None) -> l
     return [StaffLine(*row) for row in rows]
 
 
-def non_compliant_staff(month: Month) -> list[StaffLine]:
-    """Everyone not on level 2 at the end of `month`, unit by unit."""
-    query, _staff = _staff_lines("missing", is_running(month))
-    query = query.order_by(Unit.sort_key.asc().nulls_last(), Employee.sort_key, Employee.id)
-    return [StaffLine(*row) for row in db.session.execute(query, month_params(month))]
+def non_compliant_staff(month: Month) -> list[MissingLine]:
+    """Everyone not on level 2 at the end of `month`, unit by unit, as plain columns: loaded
+    as three entities a person, the ~11,000 of a province cost ~1 M Python calls."""
+    query, staff = _staff_lines("missing", is_running(month))
+    query = query.with_only_columns(
+        staff.c.employee_id, staff.c.unit_id, Unit.name, Employee.full_name, Employee.title,
+        Declaration.status, Declaration.declared_at, maintain_column_froms=False,
+    ).order_by(Unit.sort_key.asc().nulls_last(), Employee.sort_key, Employee.id)
+    rows = db.session.connection().execute(query, month_params(month))
+    return [MissingLine._make(row) for row in rows]
