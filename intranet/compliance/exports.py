@@ -150,9 +150,14 @@ def compliance_csv(table: ComplianceTable, vietnamese: bool = False) -> bytes:
 def missing_csv(missing: Sequence[MissingLine], vietnamese: bool = False) -> bytes:
     """Everyone not on level 2 at the month's end; dates written dd/mm/yyyy."""
     rows = _staff_rows(missing)
+    written: dict[date, str] = {}  # ~11,000 lines, a few hundred days
     for row in rows:
-        if row[-1] is not None:
-            row[-1] = row[-1].strftime("%d/%m/%Y")
+        day = row[-1]
+        if day is not None:
+            text = written.get(day)
+            if text is None:
+                text = written[day] = day.strftime("%d/%m/%Y")
+            row[-1] = text
     return _csv(_staff_header(), rows, vietnamese)
 
 
@@ -166,7 +171,10 @@ def _csv(header: list[str], rows: Iterable[list[Any]], vietnamese: bool = False)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if vietnamese else ",")
     writer.writerow(header)
-    convert = _vietnamese_number if vietnamese else (lambda value: value)
-    writer.writerows([neutralise(convert(value)) for value in row] for row in rows)
+    if vietnamese:
+        rows = ([_vietnamese_number(value) for value in row] for row in rows)
+    # Only text can run as a formula: numbers pass without a call each.
+    writer.writerows([neutralise(value) if type(value) is str else value for value in row]
+                     for row in rows)
     # The byte-order mark is what makes Excel read the file as UTF-8.
     return buffer.getvalue().encode("utf-8-sig")
