@@ -11,7 +11,7 @@ from datetime import datetime
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select, text
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
@@ -229,5 +229,11 @@ def non_compliant_staff(month: Month) -> list[MissingLine]:
         .where(status_groups(staff.c.status)["missing"])
         .order_by(Unit.sort_key.asc().nulls_last(), Employee.sort_key, Employee.id)
     )
-    rows = db.session.connection().execute(query, month_params(month))
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        # Sorting ~11,000 wide rows (and, for an ended month, everyone's declarations by
+        # person) takes ~5 MB: with the default 4 MB of work_mem both sorts went to disk, a
+        # third of the statement's time. LOCAL: for this request's transaction only.
+        connection.execute(text("SET LOCAL work_mem = '16MB'"))
+    rows = connection.execute(query, month_params(month))
     return [MissingLine._make(row) for row in rows]
