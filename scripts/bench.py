@@ -49,7 +49,8 @@ from scripts.bench_import import TARGETS as IMPORT_TARGETS, import_figures
 from scripts.bench_reminders import TARGETS as REMINDER_TARGETS
 from scripts.bench_reminders import reminder_figures
 from scripts.bench_summary import TARGETS as SUMMARY_TARGETS, add_year_of_notices, summary_figures
-from scripts.load import Gunicorn, app_environment
+from scripts.load import app_environment
+from tests.support.app_server import AppServer
 from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
 from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
 from tests.support.pg_server import Postgres
@@ -460,7 +461,7 @@ def worker_rss(master: int) -> list[float]:
 
 def under_gunicorn(database: Path, slapd: Slapd, seconds: float, work: Path) -> list[Figure]:
     env = app_environment(database, slapd.url)
-    server = Gunicorn(env, 2, work / "gunicorn.log")
+    server = AppServer(env, work / "gunicorn.log", workers=2)
     server.start()
     try:
         figures = [

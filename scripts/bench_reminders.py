@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import smtplib
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from intranet.models import Declaration, Employee, Unit, VneidStatus, utcnow
 from intranet.reminders.models import ReminderSend, SendStatus
 from intranet.vietnamese import name_sort_key, text_sort_key
 from scripts.bench_data import ROOT, bench_app
+from tests.support.process import free_port, spawn, stop, wait_until
 
 STAFF, NOT_LEVEL2, UNITS = 20_000, 8_000, 200
 SENT_FIGURE = "reminders: 8,000 of 20,000 staff mailed"
@@ -72,28 +72,25 @@ def build(database: Path, staff: int = STAFF, missing: int = NOT_LEVEL2, units: 
         db.engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def smtp_sink(port: int, log: Path) -> subprocess.Popen:
     """aiosmtpd in a process of its own, accepting and discarding every message, offering
     PIPELINING as production servers do (scripts/bench_smtp_sink.py)."""
-    process = subprocess.Popen(
+    sink = spawn(
         [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "scripts.bench_smtp_sink.Sink"],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT,
+        log, cwd=ROOT,
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            smtplib.SMTP("127.0.0.1", port, timeout=2).quit()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
+    if wait_until(lambda: _answers(port), sink, 20, interval=0.1):
+        return sink
+    stop(sink)
     raise RuntimeError(f"aiosmtpd did not start: {log.read_text()}")
+
+
+def _answers(port: int) -> bool:
+    try:
+        smtplib.SMTP("127.0.0.1", port, timeout=2).quit()
+        return True
+    except OSError:
+        return False
 
 
 def send_once(database: Path, port: int) -> tuple[float, float, float, str]:

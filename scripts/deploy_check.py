@@ -39,6 +39,7 @@ from requests.adapters import HTTPAdapter
 
 from scripts.load import DECLARATIONS, Account, accounts
 from scripts.production_stack import APP_ROLE, ProductionStack
+from tests.support.backup import run_backup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -541,13 +542,7 @@ def check_both_instances_down(stack: ProductionStack, r: Results) -> None:
 def check_backup_and_restore(stack: ProductionStack, work_dir: Path, r: Results) -> None:
     backups = work_dir / "backups"
     env = {**stack.env, "BACKUP_DIR": str(backups), "APP_DIR": str(ROOT)}
-    result = subprocess.run(
-        [str(ROOT / "deploy" / "intranet-backup")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_backup(env, timeout=300)
     dumps = sorted(backups.glob("intranet-*.dump"))
     if not r.expect(
         result.returncode == 0 and len(dumps) == 1,

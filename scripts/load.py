@@ -5,11 +5,12 @@ behind nginx with TLS (scripts/production_stack.py), the --workers split between
 
 Starts a real slapd (tests/support/ldap_server.py) loaded with a generated directory of about
 200 staff in six units, migrates and syncs a fresh SQLite database, serves the app with
-gunicorn on a free loopback port, then runs concurrent clients for --seconds: each signs
-in (GET /login for the CSRF token, POST), declares (POST /declaration), reads (GET /,
-GET /declaration; heads GET /unit) and signs out, again and again. Everything stays on
-127.0.0.1. It ends with the figures and exits 1 if any request failed or the number of
-declarations in the database differs from the number of accepted POSTs.
+gunicorn and the shipped settings on a free loopback port (tests/support/app_server.py), then
+runs concurrent clients for --seconds: each signs in (GET /login for the CSRF token, POST),
+declares (POST /declaration), reads (GET /, GET /declaration; heads GET /unit) and signs out,
+again and again. Everything stays on 127.0.0.1. It ends with the figures and exits 1 if any
+request failed or the number of declarations in the database differs from the number of
+accepted POSTs.
 
     .venv/bin/python -m scripts.load --seconds 30 --clients 32
 """
@@ -19,7 +20,6 @@ import argparse
 import os
 import re
 import secrets
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +33,7 @@ from pathlib import Path
 import requests
 
 from tests.support import ldif
+from tests.support.app_server import AppServer
 from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
 from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
 
@@ -102,12 +103,6 @@ def directory_ldif(people: list[Account]) -> str:
 # -- the app -------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def app_environment(database: Path, ldap_url: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -133,53 +128,6 @@ def flask(env: dict[str, str], *args: str) -> str:
     if result.returncode != 0:
         raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
     return result.stdout.strip()
-
-
-class Gunicorn:
-    """`gunicorn -w N wsgi:app` on a free loopback port, until stopped."""
-
-    def __init__(self, env: dict[str, str], workers: int, log: Path) -> None:
-        self.env, self.workers, self.log = env, workers, log
-        self.process: subprocess.Popen[bytes] | None = None
-        self.url = ""
-
-    def start(self, attempts: int = 3, timeout: float = 30) -> None:
-        for _ in range(attempts):  # another process may take the probed port first
-            port = free_port()
-            with self.log.open("ab") as log:
-                self.process = subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "--workers", str(self.workers),
-                     "--bind", f"127.0.0.1:{port}", "--timeout", "60", "wsgi:app"],
-                    cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                )
-            self.url = f"http://127.0.0.1:{port}"
-            if self._ready(timeout):
-                return
-            self.stop()
-        raise SystemExit(f"gunicorn did not start; see {self.log}:\n{self.log.read_text()[-3000:]}")
-
-    def _ready(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                return False
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return True
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        return False
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.terminate()  # graceful: workers finish their request
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
 
 
 # -- the clients ---------------------------------------------------------------
@@ -368,16 +316,12 @@ def main(argv: list[str] | None = None) -> int:
             env = app_environment(database, slapd.url)
             flask(env, "db", "upgrade")
             print(flask(env, "directory", "sync"))
-            server = Gunicorn(env, args.workers, work / "gunicorn.log")
-            server.start()
-            try:
+            with AppServer(env, work / "gunicorn.log", workers=args.workers) as server:
                 print(f"{args.clients} clients, {args.workers} gunicorn workers, {args.seconds:g} s "
                       f"on {server.url}")
                 started = time.monotonic()
                 tally = run_clients(server.url, people, args.clients, args.seconds)
                 elapsed = time.monotonic() - started
-            finally:
-                server.stop()
             ok = report(tally, elapsed, *database_counts(database))
             if not ok:
                 print(f"\n--- gunicorn log ---\n{(work / 'gunicorn.log').read_text()[-4000:]}")

@@ -16,7 +16,6 @@ import subprocess
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from types import TracebackType
 
 import psycopg
 
@@ -24,8 +23,9 @@ from scripts.load import Account, directory_ldif
 from tests.support.app_server import AppServer
 from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
 from tests.support.ldif import ADMINS_GROUP, HEADS_GROUP, STAFF_BASE
-from tests.support.nginx_server import Nginx, free_port, render_site, self_signed_certificate
+from tests.support.nginx_server import Nginx, render_site, self_signed_certificate
 from tests.support.pg_server import Postgres
+from tests.support.process import Service, free_port
 from tests.support.redis_server import Redis
 from tests.support.tls_certs import CertificateAuthority
 
@@ -36,7 +36,7 @@ APP_ROLE = "intranet"
 SERVER_NAME = "localhost"
 
 
-class ProductionStack:
+class ProductionStack(Service):
     def __init__(
         self, work: Path, people: list[Account], *, instances: int = 2, workers: int = 2
     ) -> None:
@@ -124,17 +124,6 @@ class ProductionStack:
 
     def stop(self) -> None:
         self._resources.close()
-
-    def __enter__(self) -> ProductionStack:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def flask(self, *args: str, env: dict[str, str] | None = None) -> str:
         result = subprocess.run(

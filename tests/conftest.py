@@ -5,9 +5,7 @@ from datetime import datetime, timedelta
 
 import os
 import re
-import socket
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,9 +27,11 @@ from intranet.directory.sync import sync_people
 from intranet.extensions import db
 
 from .support import factories, netns
-from .support.browser import chromium
+from .support.browser import chromium, live_server
+from .support.ldap_server import Slapd
 from .support.pg_server import FreshDatabase, Postgres
 from .support.redis_server import Redis
+from .support.silent_server import SilentServer
 from .support.smtp_server import Recorder, SmtpServer
 
 TESTS = Path(__file__).parent
@@ -120,6 +120,13 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
 
 
 @pytest.fixture(scope="session")
+def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Slapd]:
+    """One slapd serving the test directory (tests/ldap/test.ldif), for the tests that only read it."""
+    with Slapd(TESTS / "ldap" / "test.ldif", tmp_path_factory.mktemp("slapd")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
     """One real redis-server for the session; tests keep apart by their own key prefix."""
     with Redis(tmp_path_factory.mktemp("redis")) as server:
@@ -153,9 +160,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def synced_app(app: Flask) -> Flask:
     """The app after a directory sync: every demo staff member is in the database."""
-    with app.app_context():
-        sync_people(current_directory().people())
-        db.session.commit()
+    sync_demo_directory(app)
     return app
 
 
@@ -205,28 +210,8 @@ def admin_client(synced_app: Flask) -> FlaskClient:
 @pytest.fixture
 def silent_directory() -> Iterator[str]:
     """A port that accepts connections and never answers, like a hung directory server."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"ldap://127.0.0.1:{listener.getsockname()[1]}"
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    listener.close()
+    with SilentServer() as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -234,6 +219,20 @@ def browser() -> Iterator[Browser]:
     """One Chromium (the distribution's) for every browser journey."""
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def base_url(synced_app: Flask) -> Iterator[str]:
+    """The synced app served on a loopback port, for a browser; a module may serve another app."""
+    with live_server(synced_app) as url:
+        yield url
+
+
+def sync_demo_directory(app: Flask) -> None:
+    """Every demo staff member into `app`'s database, as a first sync does."""
+    with app.app_context():
+        sync_people(current_directory().people())
+        db.session.commit()
 
 
 @pytest.fixture
@@ -289,9 +288,7 @@ def mail_settings(smtp_server: SmtpServer, **overrides: Any) -> dict[str, Any]:
 def mail_app(tmp_path: Path, smtp_server: SmtpServer, smtp: Recorder) -> Iterator[Flask]:
     """The demo directory synced, reminders on, sending to the test SMTP server."""
     app = make_app(tmp_path, **mail_settings(smtp_server))
-    with app.app_context():
-        sync_people(current_directory().people())
-        db.session.commit()
+    sync_demo_directory(app)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -13,13 +13,8 @@ from intranet.models import PeriodKind
 from .conftest import DEMO_EMPLOYEE, signed_in_client
 from .support.forms import (
     OTHER_HEAD, case, decision_form, employee_id, notice_form, outcome_id, post_decision, post_notice,
+    record_notice,
 )
-
-
-def record_notice(client: FlaskClient, app: Flask, n: int = 1) -> int:
-    data = notice_form(app, reference_number=f"{n}/TB", cases=[case(n)])
-    location = post_notice(client, data).headers["Location"]
-    return int(location.rsplit("/", 1)[1])
 
 
 def appraisal_count(app: Flask) -> int:

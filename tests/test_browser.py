@@ -5,10 +5,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from .support.browser import live_server, sign_in
+from .support.browser import sign_in
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -20,12 +19,6 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
-
-
-@pytest.fixture
-def base_url(synced_app: Flask) -> Iterator[str]:
-    with live_server(synced_app) as url:
-        yield url
 
 
 def test_staff_member_signs_in_and_sees_their_full_name(page: Page, base_url: str) -> None:

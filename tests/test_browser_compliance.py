@@ -1,7 +1,6 @@
 """The admin's compliance journey in a real Chromium: the table, last month, a unit, the Excel file."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, time
 
 import pytest
@@ -15,7 +14,7 @@ from intranet.months import Month
 from intranet.extensions import db
 from intranet.models import Declaration, Employee, RosterEntry, Unit
 
-from .support.browser import live_server, sign_in
+from .support.browser import sign_in
 from .conftest import DEMO_ADMIN, DEMO_PASSWORD
 
 AN_LAO = "Hạt Kiểm lâm An Lão"
@@ -44,12 +43,6 @@ def last_month(synced_app: Flask) -> Month:
             )
         db.session.commit()
         return month
-
-
-@pytest.fixture
-def base_url(synced_app: Flask) -> Iterator[str]:
-    with live_server(synced_app) as url:
-        yield url
 
 
 def test_admin_checks_last_month_opens_a_unit_and_downloads_the_table(

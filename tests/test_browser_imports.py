@@ -1,24 +1,16 @@
 """Browser journey: the admin imports the province's list, the head finds the notice in their queue."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, expect
 
 from .support.a11y import serious_violations, with_axe
-from .support.browser import live_server, sign_in
+from .support.browser import sign_in
 from .conftest import DEMO_ADMIN, DEMO_HEAD, DEMO_PASSWORD
 from .support.import_files import province_xlsx, row
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def base_url(synced_app: Flask) -> Iterator[str]:
-    with live_server(synced_app) as url:
-        yield url
 
 
 def test_from_upload_to_the_head_s_queue(browser: Browser, base_url: str) -> None:

@@ -2,7 +2,6 @@
 notice, the staff member explains, the head reads it and proposes, the summary counts it."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -10,16 +9,10 @@ from flask import Flask
 from playwright.sync_api import Browser, expect
 
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, DEMO_PASSWORD
-from .support.browser import live_server, sign_in
+from .support.browser import sign_in
 from .support.forms import employee_id
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def base_url(synced_app: Flask) -> Iterator[str]:
-    with live_server(synced_app) as url:
-        yield url
 
 
 def test_notice_explanation_proposal_summary(browser: Browser, base_url: str, synced_app: Flask) -> None:

@@ -10,8 +10,8 @@ from playwright.sync_api import Browser, expect
 
 from .support.browser import live_server, sign_in
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_PASSWORD
+from .support.reminders import HUNG
 from .support.smtp_server import Recorder
-from .test_reminders_sending import HUNG
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,6 @@ once the settings are filled) and the compliance table (its total once, at the e
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -16,10 +15,10 @@ from intranet.models import Employee, Unit
 from intranet.reports.content import PLACEHOLDER
 from intranet.vietnamese import name_sort_key, text_sort_key
 
-from .support.browser import live_server, sign_in
+from .support.browser import sign_in
 from .conftest import DEMO_ADMIN, DEMO_PASSWORD, signed_in_client
 from .support.factories import DataSet, build_data_set
-from .test_report import NOTES, SETTINGS, fill_notes, fill_settings
+from .support.report_forms import NOTES, SETTINGS, fill_notes, fill_settings
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +30,6 @@ A4_PORTRAIT, A4_LANDSCAPE = (595, 842), (842, 595)
 def data(synced_app: Flask) -> DataSet:
     with synced_app.app_context():
         return build_data_set()
-
-
-@pytest.fixture
-def base_url(synced_app: Flask) -> Iterator[str]:
-    with live_server(synced_app) as url:
-        yield url
 
 
 def printed(browser: Browser, base_url: str, path: str) -> PdfReader:

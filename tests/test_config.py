@@ -8,11 +8,11 @@ import pytest
 from config import settings_from_env
 from intranet import ConfigurationError, create_app
 
+from .support.production import production_settings
+
 
 def production(tmp_path: Path, **env: str) -> dict:
-    settings = settings_from_env({"INTRANET_ENV": "production", **env})
-    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'p.db'}"
-    return settings
+    return production_settings(tmp_path, **env)
 
 
 @pytest.mark.parametrize(

@@ -7,20 +7,14 @@ import io
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
 
-from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, IssuingBody, Notice
 
 from .conftest import DEMO_EMPLOYEE, csrf_token
 from .support.forms import notice_form
+from .support.rows import count
 
 LINE_BREAKS = ["%0D%0AX-Injected:1", "%0AX-Injected:1", "%0DX", "%09x", "%E2%80%A8X", "%E2%80%A9X", "%C2%85X"]
-
-
-def count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.mark.parametrize("tail", LINE_BREAKS)

@@ -11,13 +11,9 @@ from pathlib import Path
 import pytest
 from flask import Flask, url_for
 
-from .support.nginx_server import (
-    RENDER_SITE,
-    Nginx,
-    free_port,
-    render_site,
-    self_signed_certificate,
-)
+from .support.nginx_server import RENDER_SITE, Nginx, render_site, self_signed_certificate
+from .support.backup import run_backup
+from .support.process import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -140,13 +136,7 @@ def test_the_nightly_backup_copies_sqlite_and_prunes_old_copies(tmp_path: Path) 
         "SECRET_KEY": "k",
         "LDAP_URL": "",
     }
-    result = subprocess.run(
-        [str(ROOT / "deploy" / "intranet-backup")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_backup(env)
     assert result.returncode == 0, result.stderr
     made = [p for p in backups.iterdir() if p not in (old, recent)]
     assert len(made) == 1 and made[0].name.startswith("intranet-") and made[0].suffix == ".db"
@@ -161,13 +151,7 @@ def test_the_backup_fails_loudly_when_postgresql_cannot_be_reached(tmp_path: Pat
         "BACKUP_DIR": str(tmp_path),
         "DATABASE_URL": f"postgresql+psycopg://intranet@127.0.0.1:{free_port()}/intranet",
     }
-    result = subprocess.run(
-        [str(ROOT / "deploy" / "intranet-backup")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_backup(env)
     assert result.returncode != 0
     assert "pg_dump" in result.stderr
     assert list(tmp_path.glob("intranet-*")) == []  # no half-written file left as a "backup"

@@ -19,8 +19,8 @@ from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee
 
 from .conftest import TESTS, make_app, sign_in
+from .support.directory_settings import ADMINS, HEADS, STAFF, SUFFIX, ldap_settings
 from .support.ldap_server import Slapd
-from .test_ldap_integration import ADMINS, HEADS, STAFF, SUFFIX, ldap_settings
 
 NOBODY_CHANGED = "Đồng bộ đã dừng, không thay đổi gì"
 

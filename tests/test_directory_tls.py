@@ -7,8 +7,6 @@ wrong host name.
 from __future__ import annotations
 
 import logging
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,13 +14,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from config import settings_from_env
 from intranet import ConfigurationError, create_app
 
 from .conftest import TESTS, make_app, sign_in
+from .support.directory_settings import ldap_settings
 from .support.ldap_server import Slapd, TlsFiles
-from .test_ldap_integration import ldap_settings
+from .support.silent_server import SilentServer
 from .support.tls_certs import CertificateAuthority
+from .support.production import SECRET, production_settings
 
 UNAVAILABLE = "Không kết nối được danh bạ"
 
@@ -106,9 +105,7 @@ def test_a_start_tls_failure_is_one_line_from_the_cli(tmp_path: Path, tls_slapd:
 
 
 def production(tmp_path: Path, **env: str) -> dict:
-    settings = settings_from_env({"INTRANET_ENV": "production", "SECRET_KEY": "k" * 40, **env})
-    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'p.db'}"
-    return settings
+    return production_settings(tmp_path, **SECRET, **env)
 
 
 def test_production_refuses_plain_ldap_without_start_tls(tmp_path: Path) -> None:
@@ -147,51 +144,15 @@ def test_an_unknown_server_type_stops_the_start(tmp_path: Path) -> None:
 # -- failover ----------------------------------------------------------------------------
 
 
-class CountingSilentServer:
-    """Accepts connections and never answers (a hung directory), counting who came."""
-
-    def __init__(self) -> None:
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen()
-        self.listener.settimeout(0.1)
-        self.held: list[socket.socket] = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"ldap://127.0.0.1:{self.listener.getsockname()[1]}"
-
-    @property
-    def connections(self) -> int:
-        return len(self.held)
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                self.held.append(self.listener.accept()[0])
-            except OSError:
-                continue
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        for conn in self.held:
-            conn.close()
-        self.listener.close()
-
-
 @pytest.fixture
-def hung_server() -> Iterator[CountingSilentServer]:
-    server = CountingSilentServer()
-    yield server
-    server.close()
+def hung_server() -> Iterator[SilentServer]:
+    """A hung directory server that counts who came."""
+    with SilentServer() as server:
+        yield server
 
 
 def test_a_hung_first_server_costs_one_timeout_then_is_skipped(
-    tmp_path: Path, hung_server: CountingSilentServer, slapd: Slapd
+    tmp_path: Path, hung_server: SilentServer, slapd: Slapd
 ) -> None:
     app = make_app(tmp_path, **ldap_settings(f"{hung_server.url} {slapd.url}", LDAP_TIMEOUT=1))
     started = time.monotonic()
@@ -205,7 +166,7 @@ def test_a_hung_first_server_costs_one_timeout_then_is_skipped(
 
 
 def test_a_dead_server_is_tried_again_after_the_retry_period(
-    tmp_path: Path, hung_server: CountingSilentServer, slapd: Slapd
+    tmp_path: Path, hung_server: SilentServer, slapd: Slapd
 ) -> None:
     app = make_app(tmp_path, **ldap_settings(f"{hung_server.url} {slapd.url}", LDAP_TIMEOUT=1, LDAP_RETRY_AFTER=0))
     assert sign_in(app.test_client(), "nguyenvana", "Matkhau#1").status_code == 302
@@ -213,5 +174,3 @@ def test_a_dead_server_is_tried_again_after_the_retry_period(
     assert sign_in(app.test_client(), "nguyenvana", "Matkhau#1").status_code == 302
     assert hung_server.connections > tried
 
-
-from .test_ldap_integration import slapd  # noqa: E402,F401 - the shared read-only directory

@@ -1,7 +1,6 @@
 """/healthz tells a probe whether the database and the directory answer, and nothing else."""
 from __future__ import annotations
 
-import socket
 import sqlite3
 import time
 from pathlib import Path
@@ -15,15 +14,14 @@ from intranet.extensions import db
 from intranet.models import AuditEvent
 
 from .conftest import base_config, make_app
+from .support.process import free_port
 
 ALL_OK = {"status": "ok", "database": "ok", "directory": "ok"}
 
 
 def closed_port_url() -> str:
     """An LDAP URL on a loopback port nobody listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"ldap://127.0.0.1:{s.getsockname()[1]}"
+    return f"ldap://127.0.0.1:{free_port()}"
 
 
 def outside_directory(url: str, timeout: int = 1) -> dict[str, object]:

@@ -13,13 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from intranet.directory import current_directory
-from intranet.directory.sync import sync_people
 from intranet.extensions import db
 from intranet.models import Declaration, Employee, Notice
 from intranet.vietnamese import normalize
 
-from .conftest import ON_POSTGRES, PG_TEMPLATE, DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, make_app, signed_in_client
+from .conftest import (
+    ON_POSTGRES, PG_TEMPLATE, DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, make_app, signed_in_client,
+    sync_demo_directory,
+)
 from .support.pg_server import FreshDatabase
 from .support.forms import notice_form
 
@@ -62,9 +63,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
     app = make_app(Path(tmp_path_factory.mktemp("hostile")), LOGIN_LIMIT_PER_ADDRESS="100000 per minute",
                    LOGIN_LIMIT_PER_USERNAME="100000 per minute", **database)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    with app.app_context():
-        sync_people(current_directory().people())
-        db.session.commit()
+    sync_demo_directory(app)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -3,8 +3,8 @@ used: line breaks (CR/LF and Unicode separators), NUL, 100 KB strings, file part
 missing and empty fields, extreme and malformed dates, months and ids, JSON bodies. No answer
 is a 5xx, and a request that is refused (or only re-shows its form) writes nothing.
 
-The routes and their URLs come from the access matrix (which fails when a route is missing
-from it); the fields a POST takes come from the forms the pages render, the query parameters
+The routes and their URLs come from the access matrix (tests/support/access_matrix.py, whose
+test fails when a route is missing from it); the fields a POST takes come from the forms the pages render, the query parameters
 a GET reads from recording what the view asks for. So a new route or field is attacked too.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ from intranet.clock import local_today
 from intranet.extensions import db
 
 from .conftest import DEMO_EMPLOYEE, DEMO_PASSWORD, csrf_token
-from .test_access_matrix import ROLES, ROUTES, client_for, world  # noqa: F401  (world: a fixture)
+from .support.access_matrix import ROLES, ROUTES, build_world, client_for
 
 # Each value shape, sent in place of one field at a time: these to every field (line breaks
 # after a "/", so that a "next" parameter takes them for a path),
@@ -376,8 +376,8 @@ def walk_path_ids(walk: Walk, route: Route, ids: dict[str, int]) -> None:
 
 
 @pytest.fixture
-def hostile_world(world) -> tuple[Flask, dict[str, int]]:  # noqa: F811 - the imported fixture
-    app, ids = world
+def hostile_world(synced_app: Flask) -> tuple[Flask, dict[str, int]]:
+    app, ids = build_world(synced_app)
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a 500 page, as a user gets, not a raise
     app.config["LOGIN_LIMIT_PER_USERNAME"] = app.config["LOGIN_LIMIT_PER_ADDRESS"] = "100000 per minute"
     app.request_class = RecordingRequest

@@ -21,37 +21,16 @@ from intranet.imports.reasons import describe
 from intranet.models import AuditEvent, Employee, Notice, NoticeCase, Unit
 
 from .conftest import ON_POSTGRES, csrf_token, signed_in_client
-from .support.forms import body_id
+from .support.forms import employee_id
+from .support.import_pages import NEW, confirm, draft_rows, upload
 from .support.import_files import BIRTH, CCCD, HEADERS, province_csv, province_xlsx, row
-
-NEW = "/notices/imports/new"
-
-
-def upload(client: FlaskClient, app: Flask, data: bytes, name: str = "ds-thang-11.xlsx", **fields):
-    form = {"csrf_token": csrf_token(client, NEW), "file": (io.BytesIO(data), name),
-            "issuing_body_id": body_id(app), "month": "2026-11", **fields}
-    return client.post(NEW, data=form, content_type="multipart/form-data")
-
-
-def draft_rows(app: Flask) -> dict[str, dict]:
-    with app.app_context():
-        draft = db.session.scalar(select(ImportDraft))
-        return {r["dossier_code"]: r for r in draft.rows}
+from .support.rows import count
 
 
 def reason_of(app: Flask, row: dict) -> str:
     """The row's reason as the preview shows it (in Vietnamese)."""
     with app.test_request_context():
         return describe(row)
-
-
-def confirm(client: FlaskClient, location: str, **choices: str):
-    return client.post(location + "/confirm", data={"csrf_token": csrf_token(client, location), **choices})
-
-
-def count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def add_employee(app: Flask, username: str, full_name: str, unit_name: str, **fields) -> int:
@@ -62,11 +41,6 @@ def add_employee(app: Flask, username: str, full_name: str, unit_name: str, **fi
         db.session.add(employee)
         db.session.commit()
         return employee.id
-
-
-def employee_id(app: Flask, username: str) -> int:
-    with app.app_context():
-        return db.session.scalar(select(Employee.id).filter_by(username=username))
 
 
 AN_LAO = "Hạt Kiểm lâm An Lão"

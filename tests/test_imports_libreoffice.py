@@ -11,8 +11,9 @@ from flask.testing import FlaskClient
 from intranet.imports.models import ImportDraft
 
 from .support.import_files import province_xlsx, row
+from .support.import_pages import draft_rows, upload
 from .support.libreoffice import convert
-from .test_imports import count, draft_rows, upload
+from .support.rows import count
 
 
 @pytest.fixture(scope="module")

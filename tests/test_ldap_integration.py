@@ -1,7 +1,6 @@
 """Sign-in and sync against a real OpenLDAP slapd started for the tests (tests/ldap/test.ldif)."""
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,42 +16,12 @@ from intranet.extensions import db
 from intranet.models import Employee
 
 from .conftest import TESTS, csrf_token, make_app, sign_in
+from .support.directory_settings import HEADS, STAFF, ldap_settings
 from .support.ldap_server import Slapd
+from .support.process import free_port
 
-SUFFIX = "dc=rangers,dc=test"
-STAFF = f"ou=staff,{SUFFIX}"
-HEADS = f"cn=unit-heads,ou=groups,{SUFFIX}"
-ADMINS = f"cn=org-admins,ou=groups,{SUFFIX}"
 PHUC = f"uid=hoangminhphuc,{STAFF}"
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
-
-
-def ldap_settings(url: str, **overrides: object) -> dict[str, object]:
-    settings: dict[str, object] = {
-        "LDAP_URL": url,
-        "LDAP_BIND_DN": f"cn=svc-intranet,ou=services,{SUFFIX}",
-        "LDAP_BIND_PASSWORD": "svc-secret",
-        "LDAP_USER_BASE": STAFF,
-        "LDAP_HEAD_GROUP": HEADS,
-        "LDAP_ADMIN_GROUP": ADMINS,
-        "LDAP_TIMEOUT": 2,
-        "LDAP_PAGE_SIZE": 2,  # several pages even for the small test directory
-    }
-    settings.update(overrides)
-    return settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Slapd]:
-    """One directory for the tests that only read it."""
-    with Slapd(TESTS / "ldap" / "test.ldif", tmp_path_factory.mktemp("slapd")) as server:
-        yield server
 
 
 @pytest.fixture

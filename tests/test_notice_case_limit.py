@@ -7,20 +7,16 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import Notice, NoticeCase
 from intranet.notices.service import MAX_CASES
 
 from .support.forms import case, notice_form, post_notice
+from .support.rows import count
 
 TOO_MANY = f"Một thông báo ghi nhận tối đa {MAX_CASES} hồ sơ."
-
-
-def count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def cases(n: int) -> list[dict[str, str]]:

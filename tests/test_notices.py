@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from intranet.extensions import db
@@ -14,13 +14,9 @@ from intranet.models import AuditEvent, Employee, Notice, NoticeCase
 
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, signed_in_client
 from .support.forms import OTHER_HEAD, OTHER_UNIT_EMPLOYEE, case, employee_id, notice_form, post_notice
+from .support.rows import count
 
 TODAY = date.today()
-
-
-def count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_head_records_a_notice_with_two_cases(head_client: FlaskClient, synced_app: Flask) -> None:

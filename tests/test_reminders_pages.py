@@ -18,7 +18,8 @@ from intranet.reminders.due import staff_due
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, sign_in, signed_in_client
 from .support.smtp_server import Recorder
-from .test_reminders_sending import HUNG, active_addresses, declare, records
+from .support.reminders import HUNG, active_addresses, declare, records, reminders
+from .support.production import DIRECTORY, SECRET, production_settings
 
 
 def post_send(client: FlaskClient, only: str = "staff"):
@@ -111,8 +112,6 @@ def test_home_page_shows_the_same_reminder_as_the_email(mail_app: Flask, smtp: R
     for username in ("annv", DEMO_EMPLOYEE, DEMO_ADMIN):
         page = signed_in_client(mail_app, username).get("/").get_data(as_text=True)
         assert ("Việc cần làm" in page) == (f"{username}@kiemlam.gov.vn" in due)
-    from .test_reminders_sending import reminders
-
     reminders(mail_app, "--only", "staff")
     assert {r for m in smtp.arrived for r in m.recipients} == due
 
@@ -137,11 +136,7 @@ def test_language_chosen_is_kept_for_the_person_and_their_next_sign_in(synced_ap
 
 
 def production(tmp_path: Path, **env: str) -> dict:
-    settings = settings_from_env(
-        {"INTRANET_ENV": "production", "SECRET_KEY": "k" * 40, "LDAP_URL": "ldaps://dc1", **env}
-    )
-    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'p.db'}"
-    return settings
+    return production_settings(tmp_path, **{**SECRET, **DIRECTORY, **env})
 
 
 @pytest.mark.parametrize(
@@ -198,8 +193,6 @@ def test_in_production_with_reminders_off_nothing_is_sent_printed_or_recorded(
     assert "trang này chỉ cho xem trước" in page and "Gửi ngay" not in page
     refused = admin.post("/admin/reminders/send", data={"only": "", "csrf_token": csrf_token(admin, "/")})
     assert refused.status_code == 409 and "không gửi được" in refused.get_data(as_text=True)
-    from .test_reminders_sending import reminders
-
     result = reminders(mail_app)
     assert result.exit_code == 0 and "REMINDERS_ENABLED tắt: không gửi thư nào" in result.output
     assert "Kính gửi" not in result.output  # no one's reminder in the service's log
@@ -208,8 +201,6 @@ def test_in_production_with_reminders_off_nothing_is_sent_printed_or_recorded(
 
 
 def test_admin_lets_an_unclear_send_go_again_and_only_that(mail_app: Flask, smtp: Recorder) -> None:
-    from .test_reminders_sending import reminders
-
     smtp.drop_after_data.add(HUNG)
     reminders(mail_app, "--only", "staff")
     unclear = records(mail_app)[DEMO_EMPLOYEE]
@@ -243,8 +234,6 @@ def test_a_run_that_died_leaves_a_claim_shown_as_interrupted_after_an_hour(mail_
     from sqlalchemy import update
 
     from intranet.reminders.models import ReminderSend
-    from .test_reminders_sending import reminders
-
     reminders(mail_app, "--only", "staff")
     with mail_app.app_context():  # as a run killed while sending would leave it
         db.session.execute(update(ReminderSend).where(ReminderSend.id == 1).values(

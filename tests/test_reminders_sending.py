@@ -6,53 +6,24 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from click.testing import Result
 from flask import Flask
 from sqlalchemy import select, update
 
 from intranet.extensions import db
-from intranet.models import Declaration, Employee, VneidStatus, utcnow
+from intranet.models import Employee, Unit, VneidStatus, utcnow
+from intranet.months import Month
 from intranet.reminders import send
-from intranet.reminders.models import Reason, ReminderSend, SendStatus
+from intranet.reminders.due import heads_due, notices_awaiting
+from intranet.reminders.models import Reason, SendStatus
 from intranet.reminders.transport import SmtpTransport
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, make_app, mail_settings
+from .support.factories import add_employee, add_notice
+from .support.reminders import HUNG, active_addresses, declare, records, reminders
 from .support.smtp_server import Recorder
+from .support.statements import recorded
 
 BASE = "https://intranet.kiemlam.gov.vn"
-HUNG = "hungdv@kiemlam.gov.vn"  # Đinh Văn Hùng, Hạt Kiểm lâm An Lão
-
-
-def reminders(app: Flask, *args: str) -> Result:
-    return app.test_cli_runner().invoke(args=["reminders", "send", *args])
-
-
-def active_addresses(app: Flask) -> set[str]:
-    with app.app_context():
-        return set(db.session.scalars(select(Employee.email).where(Employee.active.is_(True))))
-
-
-def records(app: Flask, reason: Reason = Reason.STAFF) -> dict[str, ReminderSend]:
-    """username -> the record of their reminder for `reason`."""
-    with app.app_context():
-        rows = db.session.execute(
-            select(Employee.username, ReminderSend)
-            .join(Employee, Employee.id == ReminderSend.employee_id)
-            .where(ReminderSend.reason == reason.value)
-        ).all()
-        db.session.expunge_all()
-        return {username: row for username, row in rows}
-
-
-def declare(app: Flask, username: str, status: str, days_ago: int = 0) -> None:
-    with app.app_context():
-        employee = db.session.scalar(select(Employee).filter_by(username=username))
-        db.session.add(Declaration(
-            employee=employee, status=status, committed=True,
-            activated_on=date.today() if status == VneidStatus.LEVEL2_ACTIVE else None,
-            declared_at=utcnow() - timedelta(days=days_ago),
-        ))
-        db.session.commit()
 
 
 def set_email(app: Flask, username: str, email: str | None) -> None:
@@ -145,8 +116,7 @@ def test_head_is_told_of_notices_awaiting_their_proposal_without_staff_names(
     mail_app: Flask, smtp: Recorder
 ) -> None:
     from .conftest import signed_in_client
-    from .support.forms import decision_form, post_decision
-    from .test_appraisals import record_notice
+    from .support.forms import decision_form, post_decision, record_notice
 
     head = signed_in_client(mail_app, DEMO_HEAD)
     first, second = record_notice(head, mail_app, 1), record_notice(head, mail_app, 2)
@@ -480,3 +450,36 @@ def test_heads_email_puts_overdue_notices_first_as_their_queue_does(mail_app: Fl
     assert "Hạn trả lời" in mail.body("html")
     home = signed_in_client(mail_app, DEMO_HEAD).get("/").get_data(as_text=True)
     assert home.index("3/TB") < home.index("5/TB") and "quá hạn" in home
+
+
+def test_heads_due_asks_the_database_as_much_for_many_heads_as_for_one(synced_app: Flask) -> None:
+    """Each head gets the notices their own queue shows, and adding heads with notices adds
+    no statement (it was two more per head)."""
+
+    def add_unit_with_notices(n: int) -> None:
+        unit = Unit(f"Trạm Kiểm lâm số {n}")
+        head = add_employee(f"Trưởng Trạm {n}", unit, is_head=True, email=f"tram{n}@kiemlam.gov.vn")
+        staff = add_employee(f"Nhân viên Trạm {n}", unit)
+        add_notice(staff, unit, today, now, reference=f"{n}/TB")
+        add_notice(head, unit, today, now, reference=f"{n}/TB-TT", route="admin")  # the admin's
+        db.session.commit()
+
+    def statements_and_answer() -> tuple[int, dict[str, list[int]]]:
+        with recorded(synced_app) as seen:
+            due = heads_due(Month.containing(today), today)
+        answer = {head.recipient.full_name: [n.notice_id for n in head.notices] for head in due}
+        return seen.count, answer
+
+    today, now = date.today(), utcnow()
+    with synced_app.app_context():
+        add_unit_with_notices(1)
+        few, answer = statements_and_answer()
+        assert "Trưởng Trạm 1" in answer and "Lê Thị Hương" in answer  # and the admin for the head's
+        for n in range(2, 7):
+            add_unit_with_notices(n)
+        many, more = statements_and_answer()
+        assert set(more) - set(answer) == {f"Trưởng Trạm {n}" for n in range(2, 7)}
+        answer = more
+        for person in db.session.scalars(select(Employee).where(Employee.full_name.in_(answer))):
+            assert answer[person.full_name] == [n.notice_id for n in notices_awaiting(person, today)]
+    assert many == few

@@ -25,27 +25,10 @@ from intranet.reports.models import ReportMonth, ReportSettings, UnitReportOrder
 
 from .conftest import csrf_token
 from .support.factories import DataSet, add_employee, add_notice, build_data_set
+from .support.report_forms import MARCH, NOTES, SETTINGS, fill_notes, fill_settings, post
 
-MARCH = "2024-03"
 # Debian's libreoffice-writer-nogui (Makefile, system-deps).
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
-SETTINGS = {
-    "agency_name": "Chi cục Kiểm lâm",
-    "parent_agency_name": "Sở Nông nghiệp và Môi trường",
-    "province": "tỉnh Gia Lai",
-    "place": "Gia Lai",
-    "symbol": "BC-CCKL",
-    "legal_basis": "Căn cứ Công văn số 1234/SNNMT-VP ngày 01/11/2023 của Sở Nông nghiệp và Môi trường;",
-    "signer_title": "Chi cục trưởng",
-    "signer_name": "Trần Văn Bảo",
-    "deputy_title": "",
-    "recipients": "- Sở Nông nghiệp và Môi trường (b/c);\n- Các đơn vị trực thuộc;\n- Lưu: VT.",
-}
-NOTES = {
-    "number": "25",
-    "difficulties": "Một số công chức ở vùng sâu chưa có điện thoại thông minh.",
-    "recommendations": "Đề nghị Công an xã hỗ trợ kích hoạt tại đơn vị.",
-}
 
 
 @pytest.fixture
@@ -56,20 +39,6 @@ def data(synced_app: Flask) -> DataSet:
 
 def page_text(response) -> str:
     return unescape(response.get_data(as_text=True))
-
-
-def post(client: FlaskClient, path: str, values: dict[str, str], form_path: str | None = None):
-    return client.post(path, data={**values, "csrf_token": csrf_token(client, form_path or path)})
-
-
-def fill_settings(client: FlaskClient, **changes: str):
-    values = {**SETTINGS, **changes}
-    return post(client, "/admin/report-settings", values)
-
-
-def fill_notes(client: FlaskClient, month: str = MARCH, **changes: str):
-    return post(client, f"/compliance/report/notes?month={month}", {**NOTES, **changes},
-                f"/compliance/report?month={month}")
 
 
 def test_by_default_the_last_closed_month(admin_client: FlaskClient, data: DataSet, synced_app: Flask) -> None:

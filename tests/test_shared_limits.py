@@ -12,33 +12,24 @@ from pathlib import Path
 import pytest
 import requests
 
-from config import settings_from_env
 from intranet import ConfigurationError, create_app
 from intranet.extensions import db
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_PASSWORD, make_app
 from .support.app_server import GUNICORN_CONFIG, ROOT, AppServer
 from .support.redis_server import Redis
+from .support.production import DIRECTORY, SECRET, production_settings
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def production_settings(tmp_path: Path, **env: str) -> dict:
-    settings = settings_from_env(
-        {
-            "INTRANET_ENV": "production",
-            "SECRET_KEY": "k" * 40,
-            "LDAP_URL": "ldaps://dc1.example",
-            **env,
-        }
-    )
-    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'p.db'}"
-    return settings
+def production(tmp_path: Path, **env: str) -> dict:
+    return production_settings(tmp_path, **{**SECRET, **DIRECTORY, **env})
 
 
 def test_production_refuses_per_process_limits_with_several_workers(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="WEB_CONCURRENCY"):
-        create_app(production_settings(tmp_path, WEB_CONCURRENCY="4"))
+        create_app(production(tmp_path, WEB_CONCURRENCY="4"))
 
 
 @pytest.mark.parametrize(
@@ -50,7 +41,7 @@ def test_production_refuses_per_process_limits_with_several_workers(tmp_path: Pa
     ],
 )
 def test_production_starts_when_the_limits_are_shared_or_allowed(tmp_path: Path, env: dict) -> None:
-    create_app(production_settings(tmp_path, **env))
+    create_app(production(tmp_path, **env))
 
 
 def test_development_with_several_workers_keeps_memory_limits(tmp_path: Path) -> None:
@@ -73,6 +64,13 @@ def gunicorn_env(**env: str) -> dict[str, str]:
     }
 
 
+def refused(command: list[str], env: dict[str, str]) -> str:
+    """What `command` says on stderr as it refuses to start."""
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    return result.stderr
+
+
 def test_gunicorn_with_several_workers_refuses_per_process_limits_in_production(
     tmp_path: Path,
 ) -> None:
@@ -82,27 +80,9 @@ def test_gunicorn_with_several_workers_refuses_per_process_limits_in_production(
         LDAP_URL="ldaps://dc1.example",
         DATABASE_URL=f"sqlite:///{tmp_path / 'g.db'}",
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            str(GUNICORN_CONFIG),
-            "--workers",
-            "2",
-            "--bind",
-            "127.0.0.1:0",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode != 0
-    assert "memory:// counts per process and 2 workers are configured" in result.stderr
+    stderr = refused([sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), "--workers", "2",
+                      "--bind", "127.0.0.1:0", "wsgi:app"], env)
+    assert "memory:// counts per process and 2 workers are configured" in stderr
 
 
 class Visitor:
@@ -191,17 +171,9 @@ def test_the_command_line_names_the_wrong_setting_without_a_traceback(tmp_path: 
         WEB_CONCURRENCY="3",
         DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode != 0
-    assert "memory:// counts per process and 3 workers are configured" in result.stderr
-    assert "Traceback" not in result.stderr
+    stderr = refused([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], env)
+    assert "memory:// counts per process and 3 workers are configured" in stderr
+    assert "Traceback" not in stderr
 
 
 def test_health_says_whether_the_shared_limit_store_answers(

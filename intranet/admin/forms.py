@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ..appraisals.forms import MultiCheckboxField
 from ..categories import CATEGORIES
 from ..fields import VietnameseDateField
+from ..paging import ListFilterForm
 
 
 class IssuingBodyForm(FlaskForm):
@@ -19,12 +20,7 @@ class IssuingBodyForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
-    """Read from the query string; nothing is written, so no CSRF token."""
-
-    class Meta:
-        csrf = False
-
+class AuditFilterForm(ListFilterForm):
     action = StringField(_l("Thao tác"), [Length(max=64)])
     actor = StringField(_l("Người thực hiện (tên đăng nhập)"), [Length(max=150)])
     since = VietnameseDateField(_l("Từ ngày"), future_allowed=True)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..compliance.staff import on_staff_at
 from ..models import AppraisalOutcome, AuditEvent, Employee, IssuingBody, Unit, utcnow
+from ..paging import one_page
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,6 @@ def all_responses() -> list[AppraisalOutcome]:
     ))
 
 
-AUDIT_PAGE_SIZE = 100
-
-
 def audit_events(
     *, action: str | None, actor: str | None, since: date | None, until: date | None, page: int
 ) -> tuple[list[AuditEvent], bool]:
@@ -89,12 +87,7 @@ def audit_events(
     if until:
         # The day's last instant, not the next day's first: 31/12/9999 has no next day.
         query = query.where(AuditEvent.occurred_at <= datetime.combine(until, time.max))
-    rows = list(
-        db.session.scalars(
-            query.order_by(AuditEvent.id.desc()).offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE + 1)
-        )
-    )
-    return rows[:AUDIT_PAGE_SIZE], len(rows) > AUDIT_PAGE_SIZE
+    return one_page(query.order_by(AuditEvent.id.desc()), page)
 
 
 def audit_actions() -> list[str]:

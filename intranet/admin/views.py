@@ -23,6 +23,7 @@ from ..database import discard
 from ..errors import render_error
 from ..extensions import db
 from ..models import AppraisalOutcome, Employee, IssuingBody
+from ..paging import requested_page
 from ..submit import submit
 from . import responses, service
 from .forms import AuditFilterForm, CategoryForm, IssuingBodyForm, ResponseForm
@@ -139,14 +140,8 @@ def set_body_active(body_id: int) -> Response:
 def audit_log() -> tuple[str, int]:
     form = AuditFilterForm(request.args)
     valid = form.validate()
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
-    events, more = audit_events(
-        action=form.action.data if valid else None,
-        actor=form.actor.data if valid else None,
-        since=form.since.data if valid else None,
-        until=form.until.data if valid else None,
-        page=page,
-    )
+    page = requested_page()
+    events, more = audit_events(**form.filters(valid), page=page)
     return (
         render_template(
             "admin/audit.html", form=form, events=events, more=more, page=page, actions=audit_actions()

@@ -94,12 +94,16 @@ def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
     oldest: the heads' queue's own answer (intranet/notices/queue.py, access.acts_on_notice:
     a head's unit's notices, an admin's notices about heads; never about oneself), so that
     the queue page, the home page and the email never disagree."""
+    return _plain(queue.notices_awaiting(user, today))
+
+
+def _plain(rows: list[queue.AwaitingNotice]) -> list[AwaitingNotice]:
     return [
         AwaitingNotice(
             row.notice.id, row.notice.employee.full_name, row.notice.reference_number,
             row.notice.notice_date, row.notice.issuing_body.name, row.overdue, row.due_on,
         )
-        for row in queue.notices_awaiting(user, today)
+        for row in rows
     ]
 
 
@@ -114,14 +118,15 @@ class HeadDue:
 
 def heads_due(month: Month, today: date) -> list[HeadDue]:
     """Everyone with at least one notice awaiting their proposal, by name, with their unit's
-    figures for `month`."""
+    figures for `month`, in a fixed number of statements however many heads there are."""
     people = db.session.execute(
         select(Employee, Unit.name)
         .outerjoin(Unit, Unit.id == Employee.unit_id)
         .where(Employee.active.is_(True), or_(Employee.is_head.is_(True), Employee.is_admin.is_(True)))
         .order_by(Employee.sort_key, Employee.id)
     ).all()
-    waiting = [(person, unit_name, notices_awaiting(person, today)) for person, unit_name in people]
+    awaiting = queue.notices_awaiting_each([person for person, _ in people], today) if people else {}
+    waiting = [(person, unit_name, _plain(awaiting[person.id])) for person, unit_name in people]
     waiting = [entry for entry in waiting if entry[2]]
     if not waiting:
         return []

@@ -7,6 +7,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, Optional, Regexp
 
+from ..paging import ListFilterForm
 from .labels import REASONS, STATUSES
 from .models import Reason, SendStatus
 
@@ -29,12 +30,7 @@ class SendForm(FlaskForm):
     )
 
 
-class SendFilterForm(FlaskForm):
-    """Read from the query string; nothing is written, so no CSRF token."""
-
-    class Meta:
-        csrf = False
-
+class SendFilterForm(ListFilterForm):
     status = _select(
         _l("Kết quả"),
         [SelectChoice("", _l("Tất cả"))] + [SelectChoice(s.value, STATUSES[s]) for s in SendStatus],

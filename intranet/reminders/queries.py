@@ -9,9 +9,9 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import utcnow
+from ..paging import one_page
 from .models import ReminderSend, SendStatus
 
-PAGE_SIZE = 100
 # A claim this old with no outcome belongs to a run that died: the message may or may not
 # have gone, so it is shown as interrupted and not sent again automatically.
 STALE_AFTER = timedelta(hours=1)
@@ -32,14 +32,9 @@ def sends(*, status: str | None, reason: str | None, period: str | None, page: i
         query = query.where(ReminderSend.reason == reason)
     if period:
         query = query.where(ReminderSend.period == period)
-    rows = list(
-        db.session.scalars(
-            query.order_by(ReminderSend.claimed_at.desc(), ReminderSend.id.desc())
-            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
-        )
-    )
+    rows, more = one_page(query.order_by(ReminderSend.claimed_at.desc(), ReminderSend.id.desc()), page)
     stale = utcnow() - STALE_AFTER
-    return [SendRow(row, _interrupted(row, stale)) for row in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
+    return [SendRow(row, _interrupted(row, stale)) for row in rows], more
 
 
 def _interrupted(row: ReminderSend, stale: datetime) -> bool:

@@ -242,6 +242,17 @@ class Ledger:
             self.connection.close()
 
 
+def _to_try(item: Item, tally: Tally, done: dict[tuple[int, str, str], str], retryable: set[str]) -> bool:
+    """Counts `item` as due; False, counted as already sent, when an earlier run's outcome for
+    it stands (anything but a retryable failure)."""
+    tally.due += 1
+    previous = done.get((item.recipient.employee_id, item.reason.value, item.period))
+    if previous is not None and previous not in retryable:
+        tally.already += 1
+        return False
+    return True
+
+
 def run(
     reasons: Iterable[Reason],
     transport: Transport,
@@ -268,10 +279,7 @@ def run(
     try:
         for item in items:
             tally = report.tally(item.reason)
-            tally.due += 1
-            previous = done.get((item.recipient.employee_id, item.reason.value, item.period))
-            if previous is not None and previous not in retryable:
-                tally.already += 1
+            if not _to_try(item, tally, done, retryable):
                 continue
             if report.stopped or (limit is not None and attempted >= limit):
                 tally.left += 1
@@ -334,10 +342,7 @@ def preview(
     pending = []
     for item in items:
         tally = report.tally(item.reason)
-        tally.due += 1
-        previous = done.get((item.recipient.employee_id, item.reason.value, item.period))
-        if previous is not None and previous not in again:
-            tally.already += 1
+        if not _to_try(item, tally, done, again):
             continue
         pending.append(item)
         if usable_address(item.recipient.email) is None:

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from ..access import admin_required
 from ..clock import local_today
 from ..models import utcnow
+from ..paging import requested_page
 from .describe import describe, reasons_for
 from .forms import SendFilterForm, SendForm
 from .labels import INTERRUPTED, REASONS, STATUSES, period_label
@@ -97,17 +98,13 @@ def sent() -> tuple[str, int]:
 def sent_page(problem: str | None = None) -> tuple[str, int]:
     form = SendFilterForm(request.args)
     valid = form.validate()
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
-    rows, more = sends(
-        status=form.status.data if valid else None,
-        reason=form.reason.data if valid else None,
-        period=form.period.data if valid else None,
-        page=page,
-    )
+    page = requested_page()
+    filters = form.filters(valid)
+    rows, more = sends(**filters, page=page)
     return (
         render_template(
             "reminders/sent.html", form=form, rows=rows, more=more, page=page,
-            periods=periods(), counts=status_counts(form.period.data if valid else None),
+            periods=periods(), counts=status_counts(filters["period"]),
             reasons=REASONS, statuses=STATUSES, interrupted=INTERRUPTED,
             SendStatus=SendStatus, problem=problem,
         ),

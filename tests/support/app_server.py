@@ -9,7 +9,6 @@ Used by the tests, `make load` and `make deploy-check`.
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
+
+from . import process
+from .process import Service
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
@@ -27,7 +29,7 @@ class AppServerError(RuntimeError):
     """gunicorn did not start, or stopped on its own."""
 
 
-class AppServer:
+class AppServer(Service):
     def __init__(
         self,
         env: Mapping[str, str],
@@ -35,11 +37,13 @@ class AppServer:
         *,
         workers: int | None = None,
         extra_args: tuple[str, ...] = (),
+        startup_timeout: float = 60,
     ) -> None:
         self.env = dict(env)
         self.log = log
         self.workers = workers
         self.extra_args = extra_args
+        self.startup_timeout = startup_timeout
         self.port: int | None = None
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -65,42 +69,26 @@ class AppServer:
             args += ["--workers", str(self.workers)]
         return [*args, *self.extra_args, "wsgi:app"]
 
-    def launch(self, port: int) -> subprocess.Popen[bytes]:
-        with self.log.open("ab") as log:
-            return subprocess.Popen(
-                self.command(port),
-                cwd=ROOT,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-            )
+    def start(self) -> AppServer:
+        port = process.launch_on_a_port(self._launch, self.port, _PORT_ATTEMPTS)
+        if port is None:
+            raise AppServerError(f"gunicorn did not start; see {self.log}:\n{self.log_tail()}")
+        return self
 
-    def start(self, timeout: float = 60) -> AppServer:
-        ports = (
-            [self.port] if self.port is not None else [_free_port() for _ in range(_PORT_ATTEMPTS)]
-        )
-        for port in ports:  # another process may take a probed port before gunicorn binds it
-            self.port, self.process = port, self.launch(port)
-            if self._ready(timeout):
-                return self
-            self.stop()
-        raise AppServerError(f"gunicorn did not start; see {self.log}:\n{self.log_tail()}")
-
-    def _ready(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                return False
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as response:
-                    if response.status == 200:
-                        return True
-            except (OSError, urllib.error.URLError):
-                pass
-            time.sleep(0.2)
+    def _launch(self, port: int) -> bool:
+        self.port = port
+        self.process = process.spawn(self.command(port), self.log, cwd=ROOT, env=self.env)
+        if process.wait_until(self._healthy, self.process, self.startup_timeout, interval=0.2):
+            return True
+        self.stop()
         return False
 
+    def _healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as response:
+                return response.status == 200
+        except (OSError, urllib.error.URLError):
+            return False
     def reload(self, timeout: float = 60) -> None:
         """SIGHUP, as `systemctl reload`: new workers (new code), the old ones finish and go.
 
@@ -129,23 +117,8 @@ class AppServer:
 
     def stop(self, timeout: float = 40) -> None:
         """SIGTERM, as systemd stops it: workers finish their request, then exit."""
-        process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+        running, self.process = self.process, None
+        process.stop(running, timeout)
 
     def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log.read_text("utf-8", "replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        return process.log_tail(self.log, lines)

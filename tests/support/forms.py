@@ -66,6 +66,13 @@ def post_notice(client: FlaskClient, data: dict[str, object], path: str = "/noti
     return client.post(path, data={**data, "csrf_token": csrf_token(client, "/")})
 
 
+def record_notice(client: FlaskClient, app: Flask, n: int = 1) -> int:
+    """A notice with one case, recorded by `client` (a head) about the demo employee: its id."""
+    data = notice_form(app, reference_number=f"{n}/TB", cases=[case(n)])
+    location = post_notice(client, data).headers["Location"]
+    return int(location.rsplit("/", 1)[1])
+
+
 def outcome_id(app: Flask, code: str) -> int:
     with app.app_context():
         return db.session.scalar(select(AppraisalOutcome.id).filter_by(code=code))

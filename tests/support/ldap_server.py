@@ -25,9 +25,7 @@ directory.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,7 +35,8 @@ from typing import Any
 from ldap3 import NONE, Connection, Server
 from ldap3.core.exceptions import LDAPException
 
-from .service import Service
+from . import process
+from .process import Service, free_port
 
 SLAPD = Path("/usr/sbin/slapd")
 SLAPADD = Path("/usr/sbin/slapadd")
@@ -159,22 +158,11 @@ class Slapd(Service):
         if not (self.data_dir / "data.mdb").exists():
             self._load()
 
-        if self.port is not None:  # a restart keeps its URL
-            self._launch(self.port)
-            return self
-        for attempt in range(1, _PORT_ATTEMPTS + 1):
-            port = _free_port()
-            try:
-                self._launch(port)
-            except SlapdError:
-                # Another process may have taken the port between our probe
-                # and slapd's bind; anything else is a real failure.
-                if attempt == _PORT_ATTEMPTS or not self._port_was_taken():
-                    raise
-                continue
-            self.port = port
-            return self
-        raise AssertionError("unreachable")
+        port = process.launch_on_a_port(self._launch_unless_taken, self.port, _PORT_ATTEMPTS)
+        if port is None:
+            raise SlapdError(f"slapd found no free port\n{self._log_tail()}")
+        self.port = port
+        return self
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop slapd (SIGTERM, then SIGKILL after ``timeout`` seconds)."""
@@ -187,9 +175,8 @@ class Slapd(Service):
         if self._finalizer is not None:
             self._finalizer.detach()
             self._finalizer = None
-        process, self._process = self._process, None
-        if process is not None:
-            _terminate(process, timeout)
+        running, self._process = self._process, None
+        process.stop(running, timeout)
 
     # -- directory access ----------------------------------------------------
 
@@ -322,28 +309,30 @@ class Slapd(Service):
                 f"slapadd failed ({result.returncode}) for {self.ldif_path}:\n{output}"
             )
 
+    def _launch_unless_taken(self, port: int) -> bool:
+        """Launch on `port`; False if another process took it between our probe and slapd's
+        bind (a restart on its old port fails for real), SlapdError for anything else."""
+        try:
+            self._launch(port)
+        except SlapdError:
+            if self.port is not None or not self._port_was_taken():
+                raise
+            return False
+        return True
+
     def _launch(self, port: int) -> None:
         # "-d none" keeps slapd in the foreground and logs only errors and
         # start/stop lines; "-d 0" would log nothing, not even a config error.
         listen = f"ldap://127.0.0.1:{port}/"
         if self.tls is not None:
             if self.ldaps_port is None:
-                self.ldaps_port = _free_port()
+                self.ldaps_port = free_port()
             listen += f" ldaps://127.0.0.1:{self.ldaps_port}/"
-        with self.log_path.open("ab") as log:
-            self._process = subprocess.Popen(
-                [
-                    str(SLAPD),
-                    "-f", str(self.config_path),
-                    "-h", listen,
-                    "-d", "none",
-                ],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-            )
+        self._process = process.spawn(
+            [str(SLAPD), "-f", str(self.config_path), "-h", listen, "-d", "none"], self.log_path
+        )
         # Never leave an orphan slapd behind, even if a test forgets stop().
-        self._finalizer = weakref.finalize(self, _terminate, self._process, 5.0)
+        self._finalizer = weakref.finalize(self, process.stop, self._process, 5.0)
         try:
             self._wait_ready(port)
         except BaseException:
@@ -356,23 +345,17 @@ class Slapd(Service):
             if self.service_dn is not None
             else (self.root_dn, self.root_password)
         )
-        deadline = time.monotonic() + self.startup_timeout
         last_error = "no attempt"
-        assert self._process is not None
-        while True:
-            returncode = self._process.poll()
-            if returncode is not None:
-                raise SlapdError(
-                    f"slapd exited with status {returncode} before serving port {port}"
-                    f"\n{self._log_tail()}"
-                )
+
+        def binds() -> bool:
+            nonlocal last_error
             # A new Server each time: ldap3 marks an address that refused a
             # connection as unavailable for 5 s and would not retry it sooner.
             server = Server(f"ldap://127.0.0.1:{port}", get_info=NONE, connect_timeout=1)
             conn = Connection(server, user=user, password=password, receive_timeout=2)
             try:
                 if conn.bind():
-                    return
+                    return True
                 last_error = f"bind as {user} refused: {conn.result}"
             except LDAPException as exc:
                 last_error = f"{type(exc).__name__}: {exc}"
@@ -381,20 +364,24 @@ class Slapd(Service):
                     conn.unbind()
                 except LDAPException:
                     pass
-            if time.monotonic() > deadline:
-                raise SlapdError(
-                    f"slapd on port {port} not ready after {self.startup_timeout:g} s"
-                    f" (last error: {last_error})\n{self._log_tail()}"
-                )
-            time.sleep(0.05)
+            return False
+
+        assert self._process is not None
+        if process.wait_until(binds, self._process, self.startup_timeout):
+            return
+        returncode = self._process.poll()
+        if returncode is not None:
+            raise SlapdError(
+                f"slapd exited with status {returncode} before serving port {port}"
+                f"\n{self._log_tail()}"
+            )
+        raise SlapdError(
+            f"slapd on port {port} not ready after {self.startup_timeout:g} s"
+            f" (last error: {last_error})\n{self._log_tail()}"
+        )
 
     def _log_tail(self) -> str:
-        try:
-            lines = self.log_path.read_text("utf-8", "replace").splitlines()
-        except OSError:
-            return f"(no log at {self.log_path})"
-        tail = "\n".join(lines[-_LOG_TAIL_LINES:])
-        return f"--- last lines of {self.log_path} ---\n{tail}"
+        return process.log_tail(self.log_path, _LOG_TAIL_LINES)
 
     def _port_was_taken(self) -> bool:
         try:
@@ -404,24 +391,8 @@ class Slapd(Service):
         return "errno=98" in text[-4000:] or "Address already in use" in text[-4000:]
 
 
-def _terminate(process: subprocess.Popen[bytes], timeout: float) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout)
-
-
 def _quote(value: object) -> str:
     return f'"{value}"'
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 _builtin_mdb: bool | None = None

@@ -14,12 +14,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
-from types import TracebackType
+
+from . import process
+from .process import Service
 
 ROOT = Path(__file__).resolve().parents[2]
 RENDER_SITE = ROOT / "deploy" / "render_nginx_site.py"
@@ -108,13 +108,7 @@ def render_site(
     return result.stdout
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Nginx:
+class Nginx(Service):
     """One nginx master (in the foreground) with its own prefix under `workdir`."""
 
     def __init__(self, workdir: Path, site: str) -> None:
@@ -173,54 +167,19 @@ http {{
 
     def start(self, ports: tuple[int, ...] = (), timeout: float = 15) -> Nginx:
         self.check()
-        self.process = subprocess.Popen(
-            [*self._args(), "-g", "daemon off;"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.process = None
-                raise NginxError(f"nginx stopped at start:\n{self.log_tail()}")
-            if all(_accepts(port) for port in ports):
-                return self
-            time.sleep(0.1)
+        # Its messages go to the error log; the master's own output is only start-up noise.
+        self.process = process.spawn([*self._args(), "-g", "daemon off;"], self.workdir / "nginx.out")
+        if process.wait_until(lambda: all(process.accepts(port) for port in ports), self.process, timeout, 0.1):
+            return self
+        stopped = self.process.poll() is not None
         self.stop()
+        if stopped:
+            raise NginxError(f"nginx stopped at start:\n{self.log_tail()}")
         raise NginxError(f"nginx did not listen on {ports}:\n{self.log_tail()}")
 
     def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGQUIT)  # graceful: finish the requests in flight
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-
-    def __enter__(self) -> Nginx:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        running, self.process = self.process, None
+        process.stop(running, 20, sig=signal.SIGQUIT)  # graceful: finish the requests in flight
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.error_log.read_text("utf-8", "replace").splitlines()[-lines:])
-        except OSError:
-            return "(no error log)"
-
-
-def _accepts(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
+        return process.log_tail(self.error_log, lines)

@@ -25,17 +25,18 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import psycopg
 from psycopg import sql
 
-from .service import Service
+from . import process
+from .process import Service
 
 PG_ROOT = Path("/usr/lib/postgresql")
 RUNUSER = Path("/usr/sbin/runuser")
@@ -108,16 +109,11 @@ class Postgres(Service):
         if self.workdir is None:
             self._make_workdir()
             self._initdb()
-        for attempt in range(1, _PORT_ATTEMPTS + 1):
-            port = _free_port()
-            if self._launch(port):
-                self.port = port
-                return self
-            # Another process may have taken the port between our probe and the bind.
-            if attempt == _PORT_ATTEMPTS or not self._port_was_taken():
-                self.stop()
-                raise PostgresError(f"PostgreSQL did not start on port {port}\n{self._log_tail()}")
-        raise AssertionError("unreachable")
+        port = process.launch_on_a_port(self._launch_unless_taken, None, _PORT_ATTEMPTS)
+        if port is None:
+            self._fail("PostgreSQL found no free port")
+        self.port = port
+        return self
 
     def stop(self) -> None:
         """Stop the cluster (fast shutdown) and remove the work directory."""
@@ -224,15 +220,21 @@ class Postgres(Service):
         )
         return result.returncode == 0
 
-    def _port_was_taken(self) -> bool:
-        return "Address already in use" in self._log_tail()
+    def _launch_unless_taken(self, port: int) -> bool:
+        """Start on `port`; False if another process took it between our probe and the bind."""
+        if self._launch(port):
+            return True
+        if "Address already in use" not in self._log_tail():
+            self._fail(f"PostgreSQL did not start on port {port}")
+        return False
+
+    def _fail(self, message: str) -> NoReturn:
+        tail = self._log_tail()  # before stop() removes the work directory and its log
+        self.stop()
+        raise PostgresError(f"{message}\n{tail}")
 
     def _log_tail(self) -> str:
-        try:
-            lines = self.log_path.read_text("utf-8", "replace").splitlines()
-        except OSError:
-            return f"(no log at {self.log_path})"
-        return f"--- last lines of {self.log_path} ---\n" + "\n".join(lines[-_LOG_TAIL_LINES:])
+        return process.log_tail(self.log_path, _LOG_TAIL_LINES)
 
 
 class FreshDatabase:
@@ -281,9 +283,3 @@ def _shutdown(prefix: list[str], bin_dir: Path, workdir: Path) -> None:
 
 def _output(result: subprocess.CompletedProcess[bytes]) -> str:
     return (result.stdout + result.stderr).decode("utf-8", "replace")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

@@ -14,9 +14,10 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
-from types import TracebackType
+
+from . import process
+from .process import Service
 
 REDIS_SERVER = "redis-server"
 _PORT_ATTEMPTS = 5
@@ -26,7 +27,7 @@ class RedisError(RuntimeError):
     """redis-server could not be found or started."""
 
 
-class Redis:
+class Redis(Service):
     def __init__(self, workdir: Path, *, startup_timeout: float = 10.0) -> None:
         executable = shutil.which(REDIS_SERVER) or shutil.which(REDIS_SERVER, path="/usr/bin")
         if executable is None:
@@ -49,77 +50,42 @@ class Redis:
 
     def start(self) -> Redis:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        ports = (
-            [self.port] if self.port is not None else [_free_port() for _ in range(_PORT_ATTEMPTS)]
-        )
-        for port in ports:
-            if self._launch(port):
-                self.port = port
-                return self
-        raise RedisError(f"redis-server did not start\n{self._log_tail()}")
+        port = process.launch_on_a_port(self._launch, self.port, _PORT_ATTEMPTS)
+        if port is None:
+            raise RedisError(f"redis-server did not start\n{process.log_tail(self.log_path, 20)}")
+        self.port = port
+        return self
 
     def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-
-    def __enter__(self) -> Redis:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        running, self.process = self.process, None
+        process.stop(running, 10)
 
     def _launch(self, port: int) -> bool:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    self.executable,
-                    "--bind",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--dir",
-                    str(self.workdir),
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--protected-mode",
-                    "yes",
-                    "--daemonize",
-                    "no",
-                ],
-                cwd=self.workdir,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-            )
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.process = None
-                return False  # e.g. the port was taken between the probe and the bind
-            if _answers_ping(port):
-                return True
-            time.sleep(0.05)
-        self.stop()
+        self.process = process.spawn(
+            [
+                self.executable,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dir",
+                str(self.workdir),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+                "--daemonize",
+                "no",
+            ],
+            self.log_path,
+            cwd=self.workdir,
+        )
+        if process.wait_until(lambda: _answers_ping(port), self.process, self.startup_timeout):
+            return True
+        self.stop()  # ended by itself (e.g. the port was taken between the probe and the bind), or hung
         return False
-
-    def _log_tail(self) -> str:
-        try:
-            return "\n".join(self.log_path.read_text("utf-8", "replace").splitlines()[-20:])
-        except OSError:
-            return "(no log)"
 
 
 def _answers_ping(port: int) -> bool:
@@ -129,9 +95,3 @@ def _answers_ping(port: int) -> bool:
             return sock.recv(16).startswith(b"+PONG")
     except OSError:
         return False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

@@ -12,16 +12,13 @@ stays in the work folder; stop() ends the DC and its children.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 from .netns import DC_HOST, DC_REALM
-from .service import Service
+from . import process
+from .process import Service
 
 SAMBA = Path("/usr/sbin/samba")
 SAMBA_TOOL = Path("/usr/bin/samba-tool")
@@ -77,37 +74,19 @@ class SambaDC(Service):
         self.workdir.mkdir(parents=True, exist_ok=True)
         if not self.smb_conf.exists():
             self._provision()
-        log = (self.workdir / "samba.out").open("ab")
-        self.process = subprocess.Popen(
+        self.process = process.spawn(
             [str(SAMBA), "-s", str(self.smb_conf), "-F", "--no-process-group"],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            start_new_session=True,  # its own process group: stop() ends the children too
+            self.workdir / "samba.out",
+            own_group=True,  # stop() ends the children too
         )
-        log.close()
         self._wait_ready()
         if not self.layout:
             self.layout = self.admin("populate")
         return self
 
     def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(15)
-        except ProcessLookupError:
-            pass
-
-    def __enter__(self) -> SambaDC:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()  # a DC that half started must not outlive the run
-            raise
+        running, self.process = self.process, None
+        process.stop(running, 15, group=True)
 
     # -- changing the directory ------------------------------------------------
 
@@ -159,16 +138,16 @@ class SambaDC(Service):
             )
 
     def _wait_ready(self) -> None:
-        deadline = time.monotonic() + self.startup_timeout
         assert self.process is not None
-        while True:
-            if self.process.poll() is not None:
-                raise SambaError(f"samba exited with {self.process.returncode}:\n{self._log_tail()}")
-            if all(_accepts(port) for port in (389, 636)) and self._answers():
-                return
-            if time.monotonic() > deadline:
-                raise SambaError(f"samba not ready after {self.startup_timeout:g} s\n{self._log_tail()}")
-            time.sleep(0.5)
+
+        def ready() -> bool:
+            return all(process.accepts(port, 1) for port in (389, 636)) and self._answers()
+
+        if process.wait_until(ready, self.process, self.startup_timeout, interval=0.5):
+            return
+        if self.process.poll() is not None:
+            raise SambaError(f"samba exited with {self.process.returncode}:\n{self._log_tail()}")
+        raise SambaError(f"samba not ready after {self.startup_timeout:g} s\n{self._log_tail()}")
 
     def _answers(self) -> bool:
         """The DC answers an LDAP search over LDAPS (its services start one after another)."""
@@ -192,13 +171,5 @@ class SambaDC(Service):
                 pass
 
     def _log_tail(self) -> str:
-        try:
-            return (self.workdir / "samba.out").read_text("utf-8", "replace")[-3000:]
-        except OSError:
-            return "(no log)"
+        return process.log_tail(self.workdir / "samba.out")
 
-
-def _accepts(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", port)) == 0

@@ -3,13 +3,14 @@ to misbehave on cue: refuse a recipient, drop the connection, or stop answering.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+from .process import Service, free_port
 
 
 @dataclass(frozen=True)
@@ -88,24 +89,22 @@ class Recorder:
         return "250 2.0.0 Ok: queued"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class SmtpServer:
-    """aiosmtpd's threaded Controller: start() once per test session, stop() at its end."""
+class SmtpServer(Service):
+    """aiosmtpd's threaded Controller (no process of its own): started once per test session."""
 
     def __init__(self) -> None:
         self.recorder = Recorder()
         self.port = free_port()
         self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self._started = False
 
-    def __enter__(self) -> SmtpServer:
+    def start(self) -> SmtpServer:
         self.controller.start()
+        self._started = True
         self.recorder.reset()  # the controller's own start-up probe is not a client
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.controller.stop()
+    def stop(self) -> None:
+        if self._started:
+            self._started = False
+            self.controller.stop()

@@ -1,0 +1,46 @@
+"""What the reminder tests share: the CLI run, the records of sends, declarations made days ago."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from click.testing import Result
+from flask import Flask
+from sqlalchemy import select
+
+from intranet.extensions import db
+from intranet.models import Declaration, Employee, VneidStatus, utcnow
+from intranet.reminders.models import Reason, ReminderSend
+
+HUNG = "hungdv@kiemlam.gov.vn"  # Đinh Văn Hùng, Hạt Kiểm lâm An Lão
+
+
+def reminders(app: Flask, *args: str) -> Result:
+    return app.test_cli_runner().invoke(args=["reminders", "send", *args])
+
+
+def active_addresses(app: Flask) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(select(Employee.email).where(Employee.active.is_(True))))
+
+
+def records(app: Flask, reason: Reason = Reason.STAFF) -> dict[str, ReminderSend]:
+    """username -> the record of their reminder for `reason`."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(Employee.username, ReminderSend)
+            .join(Employee, Employee.id == ReminderSend.employee_id)
+            .where(ReminderSend.reason == reason.value)
+        ).all()
+        db.session.expunge_all()
+        return {username: row for username, row in rows}
+
+
+def declare(app: Flask, username: str, status: str, days_ago: int = 0) -> None:
+    with app.app_context():
+        employee = db.session.scalar(select(Employee).filter_by(username=username))
+        db.session.add(Declaration(
+            employee=employee, status=status, committed=True,
+            activated_on=date.today() if status == VneidStatus.LEVEL2_ACTIVE else None,
+            declared_at=utcnow() - timedelta(days=days_ago),
+        ))
+        db.session.commit()
