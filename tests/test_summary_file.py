@@ -12,10 +12,14 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from intranet.appraisals.periods import Period
-from intranet.appraisals.summary import Summary, SummaryNotice, SummaryPerson, SummaryProposal
+from intranet.appraisals.summary import (
+    Summary, SummaryNotice, SummaryPerson, SummaryProposal, rating_summary,
+)
 from intranet.appraisals.summary_export import summary_xlsx
+from intranet.extensions import db
 from intranet.models import PeriodKind
 
+from .support.factories import build_data_set
 from .support.libreoffice import CSV_ALL_SHEETS, convert
 
 YEAR = Period(PeriodKind.YEAR, 2026)
@@ -66,3 +70,14 @@ def test_libreoffice_opens_it_and_reads_the_text_as_typed(data: bytes, tmp_path:
     assert person[2] == FORMULA and person[7] == LISTED and person[9] == "-5"
     assert any(row[7] == "@ghi chú" for row in rows)
     assert "Err:" not in str(rows) and "#NAME" not in str(rows)
+
+
+def test_the_summary_keeps_the_period_asked_for_when_proposals_name_others(app: Flask) -> None:
+    # The file's name and its second line say the period: a year, though each proposal on its
+    # notices is for a month.
+    with app.test_request_context():
+        build_data_set()
+        db.session.commit()
+        result = rating_summary(Period(PeriodKind.YEAR, 2024), None)
+        assert any(notice.proposals for person in result.people for notice in person.notices)
+        assert result.period == Period(PeriodKind.YEAR, 2024)
