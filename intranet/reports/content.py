@@ -161,15 +161,17 @@ def build(month: Month, today: date, settings: ReportSettings, notes: ReportMont
         day=until, awaiting=_figure(totals.awaiting), decisions=_figure(totals.decisions),
     ))
 
+    notice_words = _("Số %(number)s ngày %(day)s của %(body)s")  # no values: formatted per case
     case_table = Table(
         header=[_("STT"), _("Họ và tên"), _("Đơn vị"), _("Thủ tục hành chính"), _("Mã hồ sơ"),
                 _("Ngày tiếp nhận hồ sơ"), _("Thông báo")],
         rows=[
             [str(index), line.employee_name, line.unit_name,
-             line.case.procedure_name + (f" ({line.case.procedure_code})" if line.case.procedure_code else ""),
-             line.case.dossier_code, date_vn(line.case.filed_on),
-             _("Số %(number)s ngày %(day)s của %(body)s", number=line.notice.reference_number,
-               day=date_vn(line.notice.notice_date), body=line.issuing_body)]
+             line.procedure_name + (f" ({line.procedure_code})" if line.procedure_code else ""),
+             line.dossier_code, date_vn(line.filed_on),
+             # Translated once above, not for each of ~800 cases.
+             notice_words % {"number": line.reference_number, "day": date_vn(line.notice_date),
+                             "body": line.issuing_body}]
             for index, line in enumerate(cases, start=1)
         ],
         numeric=frozenset({0}),
