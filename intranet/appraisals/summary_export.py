@@ -13,6 +13,7 @@ from typing import Any
 
 import xlsxwriter
 from flask_babel import gettext as _
+from xlsxwriter.format import Format
 
 from ..compliance.xlsx import is_formula_like
 from .summary import Summary
@@ -30,7 +31,7 @@ def summary_xlsx(summary: Summary, scope: str) -> bytes:
     for column, width in enumerate(WIDTHS):
         sheet.set_column(column, column, width)
 
-    def write(row: int, values: Sequence[Any], cell_format=None) -> None:
+    def write(row: int, values: Sequence[Any], cell_format: Format | None = None) -> None:
         for column, value in enumerate(values):
             if value is None or value == "":
                 if cell_format is not None:
