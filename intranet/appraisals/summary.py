@@ -146,12 +146,13 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
         for notice_id, appraisal_id, label, points, kind, year, number, recorded in proposals:
             proposal = made.get(appraisal_id)
             if proposal is None:
-                period = Period.from_record(kind, year, number)
+                # Not `period`: that is the summary's own, returned below.
+                proposed_for = Period.from_record(kind, year, number)
                 key = (kind, year, number)
                 if key not in period_labels:  # translated once per period, not per row
-                    period_labels[key] = period.label()
+                    period_labels[key] = proposed_for.label()
                 proposal = made[appraisal_id] = SummaryProposal(
-                    appraisal_id, label, points, period, recorded, period_labels[key]
+                    appraisal_id, label, points, proposed_for, recorded, period_labels[key]
                 )
             notices[notice_id].proposals.append(proposal)
     return Summary(period, unit, list(people.values()))

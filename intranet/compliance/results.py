@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import datetime
 from operator import attrgetter
+from typing import NamedTuple
 
 from ..models import Appraisal, Declaration, Employee, Unit, VneidStatus
 from ..months import Month
@@ -105,6 +107,24 @@ class StaffLine:
     @property
     def status(self) -> str | None:
         return self.declaration.status if self.declaration is not None else None
+
+    @property
+    def compliant(self) -> bool:
+        return self.status == VneidStatus.LEVEL2_ACTIVE
+
+
+class MissingLine(NamedTuple):
+    """A person not on level 2 at a month's end, as the files list them: plain columns, not
+    entities (the files list ~11,000 people at province scale)."""
+
+    employee_id: int
+    unit_id: int | None  # None: staff the directory puts in no unit
+    unit_name: str | None
+    full_name: str
+    title: str | None
+    # The status and the moment (stored UTC) of the declaration standing at the month's end.
+    status: str | None
+    declared_at: datetime | None
 
     @property
     def compliant(self) -> bool:
