@@ -103,10 +103,16 @@ def can_act_on_notice(user: Employee, notice: Notice) -> bool:
     return can_act_for_unit(user, notice.unit_id)
 
 
+def acts_on_notices(user: Employee) -> bool:
+    """Whether any notice can be routed to `user` at all (`acts_on_notice` is not `false()`):
+    the head of a unit, the admin, the leadership. Staff have no queue to read."""
+    return heads_a_unit(user) or proposes_on_leaders(user)
+
+
 def acts_on_notice(user: Employee) -> ColumnElement[bool]:
     """`can_act_on_notice` as SQL, for the queue of notices awaiting `user`."""
     routes = []
-    if is_head(user) and user.unit_id is not None:
+    if heads_a_unit(user):
         routes.append(and_(Notice.route == "unit", Notice.unit_id == user.unit_id))
     if proposes_on_leaders(user):
         routes.append(Notice.route == "admin")

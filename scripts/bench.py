@@ -32,20 +32,25 @@ from pathlib import Path
 import requests
 from flask import Flask, render_template
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from intranet.access import admin_required
 from intranet.compliance.figures import unit_compliance
+from intranet.compliance.memo import EXTENSION as MEMO
 from intranet.compliance.sorting import SORTABLE, Sort
 from intranet.database.read_only import read_only
 from intranet.directory import current_directory
 from intranet.directory.sync import sync_people
 from intranet.extensions import db
+from intranet.models import Employee
 from intranet.months import current_month
 from scripts.bench_data import BENCH, PASSWORD, bench_app, build, copy_to, counts
 from scripts.bench_import import TARGETS as IMPORT_TARGETS, import_figures
 from scripts.bench_reminders import TARGETS as REMINDER_TARGETS
 from scripts.bench_reminders import reminder_figures
-from scripts.bench_summary import TARGETS as SUMMARY_TARGETS, summary_figures, summary_figures_on
+from scripts.bench_summary import (
+    TARGETS as SUMMARY_TARGETS, add_year_of_notices, summary_figures, summary_figures_on,
+)
 from scripts.load import app_environment
 from tests.support.app_server import AppServer
 from tests.support.ldap_server import DEFAULT_SERVICE_DN, DEFAULT_SERVICE_PASSWORD, Slapd
@@ -61,6 +66,7 @@ PAST_MONTHS_BACK = 6
 RENDERING_ONLY = "/bench/rendering-only"
 POSTGRESQL = " (PostgreSQL)"  # after the name of a figure measured on PostgreSQL
 HTTP_TIMEOUT = 30
+SUMMARY_FILE = "/appraisals/summary.xlsx year, 5,000 notices"
 
 # figure -> (target, unit, whether higher is better); issue 20's targets for this round.
 HTML_PAGE = 50  # ms, p95: every HTML page
@@ -86,6 +92,11 @@ TARGETS: dict[str, tuple[float, str, bool]] = {
     "/compliance.xlsx": (EXPORT, "ms", False),
     "/compliance.csv": (EXPORT, "ms", False),
     "/compliance-missing.csv": (EXPORT, "ms", False),
+    "/compliance-missing.csv?variant=vi (Excel in Vietnamese)": (EXPORT, "ms", False),
+    "/compliance.xlsx past month": (EXPORT, "ms", False),
+    "/compliance/report.docx (Word)": (EXPORT, "ms", False),
+    "/notices/imports/template.xlsx": (EXPORT, "ms", False),
+    SUMMARY_FILE: (EXPORT, "ms", False),
     "ratio 20,000 / 1,000 staff": (3, "x", False),
     "ratio /compliance / rendering only": (1.5, "x", False),
     "sign-in (POST /login)": (50, "ms", False),
@@ -190,6 +201,18 @@ def page(client: FlaskClient, path: str) -> Callable[[], None]:
     return lambda: expect(200, client.get(path))
 
 
+def worked_out(app: Flask, client: FlaskClient, path: str) -> Callable[[], None]:
+    """The page as the first request after a write finds it: the figures the worker keeps
+    per figures version (intranet/compliance/memo.py) forgotten before each run."""
+    def call() -> None:
+        memo = app.extensions.get(MEMO)
+        if memo is not None:
+            memo.clear()
+        expect(200, client.get(path))
+
+    return call
+
+
 def past_month(app: Flask) -> str:
     with app.app_context():  # the month is local time, in the app's time zone
         return current_month().back(PAST_MONTHS_BACK + 1)[0].iso
@@ -245,12 +268,18 @@ def pages(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
               repeat),
         timed("/compliance/unit/<id> (100 staff)" + suffix, page(admin, "/compliance/unit/1"),
               counter, repeat),
+        *(timed(f"{name}, figures worked out{suffix}", worked_out(app, admin, path), counter, repeat)
+          for name, path in (("/compliance current month", "/compliance"),
+                             ("/compliance past month", f"/compliance?month={past_month(app)}"),
+                             ("/compliance/trend (12 months)", "/compliance/trend"),
+                             ("/compliance/unit/<id> (100 staff)", "/compliance/unit/1"))),
         timed("/compliance/report (printed)" + suffix, page(admin, "/compliance/report"), counter,
               repeat),
         timed("/compliance.xlsx" + suffix, page(admin, "/compliance.xlsx"), counter, files),
         timed("/compliance.csv" + suffix, page(admin, "/compliance.csv"), counter, files),
         timed("/compliance-missing.csv" + suffix, page(admin, "/compliance-missing.csv"), counter,
               files),
+        *other_files(app, admin, counter, files, suffix),
     ]
 
 
@@ -282,6 +311,43 @@ def proposal_figures(app: Flask, admin: FlaskClient, counter: Statements, repeat
               repeat),
         timed("/admin/responses" + suffix, page(admin, "/admin/responses"), counter, repeat),
     ]
+
+
+def other_files(app: Flask, admin: FlaskClient, counter: Statements, files: int,
+                suffix: str = "") -> list[Figure]:
+    """The other downloads, each ≤ 300 ms like the three above (issue 20)."""
+    past = past_month(app)
+    return [
+        timed("/compliance-missing.csv?variant=vi (Excel in Vietnamese)" + suffix,
+              page(admin, "/compliance-missing.csv?variant=vi"), counter, files),
+        timed("/compliance.xlsx past month" + suffix, page(admin, f"/compliance.xlsx?month={past}"),
+              counter, files),
+        timed("/compliance/report.docx (Word)" + suffix, page(admin, "/compliance/report.docx"),
+              counter, files),
+        timed("/notices/imports/template.xlsx" + suffix, page(admin, "/notices/imports/template.xlsx"),
+              counter, files),
+    ]
+
+
+def summary_file(database: Path, work: Path, repeat: int) -> Figure:
+    """The rating summary's XLSX for the year, whole sub-department, on a copy of the data with
+    a year of notices (scripts/bench_summary.py's, the page's own bench)."""
+    copy = work / "summary-file.db"
+    shutil.copyfile(database, copy)
+    year = add_year_of_notices(copy)
+    app = bench_app(copy, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        admin = db.session.scalar(select(Employee).where(Employee.username == ADMIN))
+        session_id = f"{admin.id}:{admin.session_version}"
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = session_id, True
+    figure = timed(SUMMARY_FILE, page(client, f"/appraisals/summary.xlsx?period=year-{year}"),
+                   Statements(app), max(5, repeat // 3))
+    with app.app_context():
+        db.engine.dispose()
+    copy.unlink()
+    return figure
 
 
 def on_postgresql(data: Path, slapd: Slapd, repeat: int) -> list[Figure]:
@@ -590,6 +656,7 @@ def main(argv: list[str] | None = None) -> int:
                 figures += [Figure(**f) for f in import_figures(database, work)]
                 print("import figures measured", flush=True)
                 figures += [Figure(**f) for f in summary_figures(database, work)]
+                figures.append(summary_file(database, work, args.repeat))
                 print("rating summary measured", flush=True)
                 if not args.skip_gunicorn:
                     figures += under_gunicorn(database, slapd, args.seconds, work)

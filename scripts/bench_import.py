@@ -108,7 +108,9 @@ def run(database: Path, data: bytes) -> dict[str, float]:
     app = bench_app(database, RATELIMIT_ENABLED=False)
     with app.app_context():
         admin = db.session.scalar(select(Employee).where(Employee.is_admin.is_(True), Employee.active.is_(True)))
-        body = db.session.scalar(select(IssuingBody.id))
+        # One still in use: since migration 0013 the first seeded bodies are retired, and
+        # the form refuses a retired one as a choice it never offered (400).
+        body = db.session.scalar(select(IssuingBody.id).where(IssuingBody.active.is_(True)))
         session_id = f"{admin.id}:{admin.session_version}"
     client = app.test_client()
     with client.session_transaction() as session:

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import select
-
-from intranet.clock import local_today
-from intranet.extensions import db
-from intranet.models import Employee, RosterEntry
 
 from .support.a11y import serious_violations, with_axe
 from .support.browser import DESKTOP, PHONE, live_server, sign_in

@@ -9,11 +9,14 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
+from sqlalchemy import text
 
 from intranet.compliance.exports import compliance_csv, compliance_xlsx, missing_csv, neutralise
 from intranet.compliance.figures import unit_compliance
 from intranet.compliance.staff import non_compliant_staff
+from intranet.extensions import db
 
+from .conftest import ON_POSTGRES
 from .support.factories import MARCH, build_data_set
 
 
@@ -94,3 +97,15 @@ def test_csv_files(march) -> None:
     header, *people = read_csv(missing_csv(missing))
     assert header[2] == "Họ và tên" and len(people) == 5
     assert "05/03/2024" in [row[5] for row in people]
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL's work_mem")
+def test_the_missing_staff_sort_has_memory_for_its_transaction_only(app: Flask) -> None:
+    # Sorting a province's ~11,000 rows spilled to disk with the default 4 MB.
+    with app.test_request_context():
+        build_data_set()
+        default = db.session.scalar(text("SHOW work_mem"))
+        non_compliant_staff(MARCH)
+        assert db.session.scalar(text("SHOW work_mem")) == "16MB"
+        db.session.rollback()
+        assert db.session.scalar(text("SHOW work_mem")) == default

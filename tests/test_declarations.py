@@ -12,7 +12,7 @@ from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee
 
 from .support.forms import declare
-from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
+from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, signed_in_client
 
 
 def declarations_of(app: Flask, username: str) -> list[Declaration]:

@@ -1,8 +1,12 @@
 """Lists that went through another spreadsheet program: an Excel 97-2003 file, and one
-saved again as .xlsx from it (LibreOffice writes both, as the province's machines may)."""
+saved again as .xlsx from it (LibreOffice writes both, as the province's machines may); and
+the template the admin downloads, as LibreOffice opens it."""
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -12,7 +16,7 @@ from intranet.imports.models import ImportDraft
 
 from .support.import_files import province_xlsx, row
 from .support.import_pages import draft_rows, upload
-from .support.libreoffice import convert
+from .support.libreoffice import CSV_ALL_SHEETS, convert
 from .support.rows import count
 
 
@@ -38,3 +42,14 @@ def test_an_old_xls_saved_again_as_xlsx_is_read(admin_client: FlaskClient, synce
     rows = draft_rows(synced_app)
     assert rows["LO-1"]["state"] == "matched" and rows["LO-2"]["state"] == "not_staff"
     assert rows["LO-1"]["received_on"] == "2026-11-03"
+
+
+def test_libreoffice_opens_the_template_with_its_columns_and_guide(admin_client: FlaskClient,
+                                                                   tmp_path: Path) -> None:
+    template = admin_client.get("/notices/imports/template.xlsx").data
+    sheets = {name: list(csv.reader(io.StringIO(data.decode("utf-8"))))
+              for name, data in convert(template, ".xlsx", CSV_ALL_SHEETS, tmp_path / "profile").items()}
+    listed, guide = sheets["export-Danh sách.csv"], sheets["export-Hướng dẫn.csv"]
+    assert {"Họ và tên", "Mã hồ sơ", "Ngày tiếp nhận", "Tên thủ tục hành chính"} <= set(listed[0])
+    assert guide[0] == ["Cột", "Bắt buộc", "Tên cột cũng được nhận"]
+    assert [row[0] for row in guide[1:len(listed[0]) + 1]] == listed[0]

@@ -4,7 +4,7 @@ those notices and the points proposed on the Decree 335/2025 scale. Three statem
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
@@ -23,6 +23,7 @@ class SummaryProposal:
     response: str
     points: int | None
     period: Period
+    recorded_at: datetime
     period_label: str
 
 
@@ -47,10 +48,31 @@ class SummaryPerson:
     title: str | None
     unit_name: str
     notices: list[SummaryNotice] = field(default_factory=list)
-    # Each standing proposal once, in the order recorded, though it may cover several of the
-    # person's notices; and the points they propose, summed (None when none proposes points).
-    proposals: list[SummaryProposal] = field(default_factory=list)
-    points: int | None = None
+    # Their standing proposals and points, gathered by rating_summary while it reads its rows;
+    # a summary built otherwise (a test's) has them worked out from its notices on first use.
+    standing: list[SummaryProposal] | None = None
+    standing_points: int | None = None
+
+    @property
+    def proposals(self) -> list[SummaryProposal]:
+        """Each standing proposal once, in the order recorded, though it may cover several of
+        the person's notices."""
+        if self.standing is None:
+            seen: dict[int, SummaryProposal] = {}
+            for notice in self.notices:
+                for proposal in notice.proposals:
+                    seen.setdefault(proposal.id, proposal)
+            self.standing = sorted(seen.values(), key=lambda p: (p.recorded_at, p.id))
+            values = [p.points for p in self.standing if p.points is not None]
+            self.standing_points = sum(values) if values else None
+        return self.standing
+
+    @property
+    def points(self) -> int | None:
+        """The points the standing proposals propose, summed; None when none proposes points."""
+        if self.standing is None:
+            self.proposals  # noqa: B018 - works both out
+        return self.standing_points
 
     @property
     def cases(self) -> int:
@@ -73,14 +95,28 @@ class Summary:
     period: Period
     unit: Unit | None  # None: the whole sub-department
     people: list[SummaryPerson]
-    totals: SummaryTotals
+    counted: SummaryTotals | None = None  # rating_summary counts while it reads its rows
+
+    @property
+    def totals(self) -> SummaryTotals:
+        if self.counted is not None:
+            return self.counted
+        notices = [n for p in self.people for n in p.notices]
+        proposed = sum(1 for n in notices if n.proposals)
+        return SummaryTotals(
+            people=len(self.people), notices=len(notices), cases=sum(n.cases for n in notices),
+            explanations=sum(1 for n in notices if n.explanation is not None), proposed=proposed,
+            awaiting=len(notices) - proposed, points=sum(p.points or 0 for p in self.people),
+        )
 
 
 def _notices_in(by_unit: bool) -> ColumnElement[bool]:
     """The standing notices dated in the period (`first_day`, `last_day`), of `unit_id` if
     `by_unit`: bound parameters, so each statement is built and compiled once."""
     conditions = [
-        notice_stands(), Notice.notice_date >= bindparam("first_day"), Notice.notice_date <= bindparam("last_day"),
+        notice_stands(),
+        Notice.notice_date >= bindparam("first_day"),
+        Notice.notice_date <= bindparam("last_day"),
     ]
     if by_unit:
         conditions.append(Notice.unit_id == bindparam("unit_id"))
@@ -93,7 +129,8 @@ def _statements(by_unit: bool) -> tuple[Select, Select]:
     them (in the order recorded)."""
     where = _notices_in(by_unit)
     cases = (
-        select(func.count()).select_from(NoticeCase).where(NoticeCase.notice_id == Notice.id).scalar_subquery()
+        select(func.count()).select_from(NoticeCase)
+        .where(NoticeCase.notice_id == Notice.id).scalar_subquery()
     )
     notices = (
         select(
@@ -109,7 +146,7 @@ def _statements(by_unit: bool) -> tuple[Select, Select]:
     proposals = (
         select(
             appraisal_notice.c.notice_id, Appraisal.id, AppraisalOutcome.label, AppraisalOutcome.points,
-            Appraisal.period_kind, Appraisal.period_year, Appraisal.period_number,
+            Appraisal.period_kind, Appraisal.period_year, Appraisal.period_number, Appraisal.recorded_at,
         )
         .join(Appraisal, Appraisal.id == appraisal_notice.c.appraisal_id)
         .join(AppraisalOutcome, AppraisalOutcome.id == Appraisal.outcome_id)
@@ -137,7 +174,7 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
         if person is None or person.employee_id != employee_id:
             person = people.get(employee_id)
             if person is None:
-                person = people[employee_id] = SummaryPerson(employee_id, name, title, unit_name)
+                person = people[employee_id] = SummaryPerson(employee_id, name, title, unit_name, [], [])
         notice = SummaryNotice(notice_id, reference, dated, case_count, text)
         notices[notice_id] = (notice, person)
         person.notices.append(notice)
@@ -149,7 +186,7 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
         proposals = connection.execute(proposals_statement, params).all()
         made: dict[int, SummaryProposal] = {}
         period_labels: dict[tuple, tuple[Period, str]] = {}
-        for notice_id, appraisal_id, label, points, kind, year, number in proposals:
+        for notice_id, appraisal_id, label, points, kind, year, number, recorded in proposals:
             proposal = made.get(appraisal_id)
             if proposal is None:
                 key = (kind, year, number)
@@ -158,7 +195,7 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
                     period_labels[key] = (covered, covered.label())
                 covered, period_label = period_labels[key]
                 proposal = made[appraisal_id] = SummaryProposal(
-                    appraisal_id, label, points, covered, period_label
+                    appraisal_id, label, points, covered, recorded, period_label
                 )
             notice, person = notices[notice_id]
             if not notice.proposals:
@@ -166,10 +203,10 @@ def rating_summary(period: Period, unit: Unit | None) -> Summary:
             notice.proposals.append(proposal)
             # A proposal's rows are consecutive (ordered by its time, then id): a proposal
             # covering several of a person's notices is counted for them once.
-            if not person.proposals or person.proposals[-1] is not proposal:
-                person.proposals.append(proposal)
+            if not person.standing or person.standing[-1] is not proposal:
+                person.standing.append(proposal)
                 if points is not None:
-                    person.points = points if person.points is None else person.points + points
+                    person.standing_points = points + (person.standing_points or 0)
     listed_people = list(people.values())
     totals = SummaryTotals(
         people=len(listed_people), notices=len(notices), cases=all_cases, explanations=explanations,

@@ -1,47 +1,68 @@
-"""The rating meeting's summary as an XLSX file: one row per notice, grouped by person."""
+"""The rating meeting's summary as an XLSX file: one row per notice, grouped by person.
+
+Written by XlsxWriter row by row in constant-memory mode (a year of a province is ~7,000
+rows; openpyxl built them all as cell objects first, ~1 s). Every text is a string cell,
+never a formula; one a spreadsheet would run as a formula when edited gets the quote-prefix
+style, as in the compliance file (intranet/compliance/xlsx.py).
+"""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import Any
 
+import xlsxwriter
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from xlsxwriter.format import Format
 
-from ..compliance.exports import neutralise
+from ..compliance.xlsx import is_formula_like
 from .summary import Summary
+
+WIDTHS = (6, 26, 18, 26, 16, 14, 9, 40, 40, 10)
 
 
 def summary_xlsx(summary: Summary, scope: str) -> bytes:
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = _("Tổng hợp")[:31]
-    sheet.append([_("Tổng hợp thông báo, giải trình và đề xuất đánh giá, xếp loại chất lượng")])
-    sheet.append([f"{summary.period.label()} – {scope}"])
-    sheet.append([])
-    header = [
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    sheet = book.add_worksheet(_("Tổng hợp")[:31])
+    quoted = book.add_format({"quote_prefix": True})
+    header_format = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    for column, width in enumerate(WIDTHS):
+        sheet.set_column(column, column, width)
+
+    def write(row: int, values: Sequence[Any], cell_format: Format | None = None) -> None:
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                if cell_format is not None:
+                    sheet.write_blank(row, column, None, cell_format)
+            elif isinstance(value, str):
+                sheet.write_string(row, column, value,
+                                   quoted if is_formula_like(value) else cell_format)
+            else:
+                sheet.write_number(row, column, value, cell_format)
+
+    write(0, [_("Tổng hợp thông báo, giải trình và đề xuất đánh giá, xếp loại chất lượng")])
+    write(1, [f"{summary.period.label()} – {scope}"])
+    write(3, [
         _("STT"), _("Họ và tên"), _("Chức danh"), _("Đơn vị"), _("Số, ký hiệu thông báo"), _("Ngày thông báo"),
         _("Số lượng hồ sơ"), _("Giải trình của người có tên trong thông báo"), _("Đề xuất của thủ trưởng"), _("Điểm đề xuất"),
-    ]
-    sheet.append(header)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ], header_format)
+    row = 4
+    awaiting = _("Chờ xem xét")
     for number, person in enumerate(summary.people, start=1):
         for notice in person.notices:
             points = [p.points for p in notice.proposals if p.points is not None]
-            sheet.append([neutralise(value) for value in (
-                number, person.full_name, person.title or "", person.unit_name, notice.reference_number,
-                notice.notice_date.strftime("%d/%m/%Y"), notice.cases, notice.explanation or "",
-                notice.proposed(_("Chờ xem xét")), sum(points) if points else None,
-            )])
+            write(row, (
+                number, person.full_name, person.title, person.unit_name, notice.reference_number,
+                notice.notice_date.strftime("%d/%m/%Y"), notice.cases, notice.explanation,
+                notice.proposed(awaiting), sum(points) if points else None,
+            ))
+            row += 1
     totals = summary.totals
-    sheet.append([])
-    sheet.append([_("Cộng"), _("%(people)s người", people=totals.people), "", "",
-                  _("%(n)s thông báo", n=totals.notices), "", totals.cases,
-                  _("%(n)s giải trình", n=totals.explanations), _("%(n)s có đề xuất", n=totals.proposed),
-                  totals.points])
-    for column, width in zip("ABCDEFGHIJ", (6, 26, 18, 26, 16, 14, 9, 40, 40, 10)):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    write(row + 1, [_("Cộng"), _("%(people)s người", people=totals.people), "", "",
+                    _("%(n)s thông báo", n=totals.notices), "", totals.cases,
+                    _("%(n)s giải trình", n=totals.explanations), _("%(n)s có đề xuất", n=totals.proposed),
+                    totals.points])
+    book.close()
+    return buffer.getvalue()

@@ -51,8 +51,9 @@ def summary_rows(summary: Summary, notice_label: str, cases_label: str, awaiting
             if index:
                 append("<tr>")
             append(
-                f'<td>{heading_format % {"ref": escape(notice.reference_number), "date": day}} ({cases})</td>'
-                f'<td class="prewrap">{explanation}</td><td>{_proposed(notice, awaiting_line, proposed)}</td>'
+                f'<td>{heading_format % {"ref": escape(notice.reference_number), "date": day}}'
+                f' ({cases})</td><td class="prewrap">{explanation}</td>'
+                f'<td>{_proposed(notice, awaiting_line, proposed)}</td>'
             )
             if not index:
                 append(f'<td class="num" rowspan="{span}">{points}</td>')

@@ -14,7 +14,7 @@ def load_employee(session_id: str) -> Employee | None:
     employee_id, _, version = session_id.partition(":")
     if not (employee_id.isdigit() and version.isdigit()):
         return None
-    # With their unit: the home page and the layout show it (one statement fewer per visit).
+    # With their unit: the home page and a head's pages show it, one statement fewer.
     employee = db.session.get(Employee, int(employee_id), options=[joinedload(Employee.unit)])
     if employee is None or employee.session_version != int(version) or not employee.active:
         return None

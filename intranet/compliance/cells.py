@@ -68,7 +68,8 @@ class FigureCells:
                 inner = self.percent(figures)
             else:
                 value = getattr(figures, name)
-                inner = number(value, 0, self.locale)
+                # Below a thousand a count has no separator in any language: most cells.
+                inner = str(value) if 0 <= value < 1000 else number(value, 0, self.locale)
                 if base and value:
                     inner = f'<a href="{base}{link}">{inner}</a>'
             cells.append(f'<td class="num" data-label="{label}">{inner}</td>')

@@ -15,6 +15,7 @@ from sqlalchemy import (
 from ..extensions import db
 from ..models import Appraisal, Notice, Unit
 from ..months import Month
+from .memo import remembered
 from .params import DUE_BEFORE, MONTH_END, is_running, month_params
 from .records import decisions_in, notice_awaiting, notice_in_month, notices_known
 from .results import STATUS_GROUPS, ComplianceTable, Figures, UnitRow
@@ -59,18 +60,29 @@ def _unit_figures(
         .group_by(unit_key)
         .cte("staff_counts")
     )
-    in_month, awaiting = notice_in_month(), notice_awaiting()
+    # Each notice's tests worked out once, then counted: written into the counts, the test
+    # of a standing proposal ran up to three times a notice (the WHERE clause and two
+    # columns). MATERIALIZED keeps either database from writing it back into each use:
+    # for 5,000 notices 8 -> 4 ms on PostgreSQL, a quarter less on SQLite.
+    flags = select(
+        Notice.unit_id,
+        notice_in_month().label("in_month"),
+        notice_awaiting().label("awaiting"),
+        Notice.reply_due_on,
+    ).where(notices_known())
+    flags = narrowed(flags, Notice.unit_id).cte("notice_flags").prefix_with("MATERIALIZED")
+    in_month, awaiting = flags.c.in_month, flags.c.awaiting
     notice_counts = (
         select(
-            Notice.unit_id,
+            flags.c.unit_id,
             func.count().filter(in_month).label("notices"),
             func.count().filter(awaiting).label("awaiting"),
-            func.count().filter(awaiting, Notice.reply_due_on < DUE_BEFORE).label("overdue"),
+            func.count().filter(awaiting, flags.c.reply_due_on < DUE_BEFORE).label("overdue"),
         )
-        .where(notices_known(), or_(in_month, awaiting))
-        .group_by(Notice.unit_id)
+        .where(or_(in_month, awaiting))
+        .group_by(flags.c.unit_id)
+        .cte("notice_counts")
     )
-    notice_counts = narrowed(notice_counts, Notice.unit_id).cte("notice_counts")
     decision_counts = (
         select(Appraisal.unit_id, func.count().label("decisions"))
         .where(decisions_in())
@@ -118,6 +130,12 @@ def _rows(query: Select, month: Month, params: dict[str, object] | None = None) 
     ]
 
 
+def _key(month: Month) -> tuple[object, ...]:
+    """What a month's figures depend on besides the records: whether it still runs, and the
+    day a notice counts as overdue from (today, while it runs)."""
+    return month.iso, is_running(month), month_params(month)["due_before"]
+
+
 @cache
 def _sorted_unit_figures(running: bool, sort: Sort, in_one_pass: bool) -> Select:
     query, order = _unit_figures(running, "all", in_one_pass)
@@ -128,13 +146,31 @@ def _sorted_unit_figures(running: bool, sort: Sort, in_one_pass: bool) -> Select
 
 
 def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
-    """Every unit's figures for `month`, sorted on the server."""
+    """Every unit's figures for `month`, sorted on the server. The figures are kept per
+    figures version (memo.py) as plain numbers; the units are the request's own."""
     query = _sorted_unit_figures(is_running(month), sort, one_pass())
-    return ComplianceTable(month, _rows(query, month))
+    fresh: list[UnitRow] = []
+
+    def compute() -> list[tuple[int | None, Figures]]:
+        fresh.extend(_rows(query, month))
+        return [(row.unit_id, row.figures) for row in fresh]
+
+    counted = remembered(("table", sort, *_key(month)), compute)
+    if fresh:
+        return ComplianceTable(month, fresh)
+    # Every unit (a few hundred at most): one statement built once, no list of ids to bind.
+    units = {unit.id: unit for unit in db.session.scalars(select(Unit))}
+    return ComplianceTable(month, [
+        UnitRow(units[unit_id] if unit_id is not None else None, figures)
+        for unit_id, figures in counted
+    ])
 
 
 def unit_figures(month: Month, unit_id: int | None) -> Figures:
     """One unit's figures for `month` (unit_id None: the staff in no unit)."""
-    query, _order = _unit_figures(is_running(month), "none" if unit_id is None else "unit")
-    rows = _rows(query, month, {"unit_id": unit_id})
-    return rows[0].figures if rows else Figures()
+    def compute() -> Figures:
+        query, _order = _unit_figures(is_running(month), "none" if unit_id is None else "unit")
+        rows = _rows(query, month, {"unit_id": unit_id})
+        return rows[0].figures if rows else Figures()
+
+    return remembered(("unit", unit_id, *_key(month)), compute)

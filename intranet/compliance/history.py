@@ -16,6 +16,7 @@ from ..months import Month
 from ..timelines import (
     DECLARATIONS, ROSTER, before, latest_record, previous_in_order, standing_declaration,
 )
+from .memo import remembered
 from .params import is_running
 from .results import History, MonthPoint
 from .staff import one_pass, people_by_status, standing_entry, status_groups
@@ -112,8 +113,15 @@ _ANCHOR = -1
 
 
 def compliance_history(months: Sequence[Month]) -> History:
-    """Staff and level-2 counts per unit at the end of each of `months`, in one query: the
-    counts at one month's end, and each later month's changes.
+    """Staff and level-2 counts per unit at the end of each of `months` (kept per figures
+    version, see memo.py)."""
+    key = ("history", tuple(month.iso for month in months), is_running(months[-1]))
+    return remembered(key, lambda: _history(months))
+
+
+def _history(months: Sequence[Month]) -> History:
+    """The history in one query: the counts at one month's end, and each later month's
+    changes.
 
     When the last month is still running, its counts are read from the employee rows (one
     index, see people_by_status) and each earlier month's by taking away the changes made

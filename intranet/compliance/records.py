@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Appraisal, AppraisalOutcome, Employee, Notice, appraisal_notice
@@ -43,14 +43,16 @@ def unit_notices(month: Month, unit_id: int) -> MonthNotices:
     query = (
         select(Notice, in_month, awaiting)
         .options(
-            joinedload(Notice.employee), joinedload(Notice.issuing_body), selectinload(Notice.cases)
+            # The cases joined too (a unit's month holds a few dozen notices): one statement
+            # fewer on the unit's page, which also reads the figures version (memo.py).
+            joinedload(Notice.employee), joinedload(Notice.issuing_body), joinedload(Notice.cases)
         )
         .where(Notice.unit_id == unit_id, notices_known(), or_(in_month, awaiting))
         .order_by(Notice.notice_date, Notice.id)
     )
     dated: list[NoticeRow] = []
     waiting: list[NoticeRow] = []
-    for notice, is_dated, is_waiting in db.session.execute(query, month_params(month)):
+    for notice, is_dated, is_waiting in db.session.execute(query, month_params(month)).unique():
         row = NoticeRow(notice, stands=True, decided=not is_waiting)
         if is_dated:
             dated.append(row)

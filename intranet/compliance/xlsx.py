@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+from datetime import date
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,6 +27,8 @@ FONT = {"font_name": "Times New Roman", "font_size": 12}
 LINE_POINTS = 15.75  # one line of 12-point text
 HEADER_PADDING = 4  # points above and below a wrapped header
 PAPER_A4 = 9
+# Day 0 of Excel's 1900 date system, as the serial numbers of days from March 1900 count.
+EXCEL_EPOCH = date(1899, 12, 30)
 
 Kind = Literal["text", "int", "percent", "date"]
 
@@ -127,7 +130,9 @@ def _write_table(sheet: Worksheet, table: Table, formats: _Formats) -> None:
                 text = str(value)
                 sheet.write_string(row, col, text, by_kind[kind, bold, is_formula_like(text)])
             elif kind == "date":
-                sheet.write_datetime(row, col, value, by_kind[kind, bold, False])
+                # The day's serial number, as write_datetime would store it, without its
+                # general conversion for each of thousands of dates.
+                sheet.write_number(row, col, (value - EXCEL_EPOCH).days, by_kind[kind, bold, False])
             else:
                 sheet.write_number(row, col, value, by_kind[kind, bold, False])
 

@@ -1,12 +1,13 @@
 """The database layer: engine settings and SQLite's transaction policy, read-only
 transactions, the request's one transaction, and the triggers that keep the records with
 legal weight as the law needs them (append-only tables, each employee's latest status, the
-roster). Importing it registers the engine listeners."""
+roster), and the number that moves whenever a record the compliance figures count is written
+(figures_version). Importing it registers the engine listeners."""
 from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from . import append_only, engine, latest_status, roster  # noqa: F401  engine: its listeners
+from . import append_only, engine, figures_version, latest_status, roster  # noqa: F401  engine: its listeners
 from .transaction import commit_each_request, discard  # noqa: F401  the request's transaction
 
 
@@ -15,3 +16,4 @@ def install_triggers(metadata: MetaData) -> None:
     append_only.install_on(metadata)
     latest_status.install_on(metadata)
     roster.install_on(metadata)
+    figures_version.install_on(metadata)

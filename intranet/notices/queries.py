@@ -29,15 +29,16 @@ class AppraisalRow:
 def _with_state(query):
     state = (notice_stands().label("stands"), notice_decided().label("decided"))
     return query.add_columns(*state).options(
-        # Many-to-one in the same query; only the cases need a second one.
-        selectinload(Notice.cases), joinedload(Notice.employee), joinedload(Notice.issuing_body)
+        # All in the same query, the cases too (a notice has one or two): a second statement
+        # for them was a round trip more on every home and person page.
+        joinedload(Notice.cases), joinedload(Notice.employee), joinedload(Notice.issuing_body)
     )
 
 
 def _notice_rows(
     query, params: dict[str, object] | None = None, *, built: bool = False
 ) -> list[NoticeRow]:
-    rows = db.session.execute(query if built else _with_state(query), params)
+    rows = db.session.execute(query if built else _with_state(query), params).unique()
     return [NoticeRow(notice, bool(stands), bool(decided)) for notice, stands, decided in rows]
 
 

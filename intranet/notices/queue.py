@@ -8,7 +8,9 @@ from functools import cache
 
 from sqlalchemy import Select, func, select
 
-from ..access import acts_on_notice, can_act_on_notice, heads_a_unit, proposes_on_leaders
+from ..access import (
+    acts_on_notice, acts_on_notices, can_act_on_notice, heads_a_unit, proposes_on_leaders,
+)
 from ..extensions import db
 from ..models import Employee, IssuingBody, Notice, NoticeCase, Unit
 from .state import notice_decided, notice_stands
@@ -44,11 +46,15 @@ def _open() -> Select:
     then by deadline (notices recorded before deadlines existed last), then oldest. Built once:
     its aliases cost more to build than the statement costs to run for one head."""
     # count(*): PostgreSQL counts from the notice_id index alone (count(id) read each row).
-    cases = select(func.count()).select_from(NoticeCase).where(NoticeCase.notice_id == Notice.id).scalar_subquery()
+    cases = (
+        select(func.count()).select_from(NoticeCase)
+        .where(NoticeCase.notice_id == Notice.id).scalar_subquery()
+    )
     return (
         select(
             Notice.id, Notice.employee_id, Notice.unit_id, Notice.route, Notice.reference_number,
-            Notice.notice_date, Employee.full_name, Unit.name, IssuingBody.name, cases, Notice.reply_due_on,
+            Notice.notice_date, Employee.full_name, Unit.name, IssuingBody.name, cases,
+            Notice.reply_due_on,
         )
         .join(Employee, Employee.id == Notice.employee_id)
         .join(Unit, Unit.id == Notice.unit_id)
@@ -61,16 +67,15 @@ def _open() -> Select:
 def _awaiting(query: Select, today: date) -> list[AwaitingNotice]:
     rows = []
     for *columns, due in db.session.connection().execute(query).all():  # fetched at once
-        rows.append(AwaitingNotice(
-            OpenNotice(*columns), due, due is not None and due < today, (due - today).days if due else None
-        ))
+        overdue = due is not None and due < today
+        rows.append(AwaitingNotice(OpenNotice(*columns), due, overdue, (due - today).days if due else None))
     return rows
 
 
 def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
     """The open notices `user` is the one to act on (access.acts_on_notice), overdue first."""
-    if not (heads_a_unit(user) or proposes_on_leaders(user)):
-        return []  # acts on no notice (acts_on_notice is false): every staff member's home page
+    if not acts_on_notices(user):
+        return []  # no statement: every employee's home page asks
     return _awaiting(_open().where(acts_on_notice(user)), today)
 
 
@@ -92,7 +97,7 @@ def notices_awaiting_each(users: list[Employee], today: date) -> dict[int, list[
         candidates = list(by_unit.get(user.unit_id, [])) if heads_a_unit(user) else []
         if proposes_on_leaders(user):
             candidates = sorted(candidates + to_admin, key=lambda entry: entry[0])
-        mine[user.id] = [row for _position, row in candidates if can_act_on_notice(user, row.notice)]
+        mine[user.id] = [row for _at, row in candidates if can_act_on_notice(user, row.notice)]
     return mine
 
 

@@ -34,12 +34,14 @@ def queue_rows(rows: list[AwaitingNotice], everywhere: bool) -> Markup:
         else:
             deadline = f"{row.due_on:%d/%m/%Y}"
         append('<tr class="overdue">' if row.overdue else "<tr>")
-        append(f'<td data-label="{due}">{deadline}</td><td data-label="{name}">{escape(notice.employee_name)}</td>')
+        append(f'<td data-label="{due}">{deadline}</td>'
+               f'<td data-label="{name}">{escape(notice.employee_name)}</td>')
         if everywhere:
             append(f'<td data-label="{unit}">{_once(names, notice.unit_name)}</td>'
                    f'<td data-label="{handler}">{handlers.get(notice.route, unit_head)}</td>')
         append(
-            f'<td data-label="{reference}"><a href="{link}{notice.id}">{escape(notice.reference_number)}</a></td>'
+            f'<td data-label="{reference}">'
+            f'<a href="{link}{notice.id}">{escape(notice.reference_number)}</a></td>'
             f'<td data-label="{body}">{_once(names, notice.issuing_body)}</td>'
             f'<td class="num" data-label="{cases}">{notice.cases}</td></tr>\n'
         )

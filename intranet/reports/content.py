@@ -86,8 +86,8 @@ def _lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
-def _figure(value: int | float | None, digits: int = 0) -> str:
-    return "—" if value is None else number(value, digits, str(get_locale()))
+def _figure(value: int | float | None, digits: int = 0, locale: str | None = None) -> str:
+    return "—" if value is None else number(value, digits, locale or str(get_locale()))
 
 
 def monthly_report(month: Month, today: date | None = None) -> MonthlyReport:
@@ -161,15 +161,17 @@ def build(month: Month, today: date, settings: ReportSettings, notes: ReportMont
         day=until, awaiting=_figure(totals.awaiting), decisions=_figure(totals.decisions),
     ))
 
+    notice_words = _("Số %(number)s ngày %(day)s của %(body)s")  # no values: formatted per case
     case_table = Table(
         header=[_("STT"), _("Họ và tên"), _("Đơn vị"), _("Thủ tục hành chính"), _("Mã hồ sơ"),
                 _("Ngày tiếp nhận hồ sơ"), _("Thông báo")],
         rows=[
             [str(index), line.employee_name, line.unit_name,
-             line.case.procedure_name + (f" ({line.case.procedure_code})" if line.case.procedure_code else ""),
-             line.case.dossier_code, date_vn(line.case.filed_on),
-             _("Số %(number)s ngày %(day)s của %(body)s", number=line.notice.reference_number,
-               day=date_vn(line.notice.notice_date), body=line.issuing_body)]
+             line.procedure_name + (f" ({line.procedure_code})" if line.procedure_code else ""),
+             line.dossier_code, date_vn(line.filed_on),
+             # Translated once above, not for each of ~800 cases.
+             notice_words % {"number": line.reference_number, "day": date_vn(line.notice_date),
+                             "body": line.issuing_body}]
             for index, line in enumerate(cases, start=1)
         ],
         numeric=frozenset({0}),
@@ -244,11 +246,13 @@ def _unit_table(rows, filers: dict[int | None, int], totals: Figures, total_file
     labels = {name: str(label) for name, label in COLUMNS.items()}
     labels["filers"] = _("Số người có hồ sơ giấy được thông báo")
 
+    locale = str(get_locale())  # once for the table's ~2,400 figures, not once each
+
     def cells(figures: Figures, people: int) -> list[str]:
         values = {name: figures[name] for name in FIGURES if name not in ("percent", "filers")}
         values["filers"] = people
         return [
-            _figure(figures.percent, 1) if name == "percent" else _figure(values[name])
+            _figure(figures.percent, 1, locale) if name == "percent" else _figure(values[name], 0, locale)
             for name in FIGURES
         ]
 

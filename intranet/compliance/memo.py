@@ -1,0 +1,91 @@
+"""Figures worked out once per figures version, then shown again until a record they count
+is written (intranet/database/figures_version.py: the database moves the number in the
+transaction that writes the record, so the figures kept under a number are those of every
+moment it stands at).
+
+Each worker keeps the last few results (a month's table, a unit's figures, a history) in
+memory. A page reads the number first and works figures out after, in the same
+transaction: figures kept under n are never older than n. Only read-only requests
+(database/read_only.py) keep or reuse anything: a transaction that writes sees its own
+records before they are committed, and, rolled back, would leave figures filed under a
+number that another writer's records are about to take.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from threading import Lock
+from typing import Any, TypeVar
+
+from flask import current_app, g, has_request_context
+
+from ..database import figures_version
+from ..database.read_only import READ_ONLY
+from ..extensions import db
+
+T = TypeVar("T")
+# Per worker: the months and units an admin moves between, each sorted a few ways. A
+# history of 200 units is ~0.3 MB (tracemalloc): 32 of them would still be under 10 MB.
+KEPT = 32
+EXTENSION = "compliance_memo"  # the worker's Memo, in app.extensions
+_MISSING = object()
+
+
+class Memo:
+    """The last KEPT results by key, safe between a worker's threads."""
+
+    def __init__(self, size: int = KEPT) -> None:
+        self.size = size
+        self.entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self.lock:
+            value = self.entries.get(key, _MISSING)
+            if value is not _MISSING:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+def _read_only_request() -> bool:
+    return has_request_context() and bool(
+        db.session.connection().get_execution_options().get(READ_ONLY)
+    )
+
+
+def _version() -> tuple[str, int]:
+    """The number, read once per transaction before any figures are worked out in it. Kept
+    with the transaction it was read in, not for the whole `g`: Flask reuses an app context
+    already pushed (a script's, a test's), and its `g`, for each request made in it."""
+    transaction = db.session().get_transaction()  # the request's Session, not its registry
+    kept = g.get("figures_version")
+    if kept is None or kept[0] is not transaction:
+        kept = (transaction, figures_version.current(db.session))
+        g.figures_version = kept
+    return kept[1]
+
+
+def remembered(key: Hashable, compute: Callable[[], T]) -> T:
+    """compute()'s answer, or the one it gave at this figures version. Kept results are
+    shared between requests: plain data, never changed (no ORM objects: they belong to the
+    session of the request that loaded them)."""
+    if not _read_only_request():
+        return compute()
+    memo: Memo = current_app.extensions.setdefault(EXTENSION, Memo())
+    full = (_version(), key)
+    value = memo.get(full)
+    if value is _MISSING:
+        value = compute()
+        memo.put(full, value)
+    return value
