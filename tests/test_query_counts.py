@@ -18,7 +18,7 @@ from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, csrf_token
 from .support.factories import add_employee, add_notice, decide, declare
 
 TOO_MANY = 10  # the most statements any of the most used pages may send
-MOST_USED = ("home", "declaration", "unit", "compliance", "compliance past month")
+MOST_USED = ("home", "declaration", "unit", "compliance", "compliance past month", "report")
 
 
 def statements(app: Flask, request: Callable[[], object]) -> int:

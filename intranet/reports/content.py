@@ -20,7 +20,7 @@ from ..formatting import date_vn, number
 from ..months import Month
 from .models import ReportMonth, ReportSettings
 from .queries import month_cases, paper_filers
-from .settings import month_notes, ordered_rows, report_settings, unit_positions
+from .settings import ordered_rows, report_settings, unit_positions
 
 # Printed where a setting or a note is still empty, as on a form to fill in by hand.
 PLACEHOLDER = "……"
@@ -90,9 +90,10 @@ def _figure(value: int | float | None, digits: int = 0, locale: str | None = Non
     return "—" if value is None else number(value, digits, locale or str(get_locale()))
 
 
-def monthly_report(month: Month, today: date | None = None) -> MonthlyReport:
+def monthly_report(month: Month, notes: ReportMonth | None, today: date | None = None) -> MonthlyReport:
+    """The report of `month` with the month's notes as the caller read them (the page reads
+    them once, for its form and for the report)."""
     settings = report_settings()
-    notes = month_notes(month)
     today = today or local_today()
     return build(month, today, settings, notes)
 

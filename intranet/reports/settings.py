@@ -27,6 +27,10 @@ TEXT_FIELDS = ("legal_basis", "recipients")
 def report_settings() -> ReportSettings:
     """The settings row; a blank, unsaved one on a database that has none yet."""
     settings = db.session.get(ReportSettings, SETTINGS_ID)
+    if has_app_context() and "agency_name" not in g:
+        # The page's header (agency_name) need not read the row again: the report, one
+        # statement fewer.
+        g.agency_name = settings.agency_name if settings is not None else ""
     if settings is None:
         settings = ReportSettings(id=SETTINGS_ID, **{name: "" for name in LINE_FIELDS + TEXT_FIELDS})
         settings.signs_for_head = False

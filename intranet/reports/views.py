@@ -47,9 +47,10 @@ def requested_month():
     return compliance_month(default=max(last_closed_month(), first_month()))
 
 
-def _report_page(month, form: MonthNotesForm, status: int = 200):
+def _report_page(month, form: MonthNotesForm, notes, status: int = 200):
     return render_template(
-        "reports/monthly.html", report=monthly_report(month), month=month, form=form, NATION=NATION
+        "reports/monthly.html", report=monthly_report(month, notes), month=month, form=form,
+        NATION=NATION,
     ), status
 
 
@@ -59,7 +60,7 @@ def _report_page(month, form: MonthNotesForm, status: int = 200):
 def monthly():
     month = requested_month()
     notes = service.month_notes(month)
-    return _report_page(month, MonthNotesForm(obj=notes))
+    return _report_page(month, MonthNotesForm(obj=notes), notes)
 
 
 @bp.route("/compliance/report/notes", methods=["POST"])
@@ -70,7 +71,7 @@ def save_notes():
     actor = current_user._get_current_object()
     result = submit(form, lambda: service.save_month_notes(actor, month, form.data))
     if isinstance(result, int):
-        return _report_page(month, form, result)
+        return _report_page(month, form, service.month_notes(month), result)
     flash(_("Đã lưu nội dung báo cáo tháng %(month)s.", month=month.label), "success")
     return redirect(url_for("reports.monthly", month=month.iso))
 
@@ -79,7 +80,7 @@ def save_notes():
 @admin_required
 def monthly_docx() -> Response:
     month = requested_month()
-    data = report_docx(monthly_report(month))
+    data = report_docx(monthly_report(month, service.month_notes(month)))
     name = f"bao-cao-vneid-{month.iso}.docx"
     record_download(current_user._get_current_object(), name)
     return send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=name)
