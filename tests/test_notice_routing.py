@@ -77,6 +77,24 @@ def test_the_queue_shows_overdue_notices_first(head_client: FlaskClient, synced_
     assert page.index("Quá hạn 2 ngày") < page.index((today + timedelta(days=5)).strftime("%d/%m/%Y"))
 
 
+def test_each_row_of_the_admins_list_shows_its_own_deadline(
+    admin_client: FlaskClient, synced_app: Flask
+) -> None:
+    """The list writes each deadline once per day it falls on (queue_rows): rows sharing a
+    day share its cell, and each other day gets its own."""
+    today = date.today()
+    with synced_app.app_context():
+        for code, days in (("D-1", -2), ("D-2", -2), ("D-3", -7), ("D-4", 5)):
+            notice_about(DEMO_EMPLOYEE, due=today + timedelta(days=days), code=code)
+    page = admin_client.get("/notices/open").get_data(as_text=True)
+    soon = (today + timedelta(days=5)).strftime("%d/%m/%Y")
+    two, seven = ((today - timedelta(days=n)).strftime("%d/%m/%Y") for n in (2, 7))
+    assert page.count(f'{two} <span class="badge todo">Quá hạn 2 ngày</span>') == 2
+    assert page.count(f'{seven} <span class="badge todo">Quá hạn 7 ngày</span>') == 1
+    assert page.count(f'<td data-label="Hạn xử lý">{soon}</td>') == 1
+    assert page.index("Quá hạn 7 ngày") < page.index("Quá hạn 2 ngày") < page.index(soon)
+
+
 def test_a_head_cannot_act_on_a_notice_about_themselves(head_client: FlaskClient, synced_app: Flask) -> None:
     with synced_app.app_context():
         own = notice_about(DEMO_HEAD, due=None)

