@@ -244,3 +244,38 @@ def test_a_commit_the_database_refuses_is_an_error_page_with_no_saved_message(
     assert "Đã lưu." not in client.get("/login").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Declaration.note)) is None
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL's transactions")
+def test_pages_that_only_read_send_postgresql_no_begin_or_commit(
+    synced_app: Flask, employee_client: FlaskClient
+) -> None:
+    """A read-only page's statements each run on their own (AUTOCOMMIT: two round trips
+    fewer); a page that writes still runs in one transaction, on the same pooled connection."""
+    from sqlalchemy import event
+
+    from .support.forms import declare
+
+    autocommit: list[bool] = []
+
+    def seen(connection, *_args) -> None:  # noqa: ANN001 - the engine's listener signature
+        autocommit.append(connection.connection.dbapi_connection.autocommit)
+
+    with synced_app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert employee_client.get("/").status_code == 200  # home: read-only
+        assert autocommit and all(autocommit)
+        autocommit.clear()
+        response = declare(employee_client, status="level1", committed="y")
+        assert response.status_code == 302
+        assert autocommit and not any(autocommit)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    with synced_app.app_context():
+        employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        assert db.session.scalar(
+            select(Declaration.status).where(Declaration.employee_id == employee.id)
+            .order_by(Declaration.id.desc()).limit(1)
+        ) == "level1"

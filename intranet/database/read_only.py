@@ -1,6 +1,8 @@
-"""Pages that only read: on SQLite their transaction does not queue for the write lock."""
+"""Pages that only read: on SQLite their transaction does not queue for the write lock; on
+PostgreSQL their statements run without BEGIN and COMMIT."""
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -9,6 +11,14 @@ from ..extensions import db
 
 # The execution option _sqlite_begin (engine.py) reads.
 READ_ONLY = "intranet_read_only"
+
+# On PostgreSQL a page that never writes runs each statement on its own (AUTOCOMMIT): at
+# READ COMMITTED, its default level, every statement of a transaction takes a snapshot of
+# its own anyway, so the page reads what it read before, without the BEGIN and the COMMIT,
+# two of the round trips to the server that made small pages 1.5x SQLite's time (make bench).
+_OPTIONS: dict[str, dict[str, Any]] = defaultdict(
+    lambda: {READ_ONLY: True}, postgresql={READ_ONLY: True, "isolation_level": "AUTOCOMMIT"},
+)
 
 
 def read_only(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -24,7 +34,7 @@ def read_only(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        db.session.connection(execution_options={READ_ONLY: True})
+        db.session.connection(execution_options=_OPTIONS[db.session.get_bind().dialect.name])
         return view(*args, **kwargs)
 
     return wrapper
