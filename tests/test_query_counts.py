@@ -99,3 +99,23 @@ def test_pages_send_as_many_statements_for_60_staff_as_for_3(
         assert len([e for e in unit.staff if e.active]) >= 60
     assert counts(synced_app, *clients) == small
     assert max(small[page] for page in MOST_USED) <= TOO_MANY, small
+
+
+def test_the_signed_in_person_and_the_agency_name_come_in_one_statement(
+    synced_app: Flask, employee_client: FlaskClient
+) -> None:
+    """Every page loads the signed-in person (with their unit) and shows the agency's name in
+    its header: one statement for both."""
+    from intranet.reports.models import SETTINGS_ID, ReportSettings
+    from intranet.reports.settings import report_settings
+
+    with synced_app.app_context():
+        settings = report_settings()
+        settings.id, settings.agency_name = SETTINGS_ID, "Chi cục Kiểm lâm vùng Đông Bắc"
+        db.session.add(settings)
+        db.session.commit()
+    with recorded(synced_app) as seen:
+        page = employee_client.get("/").get_data(as_text=True)
+    assert '<span class="brand-agency">Chi cục Kiểm lâm vùng Đông Bắc</span>' in page
+    about_settings = [s for s in seen.seen if ReportSettings.__tablename__ in s]
+    assert len(about_settings) == 1 and "FROM employee" in about_settings[0], about_settings

@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 
 from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import ScalarSelect, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import audit
@@ -53,6 +53,18 @@ def agency_name() -> str:
             db.session.rollback()
             g.agency_name = ""
     return g.agency_name
+
+
+def agency_name_column() -> ScalarSelect[str | None]:
+    """The agency's name as a column, for a statement every page sends anyway (the signed-in
+    user's, auth/session.py) to bring along: one statement fewer per page."""
+    return select(ReportSettings.agency_name).where(ReportSettings.id == SETTINGS_ID).scalar_subquery()
+
+
+def remember_agency_name(name: str | None) -> None:
+    """What agency_name() answers for the rest of the request, read by another statement."""
+    if has_app_context() and "agency_name" not in g:
+        g.agency_name = name or ""
 
 
 def _lines(text: str) -> str:
