@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from flask import abort
@@ -148,9 +148,12 @@ def load_staff_member_to_act_on(user: Employee, employee_id: int | None) -> Empl
     return employee
 
 
-def load_record_for(user: Employee, model: type[T], record_id: int, *, write: bool = False) -> T:
-    """A notice or decision `user` may read (or, with write, correct): 404 if none, else 403."""
-    record = db.session.get(model, record_id)
+def load_record_for(
+    user: Employee, model: type[T], record_id: int, *, write: bool = False, options: Sequence[Any] = ()
+) -> T:
+    """A notice or decision `user` may read (or, with write, correct): 404 if none, else 403.
+    `options`: what the page shows of it, loaded with it (joinedload...)."""
+    record = db.session.get(model, record_id, options=options)
     if record is None:
         abort(404)
     if not write:

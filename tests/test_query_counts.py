@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from intranet.extensions import db
-from intranet.models import Employee, Unit
+from intranet.models import Employee, Notice, Unit
 
 from intranet.months import Month
 
@@ -65,6 +65,7 @@ def counts(
     with app.app_context():
         demo = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
         person, unit = demo.id, demo.unit_id
+        notice = db.session.scalar(select(func.max(Notice.id)).where(Notice.employee_id == person))
     return {
         "notices": statements(app, lambda: head.get("/notices")),
         "person": statements(app, lambda: head.get(f"/staff/{person}")),
@@ -76,6 +77,7 @@ def counts(
         ),
         "report": statements(app, lambda: admin.get("/compliance/report")),
         "home": statements(app, lambda: employee.get("/")),
+        "explanation": statements(app, lambda: employee.get(f"/notices/{notice}/explanation")),
         "declaration": statements(app, lambda: employee.post("/declaration", data=declaration)),
         "unit": statements(app, lambda: head.get("/unit")),
         "compliance": statements(app, lambda: admin.get("/compliance")),

@@ -37,7 +37,12 @@ def past_deadline(notice: Notice, today: date) -> bool:
 
 def explanation_refusal(notice: Notice, today: date) -> str | None:
     """Why no explanation can be sent now, or None when one can."""
-    if explanation_of(notice) is not None:
+    return refusal_given(notice, explanation_of(notice), today)
+
+
+def refusal_given(notice: Notice, explanation: Explanation | None, today: date) -> str | None:
+    """explanation_refusal, the notice's explanation (or None) read already (the page shows it)."""
+    if explanation is not None:
         return _l("Bạn đã gửi giải trình cho thông báo này; giải trình đã gửi không sửa được.")
     if past_deadline(notice, today):
         return _l("Đã quá hạn giải trình (hạn cuối ngày %(day)s); không nhận giải trình nữa.",

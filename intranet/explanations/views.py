@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from ..access import can_explain, load_record_for
@@ -12,7 +13,7 @@ from ..clock import local_today
 from ..models import Notice
 from ..submit import submit
 from .forms import ExplanationForm
-from .service import explanation_of, explanation_refusal, submit_explanation
+from .service import explanation_of, refusal_given, submit_explanation
 
 bp = Blueprint("explanations", __name__)
 
@@ -20,7 +21,9 @@ bp = Blueprint("explanations", __name__)
 @bp.route("/notices/<id:notice_id>/explanation", methods=["GET", "POST"])
 @login_required
 def explain(notice_id: int) -> Response | tuple[str, int]:
-    notice = load_record_for(current_user, Notice, notice_id)
+    # With what the page shows of it: one statement, not three.
+    notice = load_record_for(current_user, Notice, notice_id,
+                             options=[joinedload(Notice.issuing_body), joinedload(Notice.cases)])
     if not can_explain(current_user, notice):
         abort(403)
     form = ExplanationForm()
@@ -33,8 +36,8 @@ def explain(notice_id: int) -> Response | tuple[str, int]:
             flash(_("Đã gửi giải trình. Thủ trưởng sẽ xem trước khi đề xuất."), "success")
             return redirect(url_for("main.home"))
         status = result
-    refusal = explanation_refusal(notice, local_today())
+    explanation = explanation_of(notice)
     return render_template(
-        "explanations/form.html", form=form, notice=notice, explanation=explanation_of(notice),
-        refusal=refusal,
+        "explanations/form.html", form=form, notice=notice, explanation=explanation,
+        refusal=refusal_given(notice, explanation, local_today()),
     ), status
