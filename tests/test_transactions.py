@@ -263,9 +263,11 @@ def test_pages_that_only_read_send_postgresql_no_begin_or_commit(
 
     with synced_app.app_context():
         engine = db.engine
+        notice = _notice_about_the_employee()
     event.listen(engine, "before_cursor_execute", seen)
     try:
         assert employee_client.get("/").status_code == 200  # home: read-only
+        assert employee_client.get(f"/notices/{notice}/explanation").status_code == 200  # its GET
         assert autocommit and all(autocommit)
         autocommit.clear()
         response = declare(employee_client, status="level1", committed="y")
@@ -279,3 +281,31 @@ def test_pages_that_only_read_send_postgresql_no_begin_or_commit(
             select(Declaration.status).where(Declaration.employee_id == employee.id)
             .order_by(Declaration.id.desc()).limit(1)
         ) == "level1"
+
+
+def _notice_about_the_employee() -> int:
+    from datetime import datetime, timedelta
+
+    from .support.factories import add_notice
+
+    employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+    notice = add_notice(employee, employee.unit, local_today(), datetime.now() - timedelta(hours=1))
+    db.session.commit()
+    return notice.id
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's write lock")
+def test_the_explanation_form_shows_while_another_process_holds_the_write_lock(
+    synced_app: Flask, employee_client: FlaskClient
+) -> None:
+    """Showing the form only reads (its POST writes, in a transaction of its own)."""
+    with synced_app.app_context():
+        path = db.engine.url.database
+        notice = _notice_about_the_employee()
+    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        assert employee_client.get(f"/notices/{notice}/explanation").status_code == 200
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from flask import request
+
 from ..extensions import db
 
 # The execution option _sqlite_begin (engine.py) reads.
@@ -34,7 +36,23 @@ def read_only(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        db.session.connection(execution_options=_OPTIONS[db.session.get_bind().dialect.name])
+        begin_read_only()
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def read_only_unless_posted(view: Callable[..., Any]) -> Callable[..., Any]:
+    """@read_only for a form page: its GET only reads, its POST writes (as usual)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if request.method in ("GET", "HEAD"):
+            begin_read_only()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def begin_read_only() -> None:
+    db.session.connection(execution_options=_OPTIONS[db.session.get_bind().dialect.name])

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from ..access import can_explain, load_record_for
 from ..audit import client_address
 from ..clock import local_today
+from ..database.read_only import read_only_unless_posted
 from ..models import Notice
 from ..submit import submit
 from .forms import ExplanationForm
@@ -19,6 +20,7 @@ bp = Blueprint("explanations", __name__)
 
 
 @bp.route("/notices/<id:notice_id>/explanation", methods=["GET", "POST"])
+@read_only_unless_posted  # showing the form only reads: no SQLite write lock, no PostgreSQL BEGIN
 @login_required
 def explain(notice_id: int) -> Response | tuple[str, int]:
     # With what the page shows of it: one statement, not three.
