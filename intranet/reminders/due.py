@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import DateTime, Select, bindparam, or_, select
+from sqlalchemy import ColumnElement, DateTime, Select, bindparam, or_, select
 
 from ..compliance.figures import unit_compliance
 from ..compliance.results import ComplianceTable, Figures
@@ -63,21 +63,31 @@ def staff_due(now: datetime, pending_days: int, *, employee_id: int | None = Non
     ]
 
 
-@cache
-def _staff_due(one: bool) -> Select:
-    """staff_due's statement, built once (the home page asks it for each visit): the moment,
-    the cutoff and the person are bound parameters."""
+# Their latest declaration's time: when a "waiting for activation" was declared.
+STAFF_DECLARED_AT = standing_declaration(Employee.id, column="declared_at")
+
+
+def staff_due_conditions() -> tuple[ColumnElement[bool], ...]:
+    """Who staff_due answers, as conditions on Employee with the parameters `now` and
+    `cutoff`: shared with the admin's preview, which counts them (reminders/overview.py)."""
     status = Employee.vneid_status
-    declared_at = standing_declaration(Employee.id, column="declared_at")  # their latest
-    query = select(
-        Employee.id, Employee.full_name, Employee.email, Employee.language, status, declared_at
-    ).where(
+    return (
         on_staff_at(bindparam("now", type_=DateTime())),
         status_groups(status)["missing"],
         # A recent "waiting for activation" is left alone (spelled out: status may be NULL).
         or_(status.is_(None), status != VneidStatus.LEVEL2_PENDING,
-            declared_at <= bindparam("cutoff", type_=DateTime())),
+            STAFF_DECLARED_AT <= bindparam("cutoff", type_=DateTime())),
     )
+
+
+@cache
+def _staff_due(one: bool) -> Select:
+    """staff_due's statement, built once (the home page asks it for each visit): the moment,
+    the cutoff and the person are bound parameters."""
+    query = select(
+        Employee.id, Employee.full_name, Employee.email, Employee.language, Employee.vneid_status,
+        STAFF_DECLARED_AT,
+    ).where(*staff_due_conditions())
     if one:
         query = query.where(Employee.id == bindparam("employee_id"))
     return query.order_by(Employee.sort_key, Employee.id)
