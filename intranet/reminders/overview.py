@@ -52,14 +52,15 @@ def counted_preview(today: date, now: datetime, retryable: Iterable[SendStatus],
             tally.delivered += people
         else:
             tally.no_address += people
-    items = [
+    staff = [  # at least the first, for the sample message
         staff_item(period, StaffDue(Recipient(id_, name, email, _language(language)), status, at))
         for id_, name, email, language, status, at in db.session.execute(
-            _staff_listed(), {**params, "listed": listed}
+            _staff_listed(), {**params, "listed": max(listed, 1)}
         )
     ]
+    items = staff[:listed]
     pending = tally.delivered + tally.no_address
-    first = {Reason.STAFF: items[0]} if items else {}
+    first = {Reason.STAFF: staff[0]} if staff else {}
     others = plan_few(list(Reason), today)
     done = recorded(others)
     again = {status.value for status in retryable}
