@@ -99,6 +99,21 @@ def test_page_counts_and_lists_what_planning_the_whole_run_would(synced_app: Fla
             assert counted.first[reason].compose(links) == item.compose(links)
 
 
+def test_page_says_nothing_of_staff_when_everyone_is_on_level_2(synced_app: Flask) -> None:
+    with synced_app.app_context():
+        for person in db.session.scalars(select(Employee)):
+            declare(person, "level2_active", datetime.now() - timedelta(days=1))
+        db.session.commit()
+    with synced_app.test_request_context():
+        planned, items = preview(list(Reason), date.today(), utcnow(), ())
+        counted = counted_preview(date.today(), utcnow(), (), 200)
+    assert Reason.STAFF not in planned.tallies
+    assert counted.report.as_dict() == planned.as_dict()
+    assert counted.pending == len(items)
+    assert [described(item) for item in counted.items] == [described(item) for item in items]
+    assert Reason.STAFF not in counted.first
+
+
 def overview_statements(client: FlaskClient, app: Flask) -> int:
     with recorded(app) as seen:
         response = client.get("/admin/reminders/")

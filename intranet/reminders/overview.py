@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import Select, and_, bindparam, case, func, literal, not_, or_, select
+from sqlalchemy import Select, and_, bindparam, not_, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -33,25 +33,27 @@ class Overview:
 
 def counted_preview(today: date, now: datetime, retryable: Iterable[SendStatus], listed: int) -> Overview:
     """preview(every reason)'s counts and its first `listed` items, in a fixed number of
-    statements: the staff are counted and listed by SQL (tests/test_reminders_overview.py
-    checks it against preview()); the heads and admins, a few hundred at most, are planned."""
+    statements: the staff are counted from two columns a person and only the first `listed`
+    are read in full (tests/test_reminders_overview.py checks it against preview()); the heads
+    and admins, a few hundred at most, are planned."""
     config = current_app.config
     period = period_of(today, config["REMINDERS_PERIOD"])
     params = {
         "now": now, "cutoff": now - timedelta(days=config["REMINDERS_PENDING_DAYS"]),
         "period": period, "retryable": [status.value for status in retryable],
     }
-    dialect = db.session.get_bind().dialect.name
     report = RunReport(dry_run=True)
-    tally = report.tally(Reason.STAFF)
-    for usable, address, already, people in db.session.execute(_staff_counts(dialect), params):
-        tally.due += people
+    # Each address judged by usable_address() itself, as run() will: ~10,000 plain rows read
+    # cost less than judging them in SQL (~20 ms against ~40 on SQLite), and there is one rule.
+    for address, already in db.session.connection().execute(_staff_counts(), params).all():
+        tally = report.tally(Reason.STAFF)  # none when nobody is due, as in preview()
+        tally.due += 1
         if already:
-            tally.already += people
-        elif usable if usable is not None else usable_address(address) is not None:
-            tally.delivered += people
+            tally.already += 1
+        elif usable_address(address) is None:
+            tally.no_address += 1
         else:
-            tally.no_address += people
+            tally.delivered += 1
     staff = [  # at least the first, for the sample message
         staff_item(period, StaffDue(Recipient(id_, name, email, _language(language)), status, at))
         for id_, name, email, language, status, at in db.session.execute(
@@ -59,7 +61,7 @@ def counted_preview(today: date, now: datetime, retryable: Iterable[SendStatus],
         )
     ]
     items = staff[:listed]
-    pending = tally.delivered + tally.no_address
+    pending = sum(tally.delivered + tally.no_address for tally in report.tallies.values())
     first = {Reason.STAFF: staff[0]} if staff else {}
     others = plan_few(list(Reason), today)
     done = recorded(others)
@@ -99,16 +101,11 @@ def _to_try_again(previous) -> object:
 
 
 @cache
-def _staff_counts(dialect: str) -> Select:
-    """The staff due, counted by whether an earlier run's outcome stands and by address:
-    usable (true or false) when plain_address() can tell, else the address itself, for
-    usable_address() to judge (the rare address with other characters)."""
+def _staff_counts() -> Select:
+    """Each person due a staff reminder: their address, and whether an earlier run's outcome
+    stands (nothing to try)."""
     previous = _previous()
-    plain = plain_address(Employee.email, dialect)
-    usable = case((plain, one_at_inside(Employee.email)), else_=None).label("usable")
-    odd = case((plain, None), else_=Employee.email).label("odd")
-    already = not_(_to_try_again(previous)).label("already")
-    return _joined(select(usable, odd, already, func.count()), previous).group_by(usable, odd, already)
+    return _joined(select(Employee.email, not_(_to_try_again(previous))), previous)
 
 
 @cache
@@ -122,28 +119,4 @@ def _staff_listed() -> Select:
     return (
         _joined(query, previous).where(_to_try_again(previous))
         .order_by(Employee.sort_key, Employee.id).limit(bindparam("listed"))
-    )
-
-
-# The characters of plain addresses: usable_address() accepts such an address exactly when it
-# has one @ with something on both sides and its domain does not start with a dot (nothing to
-# strip, ASCII, no character it refuses). A "-" last in a class is itself in both dialects.
-PLAIN = "A-Za-z0-9._+@-"
-
-
-def plain_address(email, dialect: str):
-    """True when `email` is made only of PLAIN's characters (so SQL can judge it); NULL for
-    no address."""
-    if dialect == "postgresql":
-        return email.regexp_match(f"^[{PLAIN}]*$")
-    return email.op("NOT GLOB")(literal(f"*[^{PLAIN}]*"))
-
-
-def one_at_inside(email):
-    """usable_address() of a plain address: one @, not first, not last, not before a dot."""
-    return and_(
-        func.length(email) - func.length(func.replace(email, "@", "")) == 1,
-        not_(email.startswith("@", autoescape=True)),
-        not_(email.endswith("@", autoescape=True)),
-        not_(email.contains("@.", autoescape=True)),
     )
