@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import Employee, Unit, utcnow
+from intranet.reminders.compose import usable_address
 from intranet.reminders.links import Links
 from intranet.reminders.models import Reason, ReminderSend, SendStatus
 from intranet.reminders.overview import counted_preview
@@ -22,7 +23,7 @@ from .conftest import DEMO_ADMIN, DEMO_HEAD, signed_in_client
 from .support.factories import add_employee, add_notice, declare
 from .support.statements import recorded
 
-# Addresses that SQL judges (made of plain characters) and that it leaves to usable_address().
+# Addresses of every kind: usable, unusable for each of usable_address()'s reasons.
 ADDRESSES = (
     None, "", "an@kiemlam.gov.vn", "AN.Binh+1@kiem-lam.gov.vn", "@kiemlam.gov.vn", "an@",
     "an@@kiemlam.gov.vn", "a@b@c", "an@.kiemlam.gov.vn", "an.@x", "an@x.", "-@-",
@@ -112,6 +113,20 @@ def test_page_says_nothing_of_staff_when_everyone_is_on_level_2(synced_app: Flas
     assert counted.pending == len(items)
     assert [described(item) for item in counted.items] == [described(item) for item in items]
     assert Reason.STAFF not in counted.first
+
+
+@pytest.mark.parametrize(("text", "usable"), [
+    ("an@kiemlam.gov.vn", "an@kiemlam.gov.vn"), (" an@x.vn\n", "an@x.vn"), ("-@-", "-@-"),
+    ("o'neil+1@x.vn", "o'neil+1@x.vn"), ("an!#$&*=?^`{|}~@x.vn", "an!#$&*=?^`{|}~@x.vn"),
+    ("an.@x", "an.@x"), ("an@x.", "an@x."), ("\x1can@x.vn\x1f", "an@x.vn"),
+    (None, None), ("", None), ("   ", None), ("@x.vn", None), ("an@", None), ("@", None),
+    ("an@@x.vn", None), ("a@b@c", None), ("an@.x.vn", None), ("an @x.vn", None),
+    ("an\t@x.vn", None), ("an\x1c@x.vn", None), ("an@kiểmlâm.vn", None), ("Bình@x.vn", None),
+    ("an\u00a0@x.vn", None), ("an;b@x.vn", None), ("an,b@x.vn", None), ("<an@x.vn>", None),
+    ('"an"@x.vn', None),
+])
+def test_addresses_a_mail_server_takes_as_they_are(text: str | None, usable: str | None) -> None:
+    assert usable_address(text) == usable
 
 
 def overview_statements(client: FlaskClient, app: Flask) -> int:
