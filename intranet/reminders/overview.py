@@ -1,5 +1,5 @@
-"""The admin's preview of a run, counted in SQL: what preview() answers for every reason,
-without planning an item for each of thousands of staff."""
+"""The admin's preview of a run: what send.preview() answers for every reason, the staff
+counted from two columns a person rather than planned one item each (thousands of them)."""
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -61,7 +61,7 @@ def staff_item(period: str, due: StaffDue) -> Item:
 def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
     """The heads' and the admins' reminders due today for `reasons`: as many as there are
     heads and admins, whatever the staff (the admin's preview plans these, and counts the
-    staff in SQL)."""
+    staff from two columns a person: reminders/overview.py)."""
     period = period_of(today, current_app.config["REMINDERS_PERIOD"])
     items: list[Item] = []
     if Reason.HEADS in reasons:
