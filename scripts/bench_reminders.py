@@ -101,9 +101,11 @@ def send_once(database: Path, port: int) -> tuple[float, float, float, str]:
         "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port), "MAIL_FROM": "Chi cục Kiểm lâm <intranet@rangers.test>",
         "APP_BASE_URL": "https://intranet.rangers.test",
     }
+    peak = database.with_suffix(".peak")
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "reminders", "send", "--only", "staff"],
+        # Its own peak, not ru_maxrss: see scripts/peak_rss.py.
+        [sys.executable, "-m", "scripts.peak_rss", str(peak), "flask", "reminders", "send", "--only", "staff"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     output = process.stdout.read().decode() if process.stdout else ""
@@ -112,7 +114,7 @@ def send_once(database: Path, port: int) -> tuple[float, float, float, str]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"reminders send failed:\n{output}")
     cpu = usage.ru_utime + usage.ru_stime
-    return elapsed, cpu, usage.ru_maxrss / 1024, output  # ru_maxrss is in KiB on Linux
+    return elapsed, cpu, int(peak.read_text()) / 1024, output  # VmHWM is in KiB
 
 
 def sent(database: Path) -> int:

@@ -62,7 +62,7 @@ def test_bad_input_gives_a_message_not_a_traceback(synced_app: Flask, tmp_path: 
     result = runner.invoke(args=["notices", "import", str(bad), "--body", BODY, "--month", "2026-11"])
     assert result.exit_code == 1 and "bị hỏng" in result.output and "Traceback" not in result.output
     result = runner.invoke(args=["notices", "import", str(write_list(tmp_path)), "--body", "Không có", "--month", "2026-11"])
-    assert result.exit_code == 1 and "Không có cơ quan thông báo" in result.output
+    assert result.exit_code == 1 and "Không có cơ quan ban hành thông báo" in result.output
     result = runner.invoke(args=["notices", "import", str(write_list(tmp_path)), "--body", BODY, "--month", "13/2026"])
     assert result.exit_code == 1 and "Tháng không hợp lệ" in result.output
     assert counts(synced_app) == (0, 0, 0)

@@ -24,7 +24,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Employee, utcnow
 from .compose import Draft, admin_draft, build_message, head_draft, staff_draft, usable_address
-from .due import Recipient, admin_due, heads_due, staff_due
+from .due import Recipient, StaffDue, admin_due, heads_due, staff_due
 from .links import Links
 from .models import Reason, ReminderSend, SendStatus
 from .settings import closed_month, period_of
@@ -45,12 +45,25 @@ class Item:
 
 def plan(reasons: Iterable[Reason], today: date, now: datetime) -> list[Item]:
     """Every reminder due today for `reasons`, staff first, each list by name."""
-    config = current_app.config
-    period = period_of(today, config["REMINDERS_PERIOD"])
+    reasons = list(reasons)
     items: list[Item] = []
     if Reason.STAFF in reasons:
-        for due in staff_due(now, config["REMINDERS_PENDING_DAYS"]):
-            items.append(Item(Reason.STAFF, period, due.recipient, lambda links, d=due: staff_draft(d, links)))
+        period = period_of(today, current_app.config["REMINDERS_PERIOD"])
+        for due in staff_due(now, current_app.config["REMINDERS_PENDING_DAYS"]):
+            items.append(staff_item(period, due))
+    return items + plan_few(reasons, today)
+
+
+def staff_item(period: str, due: StaffDue) -> Item:
+    return Item(Reason.STAFF, period, due.recipient, lambda links: staff_draft(due, links))
+
+
+def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
+    """The heads' and the admins' reminders due today for `reasons`: as many as there are
+    heads and admins, whatever the staff (the admin's preview plans these, and counts the
+    staff from two columns a person: reminders/overview.py)."""
+    period = period_of(today, current_app.config["REMINDERS_PERIOD"])
+    items: list[Item] = []
     if Reason.HEADS in reasons:
         for head in heads_due(Month.containing(today), today):
             items.append(Item(Reason.HEADS, period, head.recipient, lambda links, h=head: head_draft(h, links)))

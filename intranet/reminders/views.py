@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..access import admin_required
 from ..clock import local_today
+from ..database.read_only import read_only
 from ..models import utcnow
 from ..paging import requested_page
 from .describe import describe, reasons_for
@@ -19,9 +20,10 @@ from .links import Links
 from . import service
 from ..extensions import db
 from ..validation import RuleViolation
-from .models import Reason, ReminderSend, SendStatus
+from .models import ReminderSend, SendStatus
 from .queries import periods, sends, status_counts
-from .send import preview, run
+from .overview import counted_preview
+from .send import run
 from .transport import SmtpTransport, retryable_for, transport_for
 
 bp = Blueprint("reminders", __name__, url_prefix="/admin/reminders")
@@ -37,21 +39,16 @@ def transport_port(config) -> int:
 def overview_page(form: SendForm, status: int = 200) -> tuple[str, int]:
     config = current_app.config
     transport = transport_for(config, sys.stdout)
-    report, items = preview(list(Reason), local_today(), utcnow(), retryable_for(transport))
+    preview = counted_preview(local_today(), utcnow(), retryable_for(transport), LISTED)
     links = Links(current_app._get_current_object())  # type: ignore[attr-defined]
-    samples = {}
-    for item in items:
-        if item.reason not in samples:
-            samples[item.reason] = item.compose(links)
     page = render_template(
         "reminders/overview.html",
-        report=report,
-        items=items[:LISTED],
-        more=max(len(items) - LISTED, 0),
-        samples=samples,
+        items=preview.items,
+        more=max(preview.pending - LISTED, 0),
+        samples={reason: item.compose(links) for reason, item in preview.first.items()},
         form=form,
         reasons=REASONS,
-        summary=describe(report),
+        summary=describe(preview.report),
         enabled=config["REMINDERS_ENABLED"],
         can_send=transport is not None,
         web_limit=config["REMINDERS_WEB_LIMIT"],
@@ -61,6 +58,7 @@ def overview_page(form: SendForm, status: int = 200) -> tuple[str, int]:
 
 
 @bp.route("/")
+@read_only
 @admin_required
 def overview() -> tuple[str, int]:
     return overview_page(SendForm())
