@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -122,21 +124,28 @@ def test_a_request_that_fails_after_writing_keeps_nothing(failing_app: Flask) ->
     assert employee.get("/declaration").status_code == 200
 
 
+@contextmanager
+def write_lock_held_elsewhere(app: Flask) -> Iterator[None]:
+    """Another process (a sync, a declaration) holding SQLite's write lock meanwhile."""
+    with app.app_context():
+        path = db.engine.url.database
+    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's write lock")
 def test_compliance_pages_read_while_another_process_holds_the_write_lock(
     admin_client: FlaskClient, synced_app: Flask
 ) -> None:
     # Read-only pages start a deferred transaction: they read WAL's snapshot, not queue.
-    with synced_app.app_context():
-        path = db.engine.url.database
-    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        writer.execute("BEGIN IMMEDIATE")
+    with write_lock_held_elsewhere(synced_app):
         for page in ("/compliance", "/compliance/unit/none", "/compliance/report"):
             assert admin_client.get(page).status_code == 200, page
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's write lock")
@@ -147,20 +156,14 @@ def test_home_queues_and_a_persons_page_read_while_another_process_holds_the_wri
     from .conftest import DEMO_ADMIN, DEMO_HEAD
 
     with synced_app.app_context():
-        path = db.engine.url.database
         person = db.session.scalar(select(Employee.id).filter_by(username=DEMO_EMPLOYEE))
     pages = {DEMO_EMPLOYEE: ["/"], DEMO_HEAD: ["/", "/notices", "/notices/awaiting", f"/staff/{person}"],
              DEMO_ADMIN: ["/notices/open"]}
     clients = {username: signed_in_client(synced_app, username) for username in pages}
-    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        writer.execute("BEGIN IMMEDIATE")
+    with write_lock_held_elsewhere(synced_app):
         for username, paths in pages.items():
             for page in paths:
                 assert clients[username].get(page).status_code == 200, page
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
 
 
 @pytest.fixture
@@ -300,12 +303,6 @@ def test_the_explanation_form_shows_while_another_process_holds_the_write_lock(
 ) -> None:
     """Showing the form only reads (its POST writes, in a transaction of its own)."""
     with synced_app.app_context():
-        path = db.engine.url.database
         notice = _notice_about_the_employee()
-    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        writer.execute("BEGIN IMMEDIATE")
+    with write_lock_held_elsewhere(synced_app):
         assert employee_client.get(f"/notices/{notice}/explanation").status_code == 200
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
