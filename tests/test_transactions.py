@@ -306,3 +306,26 @@ def test_the_explanation_form_shows_while_another_process_holds_the_write_lock(
         notice = _notice_about_the_employee()
     with write_lock_held_elsewhere(synced_app):
         assert employee_client.get(f"/notices/{notice}/explanation").status_code == 200
+
+
+def test_a_read_only_page_that_tries_to_write_fails_and_keeps_nothing(synced_app: Flask) -> None:
+    """On PostgreSQL such a page runs without a transaction: a write there must not land row
+    by row, so it is refused (an error page) on both databases."""
+    from intranet.database.read_only import read_only
+
+    @read_only
+    def writes_by_mistake() -> str:
+        employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        service.declare(
+            employee, status="level1", activated_on=None, committed=False, note=None,
+            today=local_today(), address=None,
+        )
+        db.session.flush()
+        return "written"
+
+    synced_app.add_url_rule("/test/read-only-writes", "read_only_writes", writes_by_mistake)
+    before = counts(synced_app)
+    response = synced_app.test_client().get("/test/read-only-writes")
+    assert response.status_code == 500
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert counts(synced_app) == before

@@ -8,6 +8,8 @@ from functools import wraps
 from typing import Any
 
 from flask import request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 
@@ -56,3 +58,16 @@ def read_only_unless_posted(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def begin_read_only() -> None:
     db.session.connection(execution_options=_OPTIONS[db.session.get_bind().dialect.name])
+
+
+class ReadOnlyWrite(RuntimeError):
+    """A page marked read-only tried to write: a bug, never a user's doing."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes(session: Session, *_args: Any) -> None:
+    # On PostgreSQL such a page runs in AUTOCOMMIT: each row would be committed on its own,
+    # and a failure halfway would leave half a record. Fail the request instead (an error
+    # page, nothing written).
+    if session.in_transaction() and session.connection().get_execution_options().get(READ_ONLY):
+        raise ReadOnlyWrite("a page marked @read_only tried to write")
