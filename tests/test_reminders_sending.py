@@ -483,3 +483,22 @@ def test_heads_due_asks_the_database_as_much_for_many_heads_as_for_one(synced_ap
         for person in db.session.scalars(select(Employee).where(Employee.full_name.in_(answer))):
             assert answer[person.full_name] == [n.notice_id for n in notices_awaiting(person, today)]
     assert many == few
+
+
+def test_a_leader_who_is_neither_head_nor_admin_is_reminded_of_notices_about_heads(
+    synced_app: Flask,
+) -> None:
+    """Notices about a head are proposed on by the admin or the leadership: a deputy head of
+    the sub-department is reminded of them like an admin is, and of nothing else."""
+    today, now = date.today(), utcnow()
+    with synced_app.app_context():
+        unit = Unit("Trạm Kiểm lâm Lãnh đạo thử")
+        leader = add_employee("Phó Chi cục trưởng Thử", unit, is_leader=True, email="pho@kiemlam.gov.vn")
+        head = add_employee("Trưởng Trạm Thử", unit, is_head=True, email="truongtram@kiemlam.gov.vn")
+        about_head = add_notice(head, unit, today, now, reference="9/TB-LĐ", route="admin")
+        db.session.commit()
+        due = {d.recipient.full_name: [n.notice_id for n in d.notices]
+               for d in heads_due(Month.containing(today), today)}
+        assert due["Phó Chi cục trưởng Thử"] == [about_head.id]
+        assert about_head.id not in due.get("Trưởng Trạm Thử", [])  # never about oneself
+        assert due["Phó Chi cục trưởng Thử"] == [n.notice_id for n in notices_awaiting(leader, today)]

@@ -150,12 +150,14 @@ def by_name(rows: list[T], person: Callable[[T], Employee]) -> list[T]:
 
 
 def heads_due(month: Month, today: date) -> list[HeadDue]:
-    """Everyone with at least one notice awaiting their proposal, by name, with their unit's
-    figures for `month`, in a fixed number of statements however many heads there are."""
+    """Everyone with at least one notice awaiting their proposal (heads, admins and the
+    leadership, who propose on notices about heads), by name, with their unit's figures for
+    `month`, in a fixed number of statements however many heads there are."""
     people = by_name(db.session.execute(
         select(Employee, Unit.name)
         .outerjoin(Unit, Unit.id == Employee.unit_id)
-        .where(Employee.active.is_(True), or_(Employee.is_head.is_(True), Employee.is_admin.is_(True)))
+        .where(Employee.active.is_(True),
+               or_(Employee.is_head.is_(True), Employee.is_admin.is_(True), Employee.is_leader.is_(True)))
     ).all(), lambda row: row[0])
     awaiting = queue.notices_awaiting_each([person for person, _ in people], today) if people else {}
     waiting = [(person, unit_name, _plain(awaiting[person.id])) for person, unit_name in people]
