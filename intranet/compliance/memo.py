@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from flask import current_app, g, has_request_context
 
 from ..database import figures_version
-from ..database.read_only import READ_ONLY
+from ..database.read_only import in_read_only_transaction
 from ..extensions import db
 
 T = TypeVar("T")
@@ -59,9 +59,7 @@ class Memo:
 
 
 def _read_only_request() -> bool:
-    return has_request_context() and bool(
-        db.session.connection().get_execution_options().get(READ_ONLY)
-    )
+    return has_request_context() and in_read_only_transaction(db.session())
 
 
 def _version() -> tuple[str, int]:

@@ -60,6 +60,13 @@ def begin_read_only() -> None:
     db.session.connection(execution_options=_OPTIONS[db.session.get_bind().dialect.name])
 
 
+def in_read_only_transaction(session: Session) -> bool:
+    """Whether `session` is inside a transaction begun by begin_read_only()."""
+    return session.in_transaction() and bool(
+        session.connection().get_execution_options().get(READ_ONLY)
+    )
+
+
 class ReadOnlyWrite(RuntimeError):
     """A page marked read-only tried to write: a bug, never a user's doing."""
 
@@ -69,5 +76,5 @@ def _refuse_writes(session: Session, *_args: Any) -> None:
     # On PostgreSQL such a page runs in AUTOCOMMIT: each row would be committed on its own,
     # and a failure halfway would leave half a record. Fail the request instead (an error
     # page, nothing written).
-    if session.in_transaction() and session.connection().get_execution_options().get(READ_ONLY):
+    if in_read_only_transaction(session):
         raise ReadOnlyWrite("a page marked @read_only tried to write")
