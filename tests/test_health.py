@@ -15,6 +15,7 @@ from intranet.models import AuditEvent
 
 from .conftest import base_config, make_app
 from .support.process import free_port
+from .support.sqlite_lock import write_lock_held_elsewhere
 
 ALL_OK = {"status": "ok", "database": "ok", "directory": "ok"}
 
@@ -84,16 +85,11 @@ def test_only_get(app: Flask) -> None:
 def test_probe_does_not_wait_for_a_sqlite_writer(tmp_path: Path) -> None:
     path = tmp_path / "busy.db"
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
-    writer = sqlite3.connect(path, isolation_level=None)
-    try:
-        writer.execute("BEGIN IMMEDIATE")  # a long write elsewhere holds the lock
+    with write_lock_held_elsewhere(path):  # a long write elsewhere holds the lock
         started = time.monotonic()
         response = app.test_client().get("/healthz")
         assert response.status_code == 200 and response.get_json() == ALL_OK
         assert time.monotonic() - started < 2  # not the 10 s busy timeout
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
 
 
 def test_after_a_probe_the_pooled_connection_still_starts_with_begin_immediate(tmp_path: Path) -> None:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from intranet.declarations import service
 from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee
 
+from .support.sqlite_lock import write_lock_held_elsewhere
 from .conftest import ON_POSTGRES, DEMO_EMPLOYEE, base_config, make_app, signed_in_client
 
 WORKERS = 4
@@ -124,26 +123,18 @@ def test_a_request_that_fails_after_writing_keeps_nothing(failing_app: Flask) ->
     assert employee.get("/declaration").status_code == 200
 
 
-@contextmanager
-def write_lock_held_elsewhere(app: Flask) -> Iterator[None]:
-    """Another process (a sync, a declaration) holding SQLite's write lock meanwhile."""
+
+def write_lock_held_by_another_process(app: Flask):  # noqa: ANN201 - a context manager
     with app.app_context():
         path = db.engine.url.database
-    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        writer.execute("BEGIN IMMEDIATE")
-        yield
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
-
+    return write_lock_held_elsewhere(path)
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's write lock")
 def test_compliance_pages_read_while_another_process_holds_the_write_lock(
     admin_client: FlaskClient, synced_app: Flask
 ) -> None:
     # Read-only pages start a deferred transaction: they read WAL's snapshot, not queue.
-    with write_lock_held_elsewhere(synced_app):
+    with write_lock_held_by_another_process(synced_app):
         for page in ("/compliance", "/compliance/unit/none", "/compliance/report"):
             assert admin_client.get(page).status_code == 200, page
 
@@ -160,7 +151,7 @@ def test_home_queues_and_a_persons_page_read_while_another_process_holds_the_wri
     pages = {DEMO_EMPLOYEE: ["/"], DEMO_HEAD: ["/", "/notices", "/notices/awaiting", f"/staff/{person}"],
              DEMO_ADMIN: ["/notices/open"]}
     clients = {username: signed_in_client(synced_app, username) for username in pages}
-    with write_lock_held_elsewhere(synced_app):
+    with write_lock_held_by_another_process(synced_app):
         for username, paths in pages.items():
             for page in paths:
                 assert clients[username].get(page).status_code == 200, page
@@ -304,7 +295,7 @@ def test_the_explanation_form_shows_while_another_process_holds_the_write_lock(
     """Showing the form only reads (its POST writes, in a transaction of its own)."""
     with synced_app.app_context():
         notice = _notice_about_the_employee()
-    with write_lock_held_elsewhere(synced_app):
+    with write_lock_held_by_another_process(synced_app):
         assert employee_client.get(f"/notices/{notice}/explanation").status_code == 200
 
 
