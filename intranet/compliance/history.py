@@ -10,6 +10,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from ..database import figures_dated
 from ..extensions import db
 from ..models import Declaration, RosterEntry, Unit, VneidStatus
 from ..months import Month
@@ -114,9 +115,38 @@ _ANCHOR = -1
 
 def compliance_history(months: Sequence[Month]) -> History:
     """Staff and level-2 counts per unit at the end of each of `months` (kept per figures
-    version, see memo.py)."""
-    key = ("history", tuple(month.iso for month in months), is_running(months[-1]))
-    return remembered(key, lambda: _history(months))
+    version, see memo.py; when the last month still runs, a history kept at an earlier
+    version is brought up to date: _refreshed)."""
+    running = is_running(months[-1])
+    key = ("history", tuple(month.iso for month in months), running)
+    refresh = (lambda since, kept: _refreshed(months, since, kept)) if running else None
+    return remembered(key, lambda: _history(months), refresh)
+
+
+def _refreshed(months: Sequence[Month], since: int, kept: History) -> History:
+    """The history of `months` (the last one running), from `kept`, worked out at figures
+    version `since` (memo.py).
+
+    A month's counts at its end come from the declarations and roster entries dated by then
+    (staff.py): a month that ended before the first day any of them written since `since` is
+    dated on (database/figures_dated.py) keeps its counts. Only the months after are worked
+    out again, from the one before them (whose end their changes start from): after someone
+    declares now, the running month alone, not the year's 30,000 declarations."""
+    first_day = figures_dated.first_day_since(db.session, since)
+    settled = 0
+    for month in months[:-1]:
+        if first_day is not None and month.ends_utc().date() >= first_day:
+            break
+        settled += 1
+    if settled < 2:
+        return _history(months)
+    fresh = _history(months[settled - 1:])
+    # Every unit the whole history would have a line for: those with staff now, and those
+    # whose counts moved in any month but the first (see _history).
+    units = dict.fromkeys([*(unit for moved in kept.moved[1:settled] for unit in moved),
+                           *fresh.by_unit])
+    by_unit = {unit: kept.of(unit)[:settled - 1] + fresh.of(unit) for unit in units}
+    return History(list(months), by_unit, kept.moved[:settled] + fresh.moved[1:])
 
 
 def _history(months: Sequence[Month]) -> History:
@@ -143,7 +173,9 @@ def _history(months: Sequence[Month]) -> History:
         counted = _counts(len(months), anchors.get(unit_id, (0, 0)), changes.get(unit_id, {}),
                           from_end)
         by_unit[unit_id] = [MonthPoint(month, *pair) for month, pair in zip(months, counted)]
-    return History(list(months), by_unit)
+    moved = tuple(frozenset(unit_id for unit_id, during in changes.items() if position in during)
+                  for position in range(len(months)))
+    return History(list(months), by_unit, moved)
 
 
 @cache

@@ -53,6 +53,14 @@ class Memo:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
+    def last_kept(self, key: Hashable) -> tuple[Hashable, Any] | None:
+        """(version, result) of the result last kept under `key`, at whichever version."""
+        with self.lock:
+            for (version, kept_key), value in reversed(self.entries.items()):
+                if kept_key == key:
+                    return version, value
+            return None
+
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
@@ -74,16 +82,28 @@ def _version() -> tuple[str, int]:
     return kept[1]
 
 
-def remembered(key: Hashable, compute: Callable[[], T]) -> T:
+def remembered(
+    key: Hashable, compute: Callable[[], T], refresh: Callable[[int, T], T] | None = None
+) -> T:
     """compute()'s answer, or the one it gave at this figures version. Kept results are
     shared between requests: plain data, never changed (no ORM objects: they belong to the
-    session of the request that loaded them)."""
+    session of the request that loaded them).
+
+    `refresh(n, kept)`, if given, is asked instead of compute() when a result is kept under
+    the same key at another version n of the same epoch: it must answer what compute() would
+    now, reusing from `kept` only what it can show no record written since n changes."""
     if not _read_only_request():
         return compute()
     memo: Memo = current_app.extensions.setdefault(EXTENSION, Memo())
-    full = (_version(), key)
+    version = _version()
+    full = (version, key)
     value = memo.get(full)
     if value is _MISSING:
-        value = compute()
+        earlier = memo.last_kept(key) if refresh is not None else None
+        if earlier is not None and earlier[0][0] == version[0]:
+            (_epoch, n), kept = earlier
+            value = refresh(n, kept)
+        else:
+            value = compute()
         memo.put(full, value)
     return value
