@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Column, Table, insert, select
+from sqlalchemy import Column, Table, func, insert, select
 from sqlalchemy.sql import visitors
 
 from intranet.database import figures_version
@@ -161,3 +161,42 @@ def test_requests_within_one_app_context_each_read_the_version(
         db.session.commit()
         assert figures_statements(synced_app, admin_client, "/compliance") == 1
         assert figures_statements(synced_app, admin_client, "/compliance") == 0
+
+
+def test_declarations_and_roster_entries_write_their_day_under_the_new_version(app: Flask) -> None:
+    """figures_dated: each declaration or roster entry leaves its day (UTC) under a number
+    above the one read before it and no higher than the one read after, so a history kept at
+    the earlier number sees it (compliance/history._refreshed); other records leave none."""
+    from intranet.database import figures_dated
+
+    with app.app_context():
+        unit = Unit("Hạt Kiểm lâm An Lão")
+        db.session.add(unit)
+        db.session.commit()
+
+        def written(write) -> tuple[int, int, date | None]:
+            before = version()
+            write()
+            db.session.commit()
+            return before, version(), figures_dated.first_day_since(db.session, before)
+
+        before, after, day = written(lambda: add_employee("Nguyễn Văn An", unit,
+                                                          created_at=datetime(2024, 1, 1, 20)))
+        assert day == date(2024, 1, 1)  # the roster entry the database appends, dated as hired
+        person = db.session.scalar(select(Employee))
+        before, after, day = written(lambda: [declare(person, "level1", datetime(2024, 5, 3, 8)),
+                                              declare(person, "level2_active", datetime(2024, 3, 9))])
+        assert day == date(2024, 3, 9)  # the earliest of the transaction's
+        newest = db.session.scalar(select(func.max(figures_dated.FIGURES_DATED.c.n)))
+        assert before < newest <= after
+        assert figures_dated.first_day_since(db.session, after) is None
+        # A notice moves the version but dates no day a history counts from.
+        before, after, day = written(lambda: add_notice(person, unit, date(2024, 2, 5),
+                                                        datetime(2024, 2, 6)))
+        assert after > before and day is None
+        # Rolled back, a declaration leaves no day.
+        before = version()
+        declare(person, "level1", datetime(2023, 6, 1))
+        db.session.flush()
+        db.session.rollback()
+        assert figures_dated.first_day_since(db.session, before) is None
