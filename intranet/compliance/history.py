@@ -109,6 +109,10 @@ def _changes(length: int, windowed: bool) -> Select:
     ).group_by(events.c.position, events.c.unit_id)
 
 
+# PostgreSQL finds each declaration's predecessor by a window over every declaration up to
+# the last month's end (see _changes) for a history this long or longer; for fewer months,
+# a seek for each declaration in them costs less (2 months: 24 against 66 ms; 6: equal).
+WINDOWED_FROM = 7
 # The position of the row that holds the counts the changes start from.
 _ANCHOR = -1
 
@@ -162,7 +166,8 @@ def _history(months: Sequence[Month]) -> History:
     anchors: dict[int | None, tuple[int, int]] = {}
     changes: dict[int | None, dict[int, tuple[int, int]]] = {}
     for position, unit_id, count, on_level2 in db.session.execute(
-        _statement(len(months), from_end, one_pass(), one_pass()), ends
+        _statement(len(months), from_end, one_pass() and len(months) >= WINDOWED_FROM,
+                   one_pass()), ends
     ):
         if position == _ANCHOR:
             anchors[unit_id] = (int(count), int(on_level2 or 0))
