@@ -200,3 +200,24 @@ def test_declarations_and_roster_entries_write_their_day_under_the_new_version(a
         db.session.flush()
         db.session.rollback()
         assert figures_dated.first_day_since(db.session, before) is None
+
+
+def test_a_past_months_counts_read_only_what_figures_dated_dates(app: Flask) -> None:
+    """The history keeps a month's counts until a record dated by its end is written
+    (history._refreshed, database/figures_dated.py): the counts at an ended month's end and
+    each month's changes must read no table but those whose records are dated there (and the
+    employees' ids). A new table read there must date its records in figures_dated too."""
+    from intranet.compliance import history
+    from intranet.database import figures_dated
+
+    read: dict[str, set[str]] = {}
+    for windowed in (True, False):
+        for in_one_pass in (True, False):
+            for element in visitors.iterate(history._statement(12, False, windowed, in_one_pass)):
+                table = getattr(element, "table", None)
+                while table is not None and not isinstance(table, Table):
+                    table = getattr(table, "element", None)
+                if isinstance(element, Column) and table is not None:
+                    read.setdefault(table.name, set()).add(element.name)
+    assert set(read) - {"employee"} <= set(figures_dated.DATED), read
+    assert read.get("employee", set()) <= {"id"}, read
