@@ -240,3 +240,47 @@ def test_the_running_years_chart_after_each_write_equals_the_chart_worked_out_in
         p["b2"].unit_id, p["b2"].synced_at = unit_a, utcnow()
 
     assert record(move) == [2]
+
+
+def test_a_past_months_pages_are_kept_across_writes_dated_after_it(
+    admin_client: FlaskClient, synced_app: Flask, data: DataSet
+) -> None:
+    """March's table, trend and unit page keep their figures across a write dated after
+    March (database/figures_dated.py) and work them out again after one dated in it; each
+    time they equal the pages worked out from nothing kept."""
+    from intranet.compliance.memo import EXTENSION as MEMO
+
+    from .support.statements import recorded
+
+    paths = ("/compliance?month=2024-03", "/compliance/trend?month=2024-03",
+             f"/compliance/unit/{data.units['A']}?month=2024-03")
+
+    def pages() -> tuple[list[str], int]:
+        """The pages (CSRF tokens left out), and how many statements worked figures out."""
+        with recorded(synced_app) as seen:
+            shown = [re.sub(r'name="csrf_token" value="[^"]*"', "",
+                            admin_client.get(path).get_data(as_text=True)) for path in paths]
+        return shown, sum("by_status" in statement for statement in seen.seen)
+
+    def record(write: Callable[[dict[str, Employee], Unit], object]) -> int:
+        with synced_app.app_context():
+            people = {key: db.session.get(Employee, id_) for key, id_ in data.people.items()}
+            write(people, db.session.get(Unit, data.units["A"]))
+            db.session.commit()
+        kept, worked_out = pages()
+        synced_app.extensions[MEMO].clear()
+        assert kept == pages()[0]
+        return worked_out
+
+    pages()
+    assert record(lambda p, _u: declare(p["pending"], "level2_active", utcnow())) == 0
+    assert record(lambda p, u: add_notice(p["on_level2"], u, date(2024, 3, 28), utcnow(),
+                                          reference="2803/TB")) == 0
+    assert record(lambda p, _u: declare(p["pending"], "level2_active", datetime(2024, 4, 2))) == 0
+    # Dated in March: the table, the unit's figures and the history, all worked out again.
+    assert record(lambda p, _u: declare(p["no_account"], "level2_active",
+                                        datetime(2024, 3, 25))) == 3
+    assert record(lambda p, u: add_notice(p["on_level2"], u, date(2024, 3, 29),
+                                          datetime(2024, 3, 30), reference="2903/TB")) == 3
+    # A unit renamed: every month.
+    assert record(lambda _p, u: setattr(u, "name", "Hạt Kiểm lâm Hoài Ân mới")) == 3

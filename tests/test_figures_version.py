@@ -163,10 +163,10 @@ def test_requests_within_one_app_context_each_read_the_version(
         assert figures_statements(synced_app, admin_client, "/compliance") == 0
 
 
-def test_declarations_and_roster_entries_write_their_day_under_the_new_version(app: Flask) -> None:
-    """figures_dated: each declaration or roster entry leaves its day (UTC) under a number
-    above the one read before it and no higher than the one read after, so a history kept at
-    the earlier number sees it (compliance/history._refreshed); other records leave none."""
+def test_records_write_the_day_they_count_from_under_the_new_version(app: Flask) -> None:
+    """figures_dated: each record a figure counts leaves its day (UTC) under a number above
+    the one read before it and no higher than the one read after, so figures kept at the
+    earlier number see it (memo.remembered's refresh)."""
     from intranet.database import figures_dated
 
     with app.app_context():
@@ -190,10 +190,23 @@ def test_declarations_and_roster_entries_write_their_day_under_the_new_version(a
         newest = db.session.scalar(select(func.max(figures_dated.FIGURES_DATED.c.n)))
         assert before < newest <= after
         assert figures_dated.first_day_since(db.session, after) is None
-        # A notice moves the version but dates no day a history counts from.
+        # A notice counts from its recording, a proposal too, and one joined to a notice
+        # afterwards from the proposal's recording.
         before, after, day = written(lambda: add_notice(person, unit, date(2024, 2, 5),
-                                                        datetime(2024, 2, 6)))
-        assert after > before and day is None
+                                                        datetime(2024, 2, 6, 9)))
+        assert day == date(2024, 2, 6)
+        notice = db.session.scalar(select(Notice))
+        appraisal = decide([], person, datetime(2024, 2, 20))
+        db.session.commit()
+        before, after, day = written(lambda: db.session.execute(
+            insert(appraisal_notice).values(appraisal_id=appraisal.id, notice_id=notice.id)))
+        assert day == date(2024, 2, 20)
+        # A unit is no record of a month: every day.
+        before, after, day = written(lambda: setattr(unit, "name", "Hạt Kiểm lâm An Lão mới"))
+        assert day == figures_dated.EVERY_DAY
+        # A sign-in dates nothing.
+        before, after, day = written(lambda: setattr(person, "last_sign_in_at", utcnow()))
+        assert after == before and day is None
         # Rolled back, a declaration leaves no day.
         before = version()
         declare(person, "level1", datetime(2023, 6, 1))
@@ -202,22 +215,28 @@ def test_declarations_and_roster_entries_write_their_day_under_the_new_version(a
         assert figures_dated.first_day_since(db.session, before) is None
 
 
-def test_a_past_months_counts_read_only_what_figures_dated_dates(app: Flask) -> None:
-    """The history keeps a month's counts until a record dated by its end is written
-    (history._refreshed, database/figures_dated.py): the counts at an ended month's end and
-    each month's changes must read no table but those whose records are dated there (and the
+def test_a_past_months_figures_read_only_what_figures_dated_dates(app: Flask) -> None:
+    """A month that has ended keeps its figures until a record dated by its end is written
+    (database/figures_dated.py): its table, a unit's figures, the counts at its end and each
+    month's changes must read no table but those whose records are dated there (and the
     employees' ids). A new table read there must date its records in figures_dated too."""
-    from intranet.compliance import history
+    from intranet.compliance import figures, history
+    from intranet.compliance.sorting import Sort
     from intranet.database import figures_dated
 
-    read: dict[str, set[str]] = {}
+    statements = []
     for windowed in (True, False):
         for in_one_pass in (True, False):
-            for element in visitors.iterate(history._statement(12, False, windowed, in_one_pass)):
-                table = getattr(element, "table", None)
-                while table is not None and not isinstance(table, Table):
-                    table = getattr(table, "element", None)
-                if isinstance(element, Column) and table is not None:
-                    read.setdefault(table.name, set()).add(element.name)
+            statements.append(history._statement(12, False, windowed, in_one_pass))
+            statements.append(figures._sorted_unit_figures(False, Sort(), in_one_pass))
+    statements += [figures._unit_figures(False, only)[0] for only in ("unit", "none")]
+    read: dict[str, set[str]] = {}
+    for statement in statements:
+        for element in visitors.iterate(statement):
+            table = getattr(element, "table", None)
+            while table is not None and not isinstance(table, Table):
+                table = getattr(table, "element", None)
+            if isinstance(element, Column) and table is not None:
+                read.setdefault(table.name, set()).add(element.name)
     assert set(read) - {"employee"} <= set(figures_dated.DATED), read
     assert read.get("employee", set()) <= {"id"}, read

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from functools import cache
 
 from sqlalchemy import (
@@ -123,23 +124,27 @@ def compliance_history(months: Sequence[Month]) -> History:
     version is brought up to date: _refreshed)."""
     running = is_running(months[-1])
     key = ("history", tuple(month.iso for month in months), running)
-    refresh = (lambda since, kept: _refreshed(months, since, kept)) if running else None
-    return remembered(key, lambda: _history(months), refresh)
+    if running:
+        return remembered(key, lambda: _history(months),
+                          lambda first_day, kept: _refreshed(months, first_day, kept))
+    # Every month ended: kept while no record written since is dated by the last one's end.
+    return remembered(key, lambda: _history(months), lambda first_day, kept: (
+        kept if figures_dated.dated_after(first_day, months[-1].ends_utc()) else _history(months)
+    ))
 
 
-def _refreshed(months: Sequence[Month], since: int, kept: History) -> History:
-    """The history of `months` (the last one running), from `kept`, worked out at figures
-    version `since` (memo.py).
+def _refreshed(months: Sequence[Month], first_day: date | None, kept: History) -> History:
+    """The history of `months` (the last one running), from `kept`, worked out before records
+    dated from `first_day` on were written (memo.remembered).
 
     A month's counts at its end come from the declarations and roster entries dated by then
-    (staff.py): a month that ended before the first day any of them written since `since` is
-    dated on (database/figures_dated.py) keeps its counts. Only the months after are worked
-    out again, from the one before them (whose end their changes start from): after someone
-    declares now, the running month alone, not the year's 30,000 declarations."""
-    first_day = figures_dated.first_day_since(db.session, since)
+    (staff.py): a month that ended before `first_day` (database/figures_dated.py) keeps its
+    counts. Only the months after are worked out again, from the one before them (whose end
+    their changes start from): after someone declares now, the running month alone, not the
+    year's 30,000 declarations."""
     settled = 0
     for month in months[:-1]:
-        if first_day is not None and month.ends_utc().date() >= first_day:
+        if not figures_dated.dated_after(first_day, month.ends_utc()):
             break
         settled += 1
     if settled < 2:

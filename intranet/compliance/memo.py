@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import date
 from threading import Lock
 from typing import Any, TypeVar
 
 from flask import current_app, g, has_request_context
 
-from ..database import figures_version
+from ..database import figures_dated, figures_version
 from ..database.read_only import in_read_only_transaction
 from ..extensions import db
 
@@ -82,16 +83,32 @@ def _version() -> tuple[str, int]:
     return kept[1]
 
 
+def _first_day_since(n: int) -> date | None:
+    """figures_dated.first_day_since(n), asked once per transaction and number: a page's
+    figures kept together (a unit's page: its history and its figures) ask it once."""
+    transaction = db.session().get_transaction()
+    kept = g.get("figures_first_days")
+    if kept is None or kept[0] is not transaction:
+        kept = (transaction, {})
+        g.figures_first_days = kept
+    if n not in kept[1]:
+        kept[1][n] = figures_dated.first_day_since(db.session, n)
+    return kept[1][n]
+
+
 def remembered(
-    key: Hashable, compute: Callable[[], T], refresh: Callable[[int, T], T] | None = None
+    key: Hashable, compute: Callable[[], T],
+    refresh: Callable[[date | None, T], T] | None = None,
 ) -> T:
     """compute()'s answer, or the one it gave at this figures version. Kept results are
     shared between requests: plain data, never changed (no ORM objects: they belong to the
     session of the request that loaded them).
 
-    `refresh(n, kept)`, if given, is asked instead of compute() when a result is kept under
-    the same key at another version n of the same epoch: it must answer what compute() would
-    now, reusing from `kept` only what it can show no record written since n changes."""
+    `refresh(first_day, kept)`, if given, is asked instead of compute() when a result is kept
+    under the same key at another version of the same epoch: `first_day` is the earliest
+    day a record written since is dated on (database/figures_dated.py; None: none written),
+    and it must answer what compute() would now, reusing from `kept` only what no record
+    dated on or after that day can change."""
     if not _read_only_request():
         return compute()
     memo: Memo = current_app.extensions.setdefault(EXTENSION, Memo())
@@ -102,7 +119,7 @@ def remembered(
         earlier = memo.last_kept(key) if refresh is not None else None
         if earlier is not None and earlier[0][0] == version[0]:
             (_epoch, n), kept = earlier
-            value = refresh(n, kept)
+            value = refresh(_first_day_since(n), kept)
         else:
             value = compute()
         memo.put(full, value)
