@@ -88,6 +88,7 @@ TARGETS: dict[str, tuple[float, str, bool]] = {
     "/admin/responses": (HTML_PAGE, "ms", False),
     "/compliance/trend (12 months)": (HTML_PAGE, "ms", False),
     "/compliance/unit/<id> (100 staff)": (HTML_PAGE, "ms", False),
+    "/compliance past month, after a declaration": (HTML_PAGE, "ms", False),
     "/compliance/trend (12 months), after a declaration": (HTML_PAGE, "ms", False),
     "/compliance/unit/<id> (100 staff), after a declaration": (HTML_PAGE, "ms", False),
     "/compliance/report (printed)": (HTML_PAGE, "ms", False),
@@ -281,11 +282,12 @@ def pages(app: Flask, repeat: int, suffix: str = "") -> list[Figure]:
                              ("/compliance past month", f"/compliance?month={past_month(app)}"),
                              ("/compliance/trend (12 months)", "/compliance/trend"),
                              ("/compliance/unit/<id> (100 staff)", "/compliance/unit/1"))),
-        # The first view after the most common write, someone declaring now: the history's
-        # months that ended before it keep their counts (compliance/history._refreshed).
+        # The first view after the most common write, someone declaring now: months that
+        # ended before it keep their figures (database/figures_dated.py).
         *(timed(f"{name}, after a declaration{suffix}", page(admin, path), counter, repeat,
                 before=declare)
-          for name, path in (("/compliance/trend (12 months)", "/compliance/trend"),
+          for name, path in (("/compliance past month", f"/compliance?month={past_month(app)}"),
+                             ("/compliance/trend (12 months)", "/compliance/trend"),
                              ("/compliance/unit/<id> (100 staff)", "/compliance/unit/1"))),
         timed("/compliance/report (printed)" + suffix, page(admin, "/compliance/report"), counter,
               repeat),
