@@ -1,7 +1,9 @@
 """Figures worked out once per figures version, then shown again until a record they count
 is written (intranet/database/figures_version.py: the database moves the number in the
 transaction that writes the record, so the figures kept under a number are those of every
-moment it stands at).
+moment it stands at). After such a write, what no record written since can change is kept
+too: figures of a month that ended before every day those records are dated on
+(intranet/database/figures_dated.py; see remembered's `refresh`).
 
 Each worker keeps the last few results (a month's table, a unit's figures, a history) in
 memory. A page reads the number first and works figures out after, in the same
