@@ -63,11 +63,11 @@ def is_formula_like(text: str) -> bool:
 
 
 def write_rows(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]],
-               columns: Sequence[ColumnFormats], empty_text: bool = False, stream: bool = STREAM) -> None:
+               columns: Sequence[ColumnFormats], empty_text: bool = False) -> None:
     """Rows first_row, first_row + 1, …, one cell per value; `empty_text`: "" is an empty
     value (like None), not an empty string cell. Nothing may be written to these rows before
     or after."""
-    if stream and sheet.constant_memory:
+    if STREAM and sheet.constant_memory:
         _stream_rows(sheet, first_row, rows, columns, empty_text)
     else:
         _write_cells(sheet, first_row, rows, columns, empty_text)
@@ -104,13 +104,13 @@ def _stream_rows(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]]
     final_row = first_row + len(streamed)
     if first_row < sheet.previous_row or sheet.table.get(first_row) or final_row >= sheet.xls_rowmax:
         raise ValueError(f"rows {first_row + 1}-{final_row + 1} are written already or out of the sheet")
-    if any(first_row <= row <= final_row for row in (*sheet.row_info, *sheet.comments)):
+    if any(first_row <= row < final_row for row in (*sheet.row_info, *sheet.comments)):
         raise ValueError("the stream writes rows of the default height and format, with no comments")
+    if max(map(len, rows)) > len(columns):
+        raise ValueError("a row has more values than the table has columns")
     if first_row > sheet.previous_row:
         sheet._write_single_row(first_row)  # the row still held, before these
 
-    if max(map(len, streamed)) > len(columns):
-        raise ValueError("a row has more values than the table has columns")
     styles = [_Styles(formats, _column_format(sheet, col), empty_text) for col, formats in enumerate(columns)]
     # Each column's opening of a cell, and its cells' XML after the reference by text, day or
     # empty value (thousands of rows repeat a few hundred of them).
