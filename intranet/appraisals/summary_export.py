@@ -14,7 +14,7 @@ from typing import Any
 import xlsxwriter
 from flask_babel import gettext as _
 
-from ..compliance.xlsx_rows import ColumnFormats, write_rows
+from ..compliance.xlsx_rows import ColumnFormats, close, write_rows
 from .summary import Summary
 
 WIDTHS = (6, 26, 18, 26, 16, 14, 9, 40, 40, 10)
@@ -57,5 +57,5 @@ def summary_xlsx(summary: Summary, scope: str) -> bytes:
         _("%(n)s thông báo", n=totals.notices), "", totals.cases,
         _("%(n)s giải trình", n=totals.explanations), _("%(n)s có đề xuất", n=totals.proposed),
         totals.points]], plain, empty_text=True)
-    book.close()
+    close(book)
     return buffer.getvalue()

@@ -18,7 +18,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from .xlsx_rows import FORMULA_STARTS, ColumnFormats, is_formula_like, write_rows
+from .xlsx_rows import FORMULA_STARTS, ColumnFormats, close, is_formula_like, write_rows
 
 __all__ = ["FORMULA_STARTS", "Column", "Table", "is_formula_like", "workbook"]
 
@@ -70,7 +70,7 @@ def workbook(tables: Sequence[Table]) -> bytes:
     formats = _Formats(book)
     for table in tables:
         _write_table(book.add_worksheet(_sheet_name(table.sheet_name)), table, formats)
-    book.close()
+    close(book)
     return buffer.getvalue()
 
 
@@ -141,7 +141,10 @@ def _width(column: Column, index: int, rows: Sequence[Sequence[Any]]) -> float:
     if column.kind == "date":
         return 14
     if column.kind == "text":
-        longest = max((len(str(row[index])) for row in rows if row[index] is not None), default=0)
+        # Each value once: thousands of lines repeat a few hundred units, titles and statuses.
+        values = {row[index] for row in rows}
+        values.discard(None)
+        longest = max((len(str(value)) for value in values), default=0)
     else:
         longest = 0  # counts and percentages are narrower than their headers' words
     longest_word = max((len(word) for word in column.header.split()), default=0)

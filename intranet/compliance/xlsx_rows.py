@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -40,6 +42,9 @@ EXCEL_EPOCH = date(1899, 12, 30)
 # Excel's longest text: 32,767 UTF-16 units; XlsxWriter cuts longer text there.
 TEXT_MAX = 32767
 ROWS_PER_WRITE = 2000
+# zlib's level 3 deflates a sheet's XML in a third of the default level's (6) time, into a
+# file ~8 % larger (a province's list of staff: 13 ms and 367 KB against 35 ms and 340 KB).
+DEFLATE_LEVEL = 3
 
 # What XlsxWriter changes in an inline string's text (xmlwriter.py): "&<>" escaped, control
 # characters as _xHHHH_ (and a literal _xHHHH_ escaped as _x005F_xHHHH_), two non-characters.
@@ -71,6 +76,24 @@ def write_rows(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]],
         _stream_rows(sheet, first_row, rows, columns, empty_text)
     else:
         _write_cells(sheet, first_row, rows, columns, empty_text)
+
+
+def close(book: xlsxwriter.Workbook) -> None:
+    """book.close(), its parts deflated at DEFLATE_LEVEL: XlsxWriter asks for no level, and
+    opens the file through the name ZipFile of its module, the one way to give it one."""
+    if not STREAM:
+        book.close()
+        return
+    xlsxwriter.workbook.ZipFile = _FasterZipFile  # type: ignore[misc]
+    try:
+        book.close()
+    finally:
+        xlsxwriter.workbook.ZipFile = zipfile.ZipFile  # type: ignore[misc]
+
+
+class _FasterZipFile(zipfile.ZipFile):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, compresslevel=DEFLATE_LEVEL, **kwargs)
 
 
 def _write_cells(sheet: Worksheet, first_row: int, rows: Iterable[Sequence[Any]],
