@@ -133,5 +133,6 @@ def test_each_line_is_dated_on_the_users_day_across_clock_changes(
     with app.test_request_context():
         _header, *rows = read_csv(missing_csv(lines))
     local = ZoneInfo(zone)
-    expected = [moment.replace(tzinfo=timezone.utc).astimezone(local).strftime("%d/%m/%Y") for moment in moments]
+    expected = [moment.replace(tzinfo=timezone.utc).astimezone(local).strftime("%d/%m/%Y")
+                for moment in moments]
     assert [row[5] for row in rows] == expected

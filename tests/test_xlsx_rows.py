@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import xlsxwriter
+import xlsxwriter.workbook
 from flask import Flask
 from openpyxl import load_workbook
 from xlsxwriter.worksheet import Worksheet
@@ -43,7 +44,8 @@ NUMBER_FORMATS = {"int": "0", "percent": "0.0", "date": "dd/mm/yyyy", "text": "G
 def table_rows() -> list[list[Any]]:
     rows: list[list[Any]] = [[0, "<r>thẻ của XlsxWriter</r>", "Trần Văn B", 0.0, date(1900, 3, 1)]]
     for number, text in enumerate(TEXTS, start=1):
-        rows.append([number, text, TEXTS[-number], 100 * number / 7, date(2024, 3, number % 28 + 1)])
+        day = date(2024, 3, number % 28 + 1)
+        rows.append([number, text, TEXTS[-number], 100 * number / 7, day])
         rows.append([None, None, f"Nguyễn Thị Hồng Nhung {number}", None, None])
     rows.append([None, "Toàn Chi cục", None, 12.5, None])  # the bold totals
     return rows
@@ -67,7 +69,8 @@ def as_excel_keeps(text: str) -> str:
 def test_every_cell_and_style_reads_back_as_given() -> None:
     assert xlsx_rows.STREAM  # the stream writes these rows, not the API
     rows = table_rows()
-    sheet = load_workbook(io.BytesIO(xlsx.workbook([Table("Chưa đạt", "Tiêu đề", COLUMNS, rows, totals=True)]))).active
+    data = xlsx.workbook([Table("Chưa đạt", "Tiêu đề", COLUMNS, rows, totals=True)])
+    sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.max_row == 3 + len(rows) and sheet.max_column == len(COLUMNS)
     for index, values in enumerate(rows):
         bold = index == len(rows) - 1
@@ -87,19 +90,21 @@ def test_every_cell_and_style_reads_back_as_given() -> None:
             assert cell.number_format == NUMBER_FORMATS[column.kind], where
             assert {cell.border.left.style, cell.border.right.style, cell.border.top.style,
                     cell.border.bottom.style} == {"thin"}, where
-            assert (cell.font.name, cell.font.sz, bool(cell.font.b)) == ("Times New Roman", 12, bold), where
+            font = (cell.font.name, cell.font.sz, bool(cell.font.b))
+            assert font == ("Times New Roman", 12, bold), where
             assert cell.fill.fgColor.rgb == ("FFF2F2F2" if bold else "00000000"), where
             assert cell.alignment.vertical == "center", where
             assert cell.alignment.horizontal == ("center" if column.kind == "date" else None), where
             # The quote-prefix style on text a spreadsheet would run as a formula, and only there.
-            formula_like = isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
+            formula_like = isinstance(value, str) and value != "" and value[0] in "=+-@\t\r\n"
             assert bool(cell.quotePrefix) == formula_like, where
 
 
 def book_parts(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         # docProps/core.xml holds the moment the book was made.
-        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+        return {name: archive.read(name) for name in archive.namelist()
+                if name != "docProps/core.xml"}
 
 
 @pytest.fixture
@@ -116,7 +121,8 @@ def cells_written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counts
 
 
-def both_ways(make: Any, cells_written: list[int], monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict]:
+def both_ways(make: Any, cells_written: list[int],
+              monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict]:
     """The book written with the stream, then cell by cell through XlsxWriter's API."""
     books = []
     for stream in (True, False):
@@ -133,9 +139,11 @@ def test_the_stream_writes_the_bytes_xlsxwriter_writes(cells_written: list[int],
     # Two sheets, the first one's totals row written after the second's rows (XlsxWriter holds
     # a sheet's last row until the book closes, and numbers the formats as cells use them).
     rows = [row for row in table_rows() if "<r>" not in str(row[1])]  # see the next test
-    summary_table = [[1, "Hạt Kiểm lâm An Lão", 10.0, 3, 30.0], [2, "=Hạt", 0, 0, None], [None, "Toàn", 10, 3, 30.0]]
-    tables = [Table("Tổng hợp", "Tiêu đề", [Column("STT", "int"), Column("Đơn vị"), Column("Số", "int"),
-                                             Column("Đạt", "int"), Column("Tỷ lệ", "percent")], summary_table, totals=True),
+    summary_table = [[1, "Hạt Kiểm lâm An Lão", 10.0, 3, 30.0], [2, "=Hạt", 0, 0, None],
+                     [None, "Toàn", 10, 3, 30.0]]
+    summary_columns = [Column("STT", "int"), Column("Đơn vị"), Column("Số", "int"),
+                       Column("Đạt", "int"), Column("Tỷ lệ", "percent")]
+    tables = [Table("Tổng hợp", "Tiêu đề", summary_columns, summary_table, totals=True),
               Table("Chưa đạt", "Tiêu đề", COLUMNS, rows)]
     streamed, by_api = both_ways(lambda: xlsx.workbook(tables), cells_written, monkeypatch)
     assert streamed.keys() == by_api.keys()
@@ -155,7 +163,8 @@ def summary() -> Summary:
     people = []
     for number in range(1, 40):
         proposal = SummaryProposal(number, "Trừ 5 điểm", -5 if number % 3 else None,
-                                   Period(PeriodKind.MONTH, 2026, 3), datetime(2026, 3, 20), "Tháng 03/2026")
+                                   Period(PeriodKind.MONTH, 2026, 3), datetime(2026, 3, 20),
+                                   "Tháng 03/2026")
         notices = [SummaryNotice(number * 10 + k, f"{number}/TB-{k}", date(2026, 1 + k, 2), k + 1,
                                  TEXTS[(number + k) % len(TEXTS)] or None, [proposal] if k else [])
                    for k in range(3)]
@@ -168,7 +177,8 @@ def test_the_rating_summary_is_written_as_xlsxwriter_writes_it(
     app: Flask, cells_written: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with app.test_request_context():
-        streamed, by_api = both_ways(lambda: summary_xlsx(summary(), "Toàn Chi cục"), cells_written, monkeypatch)
+        streamed, by_api = both_ways(lambda: summary_xlsx(summary(), "Toàn Chi cục"), cells_written,
+                                     monkeypatch)
     assert streamed == by_api
 
 
@@ -180,7 +190,8 @@ def test_a_row_without_a_cell_and_empty_text_write_nothing(cells_written: list[i
         sheet = book.add_worksheet()
         quoted = book.add_format({"quote_prefix": True})
         columns = [xlsx_rows.ColumnFormats(None, quoted, None)] * 3
-        rows = [[None, "", None], *([n, "", f"={n}"] for n in range(40)), ["", None, None], [None, "x", None]]
+        rows = [[None, "", None], *([n, "", f"={n}"] for n in range(40)), ["", None, None],
+                [None, "x", None]]
         xlsx_rows.write_rows(sheet, 2, rows, columns, empty_text=True)
         book.close()
         return buffer.getvalue()
@@ -188,6 +199,15 @@ def test_a_row_without_a_cell_and_empty_text_write_nothing(cells_written: list[i
     streamed, by_api = both_ways(make, cells_written, monkeypatch)
     assert streamed == by_api
     assert b'<row r="3">' not in streamed["xl/worksheets/sheet1.xml"]
+
+
+def test_the_file_is_deflated_and_xlsxwriter_left_as_it_was() -> None:
+    data = xlsx.workbook([Table("Chưa đạt", "Tiêu đề", COLUMNS, table_rows())])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+        assert sheet.compress_size < sheet.file_size / 3
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile  # the level given for that book only
 
 
 def test_the_pinned_xlsxwriter_is_the_one_the_stream_was_checked_against() -> None:
@@ -204,8 +224,10 @@ def stream_sheet() -> tuple[xlsxwriter.Workbook, Worksheet, list[xlsx_rows.Colum
 
 
 @pytest.mark.parametrize("stream", [True, False])
-@pytest.mark.parametrize(("value", "error"), [(float("nan"), TypeError), (float("inf"), TypeError),
-                                              (datetime(2024, 3, 1, 7), TypeError), (b"bytes", TypeError)])
+@pytest.mark.parametrize(("value", "error"), [
+    (float("nan"), TypeError), (float("inf"), TypeError), (datetime(2024, 3, 1, 7), TypeError),
+    (b"bytes", TypeError),
+])
 def test_a_value_no_cell_can_hold_is_refused_either_way(
     stream: bool, value: Any, error: type[Exception], monkeypatch: pytest.MonkeyPatch
 ) -> None:

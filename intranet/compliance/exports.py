@@ -15,7 +15,8 @@ from ..months import Month
 from . import xlsx
 from .labels import COLUMNS, NO_UNIT, WHOLE, status_labels, unit_name
 from .results import ComplianceTable, Figures, MissingLine
-from .xlsx import FORMULA_STARTS, Column
+from .xlsx import Column
+from .xlsx_rows import FORMULA_STARTS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Flask adds "; charset=utf-8" to any text/* type itself; naming it here sent it twice.
@@ -102,8 +103,8 @@ def _local_dates() -> Callable[[datetime], date]:
 
     def offset_through(day: date) -> timedelta | None:
         start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-        first, last = start.astimezone(zone).utcoffset(), (start + DAY - TICK).astimezone(zone).utcoffset()
-        return first if first == last else None
+        first = start.astimezone(zone).utcoffset()
+        return first if (start + DAY - TICK).astimezone(zone).utcoffset() == first else None
 
     def local_date(moment: datetime) -> date:
         if moment.tzinfo is None:

@@ -18,9 +18,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from .xlsx_rows import FORMULA_STARTS, ColumnFormats, close, is_formula_like, write_rows
-
-__all__ = ["FORMULA_STARTS", "Column", "Table", "is_formula_like", "workbook"]
+from .xlsx_rows import ColumnFormats, close, write_rows
 
 # Times New Roman 12, as Vietnamese administrative documents are set (Decree 30/2020);
 # LibreOffice shows it with its metric twin, Liberation Serif.

@@ -9,7 +9,10 @@ into XlsxWriter's internals (the row stream `fh`, `previous_row`, `table`, `row_
 `_write_single_row`, `_check_dimensions`), which its releases may change: so the stream is
 used only with the version it was checked against (pinned in requirements.txt), any other
 writes the cells through the API, slower and the same. tests/test_xlsx_rows.py compares both
-ways byte for byte and fails on another version until the stream is checked again.
+ways byte for byte and fails on another version until the stream is checked again. (One
+difference: text shaped like XlsxWriter's rich-string markup, "<r>…</r>", which its
+constant-memory mode writes as markup, the stream writes as text.) close() also gives the
+book's zip a faster deflate level, for the same reason, through the same version check.
 
 The cells, by the value's type: text a string cell (never a formula; the quote-prefix format
 when a spreadsheet would run it as one), int and float a number, a date its day's serial
@@ -105,7 +108,8 @@ def _write_cells(sheet: Worksheet, first_row: int, rows: Iterable[Sequence[Any]]
             if value is None or (empty_text and value == ""):
                 sheet.write_blank(row, col, None, formats.empty)
             elif isinstance(value, str):
-                sheet.write_string(row, col, value, formats.quoted if is_formula_like(value) else formats.value)
+                quoted = is_formula_like(value)
+                sheet.write_string(row, col, value, formats.quoted if quoted else formats.value)
             elif isinstance(value, date):
                 _check_date(value)
                 sheet.write_number(row, col, (value - EXCEL_EPOCH).days, formats.value)
@@ -125,19 +129,24 @@ def _stream_rows(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]]
         return
     *streamed, final = rows
     final_row = first_row + len(streamed)
-    if first_row < sheet.previous_row or sheet.table.get(first_row) or final_row >= sheet.xls_rowmax:
-        raise ValueError(f"rows {first_row + 1}-{final_row + 1} are written already or out of the sheet")
+    if (first_row < sheet.previous_row or sheet.table.get(first_row)
+            or final_row >= sheet.xls_rowmax):
+        raise ValueError(f"rows {first_row + 1}-{final_row + 1} are written already or out of "
+                         "the sheet")
     if any(first_row <= row < final_row for row in (*sheet.row_info, *sheet.comments)):
-        raise ValueError("the stream writes rows of the default height and format, with no comments")
+        raise ValueError("the stream writes rows of the default height and format, with no "
+                         "comments")
     if max(map(len, rows)) > len(columns):
         raise ValueError("a row has more values than the table has columns")
     if first_row > sheet.previous_row:
         sheet._write_single_row(first_row)  # the row still held, before these
 
-    styles = [_Styles(formats, _column_format(sheet, col), empty_text) for col, formats in enumerate(columns)]
+    styles = [_Styles(formats, _column_format(sheet, col), empty_text)
+              for col, formats in enumerate(columns)]
     # Each column's opening of a cell, and its cells' XML after the reference by text, day or
     # empty value (thousands of rows repeat a few hundred of them).
-    cells_by_column = [(f'<c r="{xl_col_to_name(col)}', {}, style) for col, style in enumerate(styles)]
+    cells_by_column = [(f'<c r="{xl_col_to_name(col)}', {}, style)
+                       for col, style in enumerate(styles)]
     pending: list[str] = []
     written: list[int] = []  # the rows with a cell
     stream = sheet.fh
@@ -160,7 +169,8 @@ def _stream_rows(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]]
     stream.write("".join(pending))
     if written:
         # The sheet's used range, as each cell's write would have widened it.
-        used = [col for col, style in enumerate(styles) if style.used(row[col] for row in streamed if col < len(row))]
+        used = [col for col, style in enumerate(styles)
+                if style.used(row[col] for row in streamed if col < len(row))]
         sheet._check_dimensions(written[0], used[0])
         sheet._check_dimensions(written[-1], used[-1])
     sheet.table.clear()
@@ -178,7 +188,8 @@ class _Styles:
     format's index is asked for when a cell first uses it, as _write_cell does: XlsxWriter
     numbers the formats in that order."""
 
-    def __init__(self, formats: ColumnFormats, column_format: Format | None, empty_text: bool) -> None:
+    def __init__(self, formats: ColumnFormats, column_format: Format | None,
+                 empty_text: bool) -> None:
         self.formats = formats
         self.column_format = column_format
         self.empty_text = empty_text
@@ -189,8 +200,9 @@ class _Styles:
         kind = type(value)
         if kind is int:  # a row's number, as often as not: no isfinite, no cache
             return f'"{self.style("value")}><v>{value:.16G}</v></c>'
-        if value is None or (kind is str and self.empty_text and not value):
-            tail = known[value] = "" if self.formats.empty is None else f'"{self.style("empty")}/>'
+        if value is None or (self.empty_text and value == ""):
+            empty = self.formats.empty
+            tail = known[value] = "" if empty is None else f'"{self.style("empty")}/>'
         elif kind is str:
             tail = known[value] = self.text(value)
         elif kind is float:
@@ -228,7 +240,8 @@ class _Styles:
 
     def number(self, value: float) -> str:
         if not math.isfinite(value):
-            raise TypeError("NAN/INF not supported in write_number() without 'nan_inf_to_errors'")
+            raise TypeError("NAN/INF not supported in write_number() without "
+                            "'nan_inf_to_errors'")
         return f'"{self.style("value")}><v>{value:.16G}</v></c>'
 
 
