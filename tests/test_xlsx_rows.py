@@ -3,6 +3,7 @@ cell and style reads back as given, the bytes are those of XlsxWriter's own cell
 writes, and an XlsxWriter other than the one the stream was checked against fails here."""
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -23,6 +24,8 @@ from intranet.appraisals.summary_export import summary_xlsx
 from intranet.compliance import xlsx, xlsx_rows
 from intranet.compliance.xlsx import Column, Table
 from intranet.models import PeriodKind
+
+from .support.libreoffice import CSV_ALL_SHEETS, convert
 
 REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
 
@@ -98,6 +101,18 @@ def test_every_cell_and_style_reads_back_as_given() -> None:
             # The quote-prefix style on text a spreadsheet would run as a formula, and only there.
             formula_like = isinstance(value, str) and value != "" and value[0] in "=+-@\t\r\n"
             assert bool(cell.quotePrefix) == formula_like, where
+
+
+def test_libreoffice_reads_every_text_as_typed(tmp_path: Path) -> None:
+    rows = table_rows()
+    data = xlsx.workbook([Table("Chưa đạt", "Tiêu đề", COLUMNS, rows, totals=True)])
+    (text,) = convert(data, ".xlsx", CSV_ALL_SHEETS, tmp_path / "profile").values()
+    shown = list(csv.reader(io.StringIO(text.decode("utf-8"))))[3:]
+    assert len(shown) == len(rows)
+    for values, cells in zip(rows, shown, strict=True):
+        for value, cell in zip(values, cells, strict=True):
+            if isinstance(value, str):  # control characters and literal escapes decoded, too
+                assert cell == (value if len(value) <= 32767 else value[:32767]), cell[:40]
 
 
 def book_parts(data: bytes) -> dict[str, bytes]:
