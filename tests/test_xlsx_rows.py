@@ -56,17 +56,17 @@ def table_rows() -> list[list[Any]]:
 
 def as_excel_keeps(text: str) -> str:
     """The text as the file holds it (openpyxl does not decode Excel's _xHHHH_ escapes; Excel
-    and LibreOffice do): control characters and a literal escape's underscore escaped, cut at
-    32,767 UTF-16 units."""
-    text = re.sub(r"(_x[0-9a-fA-F]{4}_)", r"_x005F\1", text)
-    text = re.sub(r"[\x00-\x08\x0b-\x1f]", lambda match: f"_x{ord(match.group()):04X}_", text)
-    text = text.replace("\ufffe", "_xFFFE_")
+    and LibreOffice do): cut at 32,767 UTF-16 units, then control characters and a literal
+    escape's underscore escaped."""
     units = 0
     for index, char in enumerate(text):
         units += 2 if ord(char) > 0xFFFF else 1
         if units > 32767:
-            return text[:index]
-    return text
+            text = text[:index]
+            break
+    text = re.sub(r"(_x[0-9a-fA-F]{4}_)", r"_x005F\1", text)
+    text = re.sub(r"[\x00-\x08\x0b-\x1f]", lambda match: f"_x{ord(match.group()):04X}_", text)
+    return text.replace("\ufffe", "_xFFFE_")
 
 
 def test_every_cell_and_style_reads_back_as_given() -> None:
