@@ -83,7 +83,8 @@ def write_rows(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]],
 
 def close(book: xlsxwriter.Workbook) -> None:
     """book.close(), its parts deflated at DEFLATE_LEVEL: XlsxWriter asks for no level, and
-    opens the file through the name ZipFile of its module, the one way to give it one."""
+    opens the file through the name ZipFile of its module, the one way to give it one. (Two
+    threads closing books at once may leave one at zlib's default level: slower, the same.)"""
     if not STREAM:
         book.close()
         return
