@@ -5,11 +5,13 @@ Why the stream: XlsxWriter spends ~7 µs of Python on each cell (its write call,
 cell's XML), and a province's files hold ~70,000 cells: ~0.5 s each, against a target of
 0.3 s for the whole request. The XML of a row written here, in one piece, costs a fifth of
 that. It is the XML XlsxWriter itself writes for these cells, byte for byte, but it reaches
-into XlsxWriter's internals (the row stream `fh`, `previous_row`, `table`, `row_info`,
-`_write_single_row`, `_check_dimensions`), which its releases may change: so the stream is
-used only with the version it was checked against (pinned in requirements.txt), any other
-writes the cells through the API, slower and the same. tests/test_xlsx_rows.py compares both
-ways byte for byte and fails on another version until the stream is checked again. (One
+into XlsxWriter's internals (a worksheet's row stream `fh`, `previous_row`, `table`,
+`row_info`, `comments`, `col_info`, `_write_single_row`, `_check_dimensions`, a format's
+`_get_xf_index`; for close(), `xlsxwriter.workbook.ZipFile`), which its releases may
+change: so the stream is used only with the version it was checked against (pinned in
+requirements.txt), any other writes the cells through the API, slower and the same.
+tests/test_xlsx_rows.py compares both ways byte for byte and fails on another version until
+the stream is checked again. (One
 difference: text shaped like XlsxWriter's rich-string markup, "<r>…</r>", which its
 constant-memory mode writes as markup, the stream writes as text.) close() also gives the
 book's zip a faster deflate level, for the same reason, through the same version check.
