@@ -24,7 +24,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Employee, utcnow
 from .compose import Draft, admin_draft, build_message, head_draft, staff_draft, usable_address
-from .due import Recipient, StaffDue, admin_due, heads_due, staff_due
+from .due import MonthSummary, Recipient, StaffDue, admin_due, heads_due, staff_due
 from .links import Links
 from .models import Reason, ReminderSend, SendStatus
 from .settings import closed_month, period_of
@@ -60,8 +60,8 @@ def staff_item(period: str, due: StaffDue) -> Item:
 
 def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
     """The heads' and the admins' reminders due today for `reasons`: as many as there are
-    heads and admins, whatever the staff (the admin's preview plans these, and counts the
-    staff from two columns a person: reminders/overview.py)."""
+    heads and admins, whatever the staff (the admin's preview counts them instead:
+    reminders/overview.py)."""
     period = period_of(today, current_app.config["REMINDERS_PERIOD"])
     items: list[Item] = []
     if Reason.HEADS in reasons:
@@ -72,11 +72,13 @@ def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
         summary = admin_due(month)
         # A month before anyone was on the roster (the app was installed since) has nothing to say.
         for recipient in summary.recipients if summary.summary.totals.staff else []:
-            items.append(
-                Item(Reason.ADMIN, month.iso, recipient,
-                     lambda links, r=recipient: admin_draft(r, summary.summary, links))
-            )
+            items.append(admin_item(summary.summary, recipient))
     return items
+
+
+def admin_item(summary: MonthSummary, recipient: Recipient) -> Item:
+    return Item(Reason.ADMIN, summary.month.iso, recipient,
+                lambda links: admin_draft(recipient, summary, links))
 
 
 def recorded(items: list[Item]) -> dict[tuple[int, str, str], str]:
