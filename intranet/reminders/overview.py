@@ -106,7 +106,8 @@ def _others(today: date, period: str) -> tuple[list[Item], dict[tuple[int, str, 
     running = Month.containing(today)
     items = [
         Item(Reason.HEADS, period, _recipient(person),
-             lambda links, p=person, u=unit_name: head_draft(head_due(p, u, running, today), links))
+             lambda links, html=True, p=person, u=unit_name:
+             head_draft(head_due(p, u, running, today), links, html))
         for person, unit_name, *_ in asked if awaiting[person.id]
     ]
     admins = [_recipient(person) for person, _unit, _notices, summary, *_ in people if summary]

@@ -40,7 +40,7 @@ class Item:
     reason: Reason
     period: str
     recipient: Recipient
-    compose: Callable[[Links], Draft]
+    compose: Callable[..., Draft]  # compose(links, html=True): html=False leaves out the HTML part
 
 
 def plan(reasons: Iterable[Reason], today: date, now: datetime) -> list[Item]:
@@ -55,7 +55,7 @@ def plan(reasons: Iterable[Reason], today: date, now: datetime) -> list[Item]:
 
 
 def staff_item(period: str, due: StaffDue) -> Item:
-    return Item(Reason.STAFF, period, due.recipient, lambda links: staff_draft(due, links))
+    return Item(Reason.STAFF, period, due.recipient, lambda links, html=True: staff_draft(due, links, html))
 
 
 def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
@@ -66,7 +66,7 @@ def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
     items: list[Item] = []
     if Reason.HEADS in reasons:
         for head in heads_due(Month.containing(today), today):
-            items.append(Item(Reason.HEADS, period, head.recipient, lambda links, h=head: head_draft(h, links)))
+            items.append(Item(Reason.HEADS, period, head.recipient, lambda links, html=True, h=head: head_draft(h, links, html)))
     if Reason.ADMIN in reasons:
         month = closed_month(today)
         summary = admin_due(month)
@@ -78,7 +78,7 @@ def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
 
 def admin_item(summary: MonthSummary, recipient: Recipient) -> Item:
     return Item(Reason.ADMIN, summary.month.iso, recipient,
-                lambda links: admin_draft(recipient, summary, links))
+                lambda links, html=True: admin_draft(recipient, summary, links, html))
 
 
 def recorded(items: list[Item]) -> dict[tuple[int, str, str], str]:

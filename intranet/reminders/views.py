@@ -45,9 +45,10 @@ def overview_page(form: SendForm, status: int = 200) -> tuple[str, int]:
         "reminders/overview.html",
         items=preview.items,
         more=max(preview.pending - LISTED, 0),
-        samples={reason: item.compose(links) for reason, item in preview.first.items()},
+        # The page shows each sample's subject and text: the HTML part is left out.
+        samples={reason: item.compose(links, html=False) for reason, item in preview.first.items()},
         form=form,
-        reasons=REASONS,
+        reasons={reason: str(label) for reason, label in REASONS.items()},  # translated once
         summary=describe(preview.report),
         enabled=config["REMINDERS_ENABLED"],
         can_send=transport is not None,
