@@ -11,8 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet.models import Employee, Unit, utcnow
+from intranet.models import Employee, Notice, Unit, utcnow
+from intranet.months import Month
 from intranet.reminders.compose import usable_address
+from intranet.reminders.due import heads_due
 from intranet.reminders.links import Links
 from intranet.reminders.models import Reason, ReminderSend, SendStatus
 from intranet.reminders.overview import counted_preview
@@ -20,7 +22,8 @@ from intranet.reminders.send import preview
 from intranet.reminders.settings import period_of
 
 from .conftest import DEMO_ADMIN, DEMO_HEAD, signed_in_client
-from .support.factories import add_employee, add_notice, declare
+from .support.awaiting import notices_of_every_kind
+from .support.factories import add_employee, add_notice, decide, declare
 from .support.statements import recorded
 
 # Addresses of every kind: usable, unusable for each of usable_address()'s reasons.
@@ -143,4 +146,93 @@ def test_reminders_page_sends_as_many_statements_for_many_staff_as_for_a_few(syn
     few = overview_statements(admin, synced_app)
     staff_with(synced_app, ADDRESSES * 10, prefix="Võ Thị")
     record(synced_app, {n: SendStatus.SENT for n in range(0, 40, 3)})
-    assert overview_statements(admin, synced_app) == few
+    with synced_app.app_context():
+        notices_of_every_kind(DEMO_HEAD, DEMO_ADMIN)
+    assert overview_statements(admin, synced_app) == few <= 10
+
+
+def record_others(app: Flask, statuses: dict[tuple[str, Reason], SendStatus]) -> None:
+    """Earlier runs' outcomes this period of the heads' and the admins' reminders, by name."""
+    with app.app_context():
+        heads_period = period_of(date.today(), app.config["REMINDERS_PERIOD"])
+        summary_period = Month.containing(date.today()).previous().iso
+        for (name, reason), status in statuses.items():
+            person = db.session.scalar(select(Employee).filter_by(full_name=name))
+            db.session.add(ReminderSend(
+                employee_id=person.id, reason=reason.value, status=status.value, claimed_at=utcnow(),
+                period=heads_period if reason == Reason.HEADS else summary_period,
+            ))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("listed", [0, 1, 1000])
+def test_page_counts_heads_and_admins_as_planning_the_whole_run_would(synced_app: Flask, listed: int) -> None:
+    """Notices of every kind (about oneself, about heads, corrected, decided, undecided again),
+    a leader, a head who left, and earlier outcomes of the heads' and admins' reminders: the
+    page's counts, list and samples are the whole run's."""
+    staff_with(synced_app, ADDRESSES[:3])  # on the roster last month: the admin's summary is due
+    with synced_app.app_context():
+        notices_of_every_kind(DEMO_HEAD, DEMO_ADMIN)
+    record_others(synced_app, {
+        ("Nguyễn Văn An", Reason.HEADS): SendStatus.SENT,
+        ("Phó Chi cục trưởng Đếm", Reason.HEADS): SendStatus.FAILED,
+        ("Lê Thị Hương", Reason.ADMIN): SendStatus.NO_ADDRESS,
+    })
+    for retryable in ((), (SendStatus.FAILED, SendStatus.NO_ADDRESS)):
+        with synced_app.test_request_context():
+            today, now = date.today(), utcnow()
+            planned, items = preview(list(Reason), today, now, retryable)
+            counted = counted_preview(today, now, retryable, listed)
+            assert counted.report.as_dict() == planned.as_dict()
+            heads = planned.tallies[Reason.HEADS]
+            assert heads.already == 1 + (not retryable) and heads.due >= 3
+            assert planned.tallies[Reason.ADMIN].already == (not retryable)
+            assert counted.pending == len(items)
+            assert [described(item) for item in counted.items] == [described(item) for item in items[:listed]]
+            first: dict[Reason, object] = {}
+            for item in items:
+                first.setdefault(item.reason, item)
+            assert list(counted.first) == list(first)
+            assert list(first) == [Reason.STAFF, Reason.HEADS] + ([Reason.ADMIN] if retryable else [])
+            links = Links(synced_app)
+            for reason, item in first.items():
+                assert counted.first[reason].compose(links) == item.compose(links)
+                text_only = counted.first[reason].compose(links, html=False)
+                assert (text_only.subject, text_only.text, text_only.html) == (
+                    item.compose(links).subject, item.compose(links).text, "")
+
+
+def test_page_counts_the_heads_notices_again_after_each_notice_and_decision(synced_app: Flask) -> None:
+    """The heads' counts are kept between pages while nothing they read is written: a new
+    notice, or a proposal on one, changes them on the next page."""
+    admin = signed_in_client(synced_app, DEMO_ADMIN)
+
+    def shown() -> str:
+        return admin.get("/admin/reminders/").get_data(as_text=True)
+
+    def due_line() -> str:
+        with synced_app.app_context():  # who the run would remind, by its own planning
+            count = len(heads_due(Month.containing(date.today()), date.today()))
+        return f"Nhắc thủ trưởng: {count} đến hạn;"
+
+    assert "Nhắc thủ trưởng:" not in shown()
+    awaiting_notices(synced_app)
+    assert due_line() == "Nhắc thủ trưởng: 1 đến hạn;" and due_line() in shown()
+    assert due_line() in shown()  # shown again, kept
+    with synced_app.app_context():
+        notices_of_every_kind(DEMO_HEAD, DEMO_ADMIN)  # the admin's and a leader's too
+    more = due_line()
+    assert more != "Nhắc thủ trưởng: 1 đến hạn;" and more in shown()
+    with synced_app.app_context():
+        head = db.session.scalar(select(Employee).filter_by(username=DEMO_HEAD))
+        for notice in [row.notice for row in queue_of(head)]:
+            decide([db.session.get(Notice, notice.id)], head, datetime.now())
+        db.session.commit()
+        assert not queue_of(head)
+    assert due_line() != more and due_line() in shown()
+
+
+def queue_of(user: Employee) -> list:
+    from intranet.notices.queue import notices_awaiting
+
+    return notices_awaiting(user, date.today())
