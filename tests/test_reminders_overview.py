@@ -236,3 +236,22 @@ def queue_of(user: Employee) -> list:
     from intranet.notices.queue import notices_awaiting
 
     return notices_awaiting(user, date.today())
+
+
+def test_admins_summary_gives_each_units_notices_awaiting_a_proposal_in_both_languages(synced_app: Flask) -> None:
+    from intranet.compliance.results import Figures
+    from intranet.reminders.compose import admin_draft
+    from intranet.reminders.due import MonthSummary, Recipient, UnitLine
+
+    unit = Figures(staff=5, level2=2, awaiting=3)
+    summary = MonthSummary(Month(2026, 10), unit + Figures(staff=1), [
+        UnitLine("Hạt Kiểm lâm An Lão", unit), UnitLine(None, Figures(staff=1)),
+    ])
+    with synced_app.test_request_context():
+        for language, lines in (
+            ("vi", ["- Hạt Kiểm lâm An Lão: 2/5 (40,0%); chờ đề xuất: 3", "- Chưa có đơn vị: 0/1 (0,0%)"]),
+            ("en", ["- Hạt Kiểm lâm An Lão: 2/5 (40.0%); awaiting a proposal: 3", "- No unit: 0/1 (0.0%)"]),
+        ):
+            draft = admin_draft(Recipient(1, "Lê Thị Hương", "huonglt@kiemlam.gov.vn", language),
+                                summary, Links(synced_app))
+            assert all(line in draft.text.splitlines() for line in lines), draft.text
