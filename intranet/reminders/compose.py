@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
@@ -86,10 +87,14 @@ def admin_draft(recipient: Recipient, summary: MonthSummary, links: Links, html:
 # whitespace (str.isspace's: \s on str patterns) or what would end or split an address.
 # One match, not a test per rule: the reminders' preview checks every staff address.
 _USABLE = re.compile(r'[^\s<>,;"@]+@(?!\.)[^\s<>,;"@]+')
+ADDRESSES_KEPT = 32768  # a province's staff; ~4 MB at most
 
 
+@lru_cache(maxsize=ADDRESSES_KEPT)
 def usable_address(text: str | None) -> str | None:
-    """The address if a mail server can take it as it is (ASCII, one @, no spaces), else None."""
+    """The address if a mail server can take it as it is (ASCII, one @, no spaces), else None.
+    Its verdicts are kept: it depends on the text alone, and the admin's reminders page judges
+    every staff address not on level 2 (~10,000) each time it is shown."""
     address = (text or "").strip()
     return address if address.isascii() and _USABLE.fullmatch(address) else None
 
