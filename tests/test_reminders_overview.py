@@ -77,19 +77,21 @@ def described(item) -> tuple:
     return item.reason, item.period, item.recipient
 
 
+@pytest.mark.parametrize("retryable", [(SendStatus.FAILED, SendStatus.NO_ADDRESS), ()])
 @pytest.mark.parametrize("listed", [0, 3, 1000])
-def test_page_counts_and_lists_what_planning_the_whole_run_would(synced_app: Flask, listed: int) -> None:
+def test_page_counts_and_lists_what_planning_the_whole_run_would(
+    synced_app: Flask, listed: int, retryable: tuple[SendStatus, ...]
+) -> None:
     staff_with(synced_app, ADDRESSES)
     record(synced_app, {0: SendStatus.SENT, 1: SendStatus.FAILED, 2: SendStatus.REFUSED,
                         3: SendStatus.NO_ADDRESS, 4: SendStatus.UNKNOWN, 5: SendStatus.SENDING})
     awaiting_notices(synced_app)
-    retryable = (SendStatus.FAILED, SendStatus.NO_ADDRESS)
     with synced_app.test_request_context():
         today, now = date.today(), utcnow()
         planned, items = preview(list(Reason), today, now, retryable)
         counted = counted_preview(today, now, retryable, listed)
         assert counted.report.as_dict() == planned.as_dict()
-        assert counted.report.tallies[Reason.STAFF].already == 4
+        assert counted.report.tallies[Reason.STAFF].already == 4 + 2 * (not retryable)
         assert counted.report.tallies[Reason.STAFF].no_address > 0
         assert {Reason.STAFF, Reason.HEADS} <= set(planned.tallies)
         assert counted.pending == len(items)

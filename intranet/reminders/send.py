@@ -261,11 +261,16 @@ def _to_try(item: Item, tally: Tally, done: dict[tuple[int, str, str], str], ret
     """Counts `item` as due; False, counted as already sent, when an earlier run's outcome for
     it stands (anything but a retryable failure)."""
     tally.due += 1
-    previous = done.get((item.recipient.employee_id, item.reason.value, item.period))
-    if previous is not None and previous not in retryable:
+    if outcome_stands(done.get((item.recipient.employee_id, item.reason.value, item.period)), retryable):
         tally.already += 1
         return False
     return True
+
+
+def outcome_stands(previous: str | None, retryable: set[str]) -> bool:
+    """Whether the status an earlier run recorded for a reminder stands (nothing to try):
+    anything but a retryable failure."""
+    return previous is not None and previous not in retryable
 
 
 def run(
