@@ -93,6 +93,11 @@ def test_each_row_of_the_admins_list_shows_its_own_deadline(
     assert page.count(f'{seven} <span class="badge todo">Quá hạn 7 ngày</span>') == 1
     assert page.count(f'<td data-label="Hạn xử lý">{soon}</td>') == 1
     assert page.index("Quá hạn 7 ngày") < page.index("Quá hạn 2 ngày") < page.index(soon)
+    # The label is translated once a page, then each day's count put in it.
+    admin_client.post("/language", data={"lang": "en", "next": "/", "csrf_token": csrf_token(admin_client, "/")})
+    page = admin_client.get("/notices/open").get_data(as_text=True)
+    assert page.count(f'{two} <span class="badge todo">2 days overdue</span>') == 2
+    assert page.count(f'{seven} <span class="badge todo">7 days overdue</span>') == 1
 
 
 def test_a_head_cannot_act_on_a_notice_about_themselves(head_client: FlaskClient, synced_app: Flask) -> None:

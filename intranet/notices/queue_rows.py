@@ -27,6 +27,9 @@ def queue_rows(rows: list[AwaitingNotice], everywhere: bool) -> Markup:
     # Deadlines: a few hundred days for thousands of rows, most of them overdue in the
     # admin's list; a translation and a strftime for each row cost more than the rest of it.
     deadlines: dict[date, str] = {}
+    # Translated once (gettext without its variables gives the format), not for each of the
+    # few hundred days: for the admin's list that was most of the deadlines' cost.
+    late = str(escape(_("Quá hạn %(days)d ngày")))
     out: list[str] = []
     append = out.append
     for row in rows:
@@ -36,7 +39,7 @@ def queue_rows(rows: list[AwaitingNotice], everywhere: bool) -> Markup:
         else:
             deadline = deadlines.get(row.due_on)
             if deadline is None:
-                deadline = deadlines[row.due_on] = _deadline(row)
+                deadline = deadlines[row.due_on] = _deadline(row, late)
         append('<tr class="overdue">' if row.overdue else "<tr>")
         append(f'<td data-label="{due}">{deadline}</td>'
                f'<td data-label="{name}">{escape(notice.employee_name)}</td>')
@@ -52,12 +55,13 @@ def queue_rows(rows: list[AwaitingNotice], everywhere: bool) -> Markup:
     return Markup("".join(out))
 
 
-def _deadline(row: AwaitingNotice) -> str:
+def _deadline(row: AwaitingNotice, late: str) -> str:
     """The deadline's cell: the day and, once it has passed, how many days late (the day
-    decides both: every row of a page is measured against the same today)."""
+    decides both: every row of a page is measured against the same today). `late`: the
+    translated, escaped "Quá hạn %(days)d ngày"."""
     if row.overdue:
-        late = escape(_("Quá hạn %(days)d ngày", days=-(row.days_left or 0)))
-        return f'{row.due_on:%d/%m/%Y} <span class="badge todo">{late}</span>'
+        days = late % {"days": -(row.days_left or 0)}
+        return f'{row.due_on:%d/%m/%Y} <span class="badge todo">{days}</span>'
     return f"{row.due_on:%d/%m/%Y}"
 
 
