@@ -30,6 +30,15 @@ def queue_rows(rows: list[AwaitingNotice], everywhere: bool) -> Markup:
     # Translated once (gettext without its variables gives the format), not for each of the
     # few hundred days: for the admin's list that was most of the deadlines' cost.
     late = str(escape(_("Quá hạn %(days)d ngày")))
+    # A row is one f-string; the cells' openings, with their labels, are written once here.
+    name_cell = f'<td data-label="{name}">'
+    unit_cell, handler_cell = (
+        (f'</td><td data-label="{unit}">', f'</td><td data-label="{handler}">') if everywhere else ("", "")
+    )
+    reference_cell = f'</td><td data-label="{reference}"><a href="{link}'
+    body_cell = f'</a></td><td data-label="{body}">'
+    cases_cell = f'</td><td class="num" data-label="{cases}">'
+    overdue = '<tr class="overdue">'
     out: list[str] = []
     append = out.append
     for row in rows:
@@ -40,17 +49,15 @@ def queue_rows(rows: list[AwaitingNotice], everywhere: bool) -> Markup:
             deadline = deadlines.get(row.due_on)
             if deadline is None:
                 deadline = deadlines[row.due_on] = _deadline(row, late)
-        append('<tr class="overdue">' if row.overdue else "<tr>")
-        append(f'<td data-label="{due}">{deadline}</td>'
-               f'<td data-label="{name}">{escape(notice.employee_name)}</td>')
         if everywhere:
-            append(f'<td data-label="{unit}">{_once(names, notice.unit_name)}</td>'
-                   f'<td data-label="{handler}">{handlers.get(notice.route, unit_head)}</td>')
+            place, acting = _once(names, notice.unit_name), handlers.get(notice.route, unit_head)
+        else:
+            place = acting = ""
         append(
-            f'<td data-label="{reference}">'
-            f'<a href="{link}{notice.id}">{escape(notice.reference_number)}</a></td>'
-            f'<td data-label="{body}">{_once(names, notice.issuing_body)}</td>'
-            f'<td class="num" data-label="{cases}">{notice.cases}</td></tr>\n'
+            f'{overdue if row.overdue else "<tr>"}<td data-label="{due}">{deadline}</td>'
+            f'{name_cell}{escape(notice.employee_name)}{unit_cell}{place}{handler_cell}{acting}'
+            f'{reference_cell}{notice.id}">{escape(notice.reference_number)}'
+            f'{body_cell}{_once(names, notice.issuing_body)}{cases_cell}{notice.cases}</td></tr>\n'
         )
     return Markup("".join(out))
 
