@@ -21,7 +21,7 @@ from intranet.reminders.overview import counted_preview
 from intranet.reminders.send import preview
 from intranet.reminders.settings import period_of
 
-from .conftest import DEMO_ADMIN, DEMO_HEAD, signed_in_client
+from .conftest import DEMO_ADMIN, DEMO_HEAD, csrf_token, signed_in_client
 from .support.awaiting import notices_of_every_kind
 from .support.factories import add_employee, add_notice, decide, declare
 from .support.statements import recorded
@@ -257,3 +257,25 @@ def test_admins_summary_gives_each_units_notices_awaiting_a_proposal_in_both_lan
             draft = admin_draft(Recipient(1, "Lê Thị Hương", "huonglt@kiemlam.gov.vn", language),
                                 summary, Links(synced_app))
             assert all(line in draft.text.splitlines() for line in lines), draft.text
+
+
+def test_page_lists_each_recipient_with_the_kind_period_name_and_address(synced_app: Flask) -> None:
+    """One row a recipient, labels in the page's language, names escaped, a missing address said."""
+    staff_with(synced_app, (None, "an@kiemlam.gov.vn"), prefix="Đỗ <b>Văn</b>")
+    admin = signed_in_client(synced_app, DEMO_ADMIN)
+    period = f"{date.today():%m/%Y}"
+    page = admin.get("/admin/reminders/").get_data(as_text=True)
+    assert (
+        '<tr><td data-label="Loại thư">Nhắc kê khai (người chưa kích hoạt mức độ 2)</td>'
+        f'<td data-label="Kỳ">{period}</td><td data-label="Người nhận">Đỗ &lt;b&gt;Văn&lt;/b&gt; 000</td>'
+        '<td data-label="Email">(thiếu địa chỉ)</td></tr>'
+    ) in page
+    assert ('<td data-label="Người nhận">Đỗ &lt;b&gt;Văn&lt;/b&gt; 001</td>'
+            '<td data-label="Email">an@kiemlam.gov.vn</td></tr>') in page
+    admin.post("/language", data={"lang": "en", "next": "/", "csrf_token": csrf_token(admin, "/")})
+    page = admin.get("/admin/reminders/").get_data(as_text=True)
+    assert (
+        '<tr><td data-label="Kind">Declaration reminder (staff not on level 2)</td>'
+        f'<td data-label="Period">{period}</td><td data-label="Recipient">Đỗ &lt;b&gt;Văn&lt;/b&gt; 000</td>'
+        '<td data-label="Email">(no address)</td></tr>'
+    ) in page
