@@ -106,7 +106,9 @@ class Routed(Protocol):
 R = TypeVar("R")
 
 
-def _each(users: Sequence[Employee], rows: list[R], notice: Callable[[R], Routed]) -> dict[int, list[R]]:
+def _each(
+    users: Sequence[Employee], rows: list[R], notice: Callable[[R], Routed]
+) -> dict[int, list[R]]:
     """Each user's share of `rows` (user id -> rows, in `rows`' order) by access.can_act_on_notice,
     asked only of the rows it could give them: their unit's, and those routed to the admin."""
     by_unit: dict[int, list[tuple[int, R]]] = {}

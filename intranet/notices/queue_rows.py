@@ -32,9 +32,9 @@ def queue_rows(rows: list[AwaitingNotice], everywhere: bool) -> Markup:
     late = str(escape(_("Quá hạn %(days)d ngày")))
     # A row is one f-string; the cells' openings, with their labels, are written once here.
     name_cell = f'<td data-label="{name}">'
-    unit_cell, handler_cell = (
-        (f'</td><td data-label="{unit}">', f'</td><td data-label="{handler}">') if everywhere else ("", "")
-    )
+    unit_cell, handler_cell = ("", "")
+    if everywhere:
+        unit_cell, handler_cell = f'</td><td data-label="{unit}">', f'</td><td data-label="{handler}">'
     reference_cell = f'</td><td data-label="{reference}"><a href="{link}'
     body_cell = f'</a></td><td data-label="{body}">'
     cases_cell = f'</td><td class="num" data-label="{cases}">'

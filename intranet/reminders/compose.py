@@ -55,7 +55,9 @@ def staff_draft(due: StaffDue, links: Links, html: bool = True) -> Draft:
             subject = _("Nhắc việc: hãy kích hoạt tài khoản định danh điện tử mức độ 2")
         else:
             subject = _("Nhắc việc: hãy đăng ký tài khoản định danh điện tử mức độ 2")
-        text, part = _render("staff", recipient, html, due=due, link=links.url("declarations.declare"))
+        text, part = _render(
+            "staff", recipient, html, due=due, link=links.url("declarations.declare")
+        )
     return Draft(recipient, Reason.STAFF, subject, text, part)
 
 
@@ -72,13 +74,16 @@ def head_draft(due: HeadDue, links: Links, html: bool = True) -> Draft:
     return Draft(recipient, Reason.HEADS, subject, text, part)
 
 
-def admin_draft(recipient: Recipient, summary: MonthSummary, links: Links, html: bool = True) -> Draft:
+def admin_draft(
+    recipient: Recipient, summary: MonthSummary, links: Links, html: bool = True
+) -> Draft:
     month: Month = summary.month
     with force_locale(recipient.language):
         subject = _("Tình hình thực hiện tháng %(month)s: tài khoản định danh điện tử mức độ 2",
                     month=month.label)
         text, part = _render(
-            "admin", recipient, html, summary=summary, link=links.url("compliance.table", month=month.iso)
+            "admin", recipient, html, summary=summary,
+            link=links.url("compliance.table", month=month.iso),
         )
     return Draft(recipient, Reason.ADMIN, subject, text, part)
 

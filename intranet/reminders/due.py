@@ -215,7 +215,8 @@ def admin_due(month: Month) -> AdminDue:
     admins = by_name(db.session.scalars(select(Employee).where(SUMMARY_RECIPIENT)).all(),
                      lambda admin: admin)
     recipients = [_recipient(admin) for admin in admins]
-    return AdminDue(recipients, month_summary(month) if recipients else MonthSummary(month, Figures(), []))
+    summary = month_summary(month) if recipients else MonthSummary(month, Figures(), [])
+    return AdminDue(recipients, summary)
 
 
 def month_summary(month: Month) -> MonthSummary:

@@ -55,7 +55,8 @@ def plan(reasons: Iterable[Reason], today: date, now: datetime) -> list[Item]:
 
 
 def staff_item(period: str, due: StaffDue) -> Item:
-    return Item(Reason.STAFF, period, due.recipient, lambda links, html=True: staff_draft(due, links, html))
+    return Item(Reason.STAFF, period, due.recipient,
+                lambda links, html=True: staff_draft(due, links, html))
 
 
 def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
@@ -66,7 +67,8 @@ def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
     items: list[Item] = []
     if Reason.HEADS in reasons:
         for head in heads_due(Month.containing(today), today):
-            items.append(Item(Reason.HEADS, period, head.recipient, lambda links, html=True, h=head: head_draft(h, links, html)))
+            items.append(Item(Reason.HEADS, period, head.recipient,
+                              lambda links, html=True, h=head: head_draft(h, links, html)))
     if Reason.ADMIN in reasons:
         month = closed_month(today)
         summary = admin_due(month)
@@ -261,7 +263,8 @@ def _to_try(item: Item, tally: Tally, done: dict[tuple[int, str, str], str], ret
     """Counts `item` as due; False, counted as already sent, when an earlier run's outcome for
     it stands (anything but a retryable failure)."""
     tally.due += 1
-    if outcome_stands(done.get((item.recipient.employee_id, item.reason.value, item.period)), retryable):
+    previous = done.get((item.recipient.employee_id, item.reason.value, item.period))
+    if outcome_stands(previous, retryable):
         tally.already += 1
         return False
     return True
