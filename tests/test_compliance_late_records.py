@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -19,7 +19,9 @@ from intranet.compliance.results import Figures
 from intranet.extensions import db
 from intranet.models import Employee, Notice, Unit, utcnow
 
-from .support.factories import MARCH, DataSet, add_notice, build_data_set, decide, declare
+from .support.factories import (
+    MARCH, DataSet, add_employee, add_notice, build_data_set, decide, declare,
+)
 
 # The table's figure columns after the number and the unit's name (the share left out: it
 # is worked out from two of them).
@@ -169,3 +171,116 @@ def test_a_late_record_changes_the_month_it_is_about_and_no_other(
     assert month_page("2024-02") == february
     a_before, a_after = april["Hạt Kiểm lâm Hoài Ân"], month_page("2024-04")["Hạt Kiểm lâm Hoài Ân"]
     assert (a_after.level2, a_after.pending) == (a_before.level2 + 1, a_before.pending - 1)
+
+
+def test_the_running_years_chart_after_each_write_equals_the_chart_worked_out_in_full(
+    admin_client: FlaskClient, synced_app: Flask, data: DataSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chart ending with the running month keeps the counts of months that ended before
+    every day written since it was worked out (history._refreshed): after each write, the
+    trend and unit A's page are those worked out from nothing kept, and only a declaration or
+    roster entry dated in a month shown makes that month and the later ones worked out again."""
+    from intranet.compliance import history
+    from intranet.compliance.memo import EXTENSION as MEMO
+    from intranet.months import current_month
+
+    with synced_app.app_context():
+        shown = current_month().back(12)
+    unit_a = data.units["A"]
+    worked_out: list[int] = []  # how many months each history was worked out for
+    whole = history._history
+    monkeypatch.setattr(history, "_history", lambda months: worked_out.append(len(months))
+                        or whole(months))
+
+    def mid(month) -> datetime:
+        return month.ends_utc() - timedelta(days=14)
+
+    def pages() -> list[str]:
+        """The two pages, their forms' CSRF tokens left out (signed with the second)."""
+        return [re.sub(r'name="csrf_token" value="[^"]*"', "", admin_client.get(path).get_data(as_text=True))
+                for path in ("/compliance/trend", f"/compliance/unit/{unit_a}")]
+
+    def record(write: Callable[[dict[str, Employee], Unit], object]) -> list[int]:
+        """Write, then the pages from what is kept equal the pages from nothing kept; the
+        lengths of the histories worked out for the first."""
+        with synced_app.app_context():
+            people = {key: db.session.get(Employee, id_) for key, id_ in data.people.items()}
+            write(people, db.session.get(Unit, unit_a))
+            db.session.commit()
+        worked_out.clear()
+        kept = pages()
+        lengths = list(worked_out)
+        synced_app.extensions[MEMO].clear()
+        assert kept == pages()
+        return lengths
+
+    # A year of records in unit A: someone hired 14 months ago declaring every few months.
+    def year(p: dict[str, Employee], unit: Unit) -> None:
+        person = add_employee("Mai Văn Phúc", unit, created_at=mid(shown[0]) - timedelta(days=60))
+        for month, status in zip(shown[1:11:3], ("level1", "level2_active", "level1", "level2_active")):
+            declare(person, status, mid(month))
+
+    assert record(year) == [12]  # nothing kept yet
+    worked_out.clear()
+    pages()
+    assert worked_out == []  # the same version: nothing worked out
+    # Declared now: the running month alone, from the end of the one before.
+    assert record(lambda p, _u: declare(p["pending"], "level2_active", utcnow())) == [2]
+    # A notice moves no count: again the running month alone (always worked out again).
+    assert record(lambda p, u: add_notice(p["on_level2"], u, date.today(), utcnow(),
+                                          reference="1/TB")) == [2]
+    # A late declaration dated four months back: that month and the later ones.
+    assert record(lambda p, _u: declare(p["no_account"], "level2_active", mid(shown[-5]))) == [6]
+    # Someone hired (their roster entry) seven months back, in unit A.
+    assert record(lambda _p, u: add_employee("Cao Thị Quế", u, created_at=mid(shown[-8]))) == [9]
+    # A late record in the first month shown: all of it again.
+    assert record(lambda p, _u: declare(p["b1"], "level1", mid(shown[0]))) == [12]
+    # A move now (the roster entry the database appends, dated by the sync): the last two.
+    def move(p: dict[str, Employee], _u: Unit) -> None:
+        p["b2"].unit_id, p["b2"].synced_at = unit_a, utcnow()
+
+    assert record(move) == [2]
+
+
+def test_a_past_months_pages_are_kept_across_writes_dated_after_it(
+    admin_client: FlaskClient, synced_app: Flask, data: DataSet
+) -> None:
+    """March's table, trend and unit page keep their figures across a write dated after
+    March (database/figures_dated.py) and work them out again after one dated in it; each
+    time they equal the pages worked out from nothing kept."""
+    from intranet.compliance.memo import EXTENSION as MEMO
+
+    from .support.statements import recorded
+
+    paths = ("/compliance?month=2024-03", "/compliance/trend?month=2024-03",
+             f"/compliance/unit/{data.units['A']}?month=2024-03")
+
+    def pages() -> tuple[list[str], int]:
+        """The pages (CSRF tokens left out), and how many statements worked figures out."""
+        with recorded(synced_app) as seen:
+            shown = [re.sub(r'name="csrf_token" value="[^"]*"', "",
+                            admin_client.get(path).get_data(as_text=True)) for path in paths]
+        return shown, sum("by_status" in statement for statement in seen.seen)
+
+    def record(write: Callable[[dict[str, Employee], Unit], object]) -> int:
+        with synced_app.app_context():
+            people = {key: db.session.get(Employee, id_) for key, id_ in data.people.items()}
+            write(people, db.session.get(Unit, data.units["A"]))
+            db.session.commit()
+        kept, worked_out = pages()
+        synced_app.extensions[MEMO].clear()
+        assert kept == pages()[0]
+        return worked_out
+
+    pages()
+    assert record(lambda p, _u: declare(p["pending"], "level2_active", utcnow())) == 0
+    assert record(lambda p, u: add_notice(p["on_level2"], u, date(2024, 3, 28), utcnow(),
+                                          reference="2803/TB")) == 0
+    assert record(lambda p, _u: declare(p["pending"], "level2_active", datetime(2024, 4, 2))) == 0
+    # Dated in March: the table, the unit's figures and the history, all worked out again.
+    assert record(lambda p, _u: declare(p["no_account"], "level2_active",
+                                        datetime(2024, 3, 25))) == 3
+    assert record(lambda p, u: add_notice(p["on_level2"], u, date(2024, 3, 29),
+                                          datetime(2024, 3, 30), reference="2903/TB")) == 3
+    # A unit renamed: every month.
+    assert record(lambda _p, u: setattr(u, "name", "Hạt Kiểm lâm Hoài Ân mới")) == 3

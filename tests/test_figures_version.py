@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Column, Table, insert, select
+from sqlalchemy import Column, Table, func, insert, select
 from sqlalchemy.sql import visitors
 
 from intranet.database import figures_version
@@ -161,3 +161,82 @@ def test_requests_within_one_app_context_each_read_the_version(
         db.session.commit()
         assert figures_statements(synced_app, admin_client, "/compliance") == 1
         assert figures_statements(synced_app, admin_client, "/compliance") == 0
+
+
+def test_records_write_the_day_they_count_from_under_the_new_version(app: Flask) -> None:
+    """figures_dated: each record a figure counts leaves its day (UTC) under a number above
+    the one read before it and no higher than the one read after, so figures kept at the
+    earlier number see it (memo.remembered's refresh)."""
+    from intranet.database import figures_dated
+
+    with app.app_context():
+        unit = Unit("Hạt Kiểm lâm An Lão")
+        db.session.add(unit)
+        db.session.commit()
+
+        def written(write) -> tuple[int, int, date | None]:
+            before = version()
+            write()
+            db.session.commit()
+            return before, version(), figures_dated.first_day_since(db.session, before)
+
+        before, after, day = written(lambda: add_employee("Nguyễn Văn An", unit,
+                                                          created_at=datetime(2024, 1, 1, 20)))
+        assert day == date(2024, 1, 1)  # the roster entry the database appends, dated as hired
+        person = db.session.scalar(select(Employee))
+        before, after, day = written(lambda: [declare(person, "level1", datetime(2024, 5, 3, 8)),
+                                              declare(person, "level2_active", datetime(2024, 3, 9))])
+        assert day == date(2024, 3, 9)  # the earliest of the transaction's
+        newest = db.session.scalar(select(func.max(figures_dated.FIGURES_DATED.c.n)))
+        assert before < newest <= after
+        assert figures_dated.first_day_since(db.session, after) is None
+        # A notice counts from its recording, a proposal too, and one joined to a notice
+        # afterwards from the proposal's recording.
+        before, after, day = written(lambda: add_notice(person, unit, date(2024, 2, 5),
+                                                        datetime(2024, 2, 6, 9)))
+        assert day == date(2024, 2, 6)
+        notice = db.session.scalar(select(Notice))
+        appraisal = decide([], person, datetime(2024, 2, 20))
+        db.session.commit()
+        before, after, day = written(lambda: db.session.execute(
+            insert(appraisal_notice).values(appraisal_id=appraisal.id, notice_id=notice.id)))
+        assert day == date(2024, 2, 20)
+        # A unit is no record of a month: every day.
+        before, after, day = written(lambda: setattr(unit, "name", "Hạt Kiểm lâm An Lão mới"))
+        assert day == figures_dated.EVERY_DAY
+        # A sign-in dates nothing.
+        before, after, day = written(lambda: setattr(person, "last_sign_in_at", utcnow()))
+        assert after == before and day is None
+        # Rolled back, a declaration leaves no day.
+        before = version()
+        declare(person, "level1", datetime(2023, 6, 1))
+        db.session.flush()
+        db.session.rollback()
+        assert figures_dated.first_day_since(db.session, before) is None
+
+
+def test_a_past_months_figures_read_only_what_figures_dated_dates(app: Flask) -> None:
+    """A month that has ended keeps its figures until a record dated by its end is written
+    (database/figures_dated.py): its table, a unit's figures, the counts at its end and each
+    month's changes must read no table but those whose records are dated there (and the
+    employees' ids). A new table read there must date its records in figures_dated too."""
+    from intranet.compliance import figures, history
+    from intranet.compliance.sorting import Sort
+    from intranet.database import figures_dated
+
+    statements = []
+    for windowed in (True, False):
+        for in_one_pass in (True, False):
+            statements.append(history._statement(12, False, windowed, in_one_pass))
+            statements.append(figures._sorted_unit_figures(False, Sort(), in_one_pass))
+    statements += [figures._unit_figures(False, only)[0] for only in ("unit", "none")]
+    read: dict[str, set[str]] = {}
+    for statement in statements:
+        for element in visitors.iterate(statement):
+            table = getattr(element, "table", None)
+            while table is not None and not isinstance(table, Table):
+                table = getattr(table, "element", None)
+            if isinstance(element, Column) and table is not None:
+                read.setdefault(table.name, set()).add(element.name)
+    assert set(read) - {"employee"} <= set(figures_dated.DATED), read
+    assert read.get("employee", set()) <= {"id"}, read

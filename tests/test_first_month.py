@@ -64,3 +64,17 @@ def test_right_after_the_first_sync_only_the_current_month_is_offered(admin_clie
         current = Month.containing(local_today())
     page = admin_client.get("/compliance").get_data(as_text=True)
     assert f'min="{current.iso}"' in page and "Tháng trước" not in page
+
+
+def test_an_entry_dated_before_the_first_moves_the_first_month_at_once(
+    admin_client: FlaskClient, synced_app: Flask
+) -> None:
+    """The roster's first moment is kept per figures version and across writes dated after
+    its day (compliance/span.py): an entry dated before it counts on the next view."""
+    on_roster_since(synced_app, datetime(2026, 3, 10, 12))
+    assert 'min="2026-03"' in admin_client.get("/compliance?month=2026-03").get_data(as_text=True)
+    on_roster_since(synced_app, datetime(2026, 4, 2))  # after it: the first month stays
+    assert 'min="2026-03"' in admin_client.get("/compliance?month=2026-03").get_data(as_text=True)
+    on_roster_since(synced_app, datetime(2026, 2, 27, 2))
+    assert 'min="2026-02"' in admin_client.get("/compliance?month=2026-03").get_data(as_text=True)
+    assert admin_client.get("/compliance?month=2026-02").status_code == 200

@@ -8,8 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from intranet.compliance.memo import EXTENSION as MEMO
 from intranet.extensions import db
-from intranet.models import Employee, Notice, Unit
+from intranet.models import Employee, Notice, Unit, utcnow
 
 from intranet.months import Month
 
@@ -56,6 +57,24 @@ def grow(app: Flask, *, colleagues: int, units: int, notices: int) -> None:
         db.session.commit()
 
 
+def worked_out(app: Flask, request: Callable[[], object]) -> Callable[[], object]:
+    """The request with nothing kept from before (memo.py): its figures worked out in full."""
+    memo = app.extensions.get(MEMO)
+    if memo is not None:
+        memo.clear()
+    return request
+
+
+def after_a_declaration(app: Flask, person: int, request: Callable[[], object]) -> Callable[[], object]:
+    """The request after it was made once and then someone declared (dated now): the history
+    kept then is brought up to date (history._refreshed)."""
+    request()
+    with app.app_context():
+        declare(db.session.get(Employee, person), "level1", utcnow())
+        db.session.commit()
+    return request
+
+
 def counts(
     app: Flask, employee: FlaskClient, head: FlaskClient, admin: FlaskClient
 ) -> dict[str, int]:
@@ -69,9 +88,17 @@ def counts(
     return {
         "notices": statements(app, lambda: head.get("/notices")),
         "person": statements(app, lambda: head.get(f"/staff/{person}")),
-        "trend": statements(app, lambda: admin.get("/compliance/trend")),
+        "trend": statements(app, worked_out(app, lambda: admin.get("/compliance/trend"))),
+        "trend after a declaration": statements(
+            app, after_a_declaration(app, person, lambda: admin.get("/compliance/trend"))
+        ),
         "trend past month": statements(app, lambda: admin.get(f"/compliance/trend?month={past}")),
-        "unit detail": statements(app, lambda: admin.get(f"/compliance/unit/{unit}")),
+        "unit detail": statements(
+            app, worked_out(app, lambda: admin.get(f"/compliance/unit/{unit}"))
+        ),
+        "unit detail after a declaration": statements(
+            app, after_a_declaration(app, person, lambda: admin.get(f"/compliance/unit/{unit}"))
+        ),
         "unit detail past month": statements(
             app, lambda: admin.get(f"/compliance/unit/{unit}?month={past}")
         ),

@@ -6,12 +6,16 @@ declaration made by then, and the notices and decisions recorded by then.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from functools import cache
+from typing import TypeVar
 
 from sqlalchemy import (
     ColumnElement, Float, Integer, Select, bindparam, cast, func, or_, select, union,
 )
 
+from ..database import figures_dated
 from ..extensions import db
 from ..models import Appraisal, Notice, Unit
 from ..months import Month
@@ -23,6 +27,7 @@ from .sorting import Sort
 from .staff import in_unit, one_pass, people_by_status, status_groups
 
 
+T = TypeVar("T")
 # Unit ids count from 1 (autoincrement on both databases): 0 is no unit's.
 NO_UNIT_KEY = 0
 # One unit's figures (a unit's page): the unit a parameter, each part of the statement
@@ -155,7 +160,7 @@ def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
         fresh.extend(_rows(query, month))
         return [(row.unit_id, row.figures) for row in fresh]
 
-    counted = remembered(("table", sort, *_key(month)), compute)
+    counted = remembered(("table", sort, *_key(month)), compute, _kept_if_unchanged(month, compute))
     if fresh:
         return ComplianceTable(month, fresh)
     # Every unit (a few hundred at most): one statement built once, no list of ids to bind.
@@ -173,4 +178,17 @@ def unit_figures(month: Month, unit_id: int | None) -> Figures:
         rows = _rows(query, month, {"unit_id": unit_id})
         return rows[0].figures if rows else Figures()
 
-    return remembered(("unit", unit_id, *_key(month)), compute)
+    return remembered(("unit", unit_id, *_key(month)), compute, _kept_if_unchanged(month, compute))
+
+
+def _kept_if_unchanged(
+    month: Month, compute: Callable[[], T]
+) -> Callable[[date | None, T], T] | None:
+    """For a month that has ended: its figures kept at version n while every record written
+    since is dated after its end (database/figures_dated.py), else worked out again. (A
+    running month's figures read the employee rows too, which date nothing.)"""
+    if is_running(month):
+        return None
+    return lambda first_day, kept: (
+        kept if figures_dated.dated_after(first_day, month.ends_utc()) else compute()
+    )

@@ -1,7 +1,9 @@
 """Figures worked out once per figures version, then shown again until a record they count
 is written (intranet/database/figures_version.py: the database moves the number in the
 transaction that writes the record, so the figures kept under a number are those of every
-moment it stands at).
+moment it stands at). After such a write, what no record written since can change is kept
+too: figures of a month that ended before every day those records are dated on
+(intranet/database/figures_dated.py; see remembered's `refresh`).
 
 Each worker keeps the last few results (a month's table, a unit's figures, a history) in
 memory. A page reads the number first and works figures out after, in the same
@@ -14,12 +16,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import date
 from threading import Lock
 from typing import Any, TypeVar
 
 from flask import current_app, g, has_request_context
 
-from ..database import figures_version
+from ..database import figures_dated, figures_version
 from ..database.read_only import in_read_only_transaction
 from ..extensions import db
 
@@ -53,6 +56,14 @@ class Memo:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
+    def last_kept(self, key: Hashable) -> tuple[Hashable, Any] | None:
+        """(version, result) of the result last kept under `key`, at whichever version."""
+        with self.lock:
+            for (version, kept_key), value in reversed(self.entries.items()):
+                if kept_key == key:
+                    return version, value
+            return None
+
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
@@ -74,16 +85,44 @@ def _version() -> tuple[str, int]:
     return kept[1]
 
 
-def remembered(key: Hashable, compute: Callable[[], T]) -> T:
+def _first_day_since(n: int) -> date | None:
+    """figures_dated.first_day_since(n), asked once per transaction and number: a page's
+    figures kept together (a unit's page: its history and its figures) ask it once."""
+    transaction = db.session().get_transaction()
+    kept = g.get("figures_first_days")
+    if kept is None or kept[0] is not transaction:
+        kept = (transaction, {})
+        g.figures_first_days = kept
+    if n not in kept[1]:
+        kept[1][n] = figures_dated.first_day_since(db.session, n)
+    return kept[1][n]
+
+
+def remembered(
+    key: Hashable, compute: Callable[[], T],
+    refresh: Callable[[date | None, T], T] | None = None,
+) -> T:
     """compute()'s answer, or the one it gave at this figures version. Kept results are
     shared between requests: plain data, never changed (no ORM objects: they belong to the
-    session of the request that loaded them)."""
+    session of the request that loaded them).
+
+    `refresh(first_day, kept)`, if given, is asked instead of compute() when a result is kept
+    under the same key at another version of the same epoch: `first_day` is the earliest
+    day a record written since is dated on (database/figures_dated.py; None: none written),
+    and it must answer what compute() would now, reusing from `kept` only what no record
+    dated on or after that day can change."""
     if not _read_only_request():
         return compute()
     memo: Memo = current_app.extensions.setdefault(EXTENSION, Memo())
-    full = (_version(), key)
+    version = _version()
+    full = (version, key)
     value = memo.get(full)
     if value is _MISSING:
-        value = compute()
+        earlier = memo.last_kept(key) if refresh is not None else None
+        if earlier is not None and earlier[0][0] == version[0]:
+            (_epoch, n), kept = earlier
+            value = refresh(_first_day_since(n), kept)
+        else:
+            value = compute()
         memo.put(full, value)
     return value

@@ -1,7 +1,9 @@
 """The notices and decisions of a unit's month, as they stood at the month's end."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from functools import cache
+
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -36,23 +38,32 @@ def decisions_in() -> ColumnElement[bool]:
     return and_(appraisal_stands(MONTH_END), recorded >= MONTH_START, recorded <= MONTH_END)
 
 
-def unit_notices(month: Month, unit_id: int) -> MonthNotices:
-    """The unit's notices dated in `month` or still awaiting a decision at its end; only those
-    that stood then (so each row's `stands` is true), decided or not as of then."""
+# The unit a unit's page asks about: a parameter, so that its statements are built once.
+UNIT = bindparam("unit_id", type_=Integer)
+
+
+@cache
+def _unit_notices() -> Select:
     in_month, awaiting = notice_in_month(), notice_awaiting()
-    query = (
+    return (
         select(Notice, in_month, awaiting)
         .options(
             # The cases joined too (a unit's month holds a few dozen notices): one statement
             # fewer on the unit's page, which also reads the figures version (memo.py).
             joinedload(Notice.employee), joinedload(Notice.issuing_body), joinedload(Notice.cases)
         )
-        .where(Notice.unit_id == unit_id, notices_known(), or_(in_month, awaiting))
+        .where(Notice.unit_id == UNIT, notices_known(), or_(in_month, awaiting))
         .order_by(Notice.notice_date, Notice.id)
     )
+
+
+def unit_notices(month: Month, unit_id: int) -> MonthNotices:
+    """The unit's notices dated in `month` or still awaiting a decision at its end; only those
+    that stood then (so each row's `stands` is true), decided or not as of then."""
     dated: list[NoticeRow] = []
     waiting: list[NoticeRow] = []
-    for notice, is_dated, is_waiting in db.session.execute(query, month_params(month)).unique():
+    rows = db.session.execute(_unit_notices(), {**month_params(month), "unit_id": unit_id})
+    for notice, is_dated, is_waiting in rows.unique():
         row = NoticeRow(notice, stands=True, decided=not is_waiting)
         if is_dated:
             dated.append(row)
@@ -61,14 +72,19 @@ def unit_notices(month: Month, unit_id: int) -> MonthNotices:
     return MonthNotices(dated, waiting)
 
 
-def unit_decisions(month: Month, unit_id: int) -> list[DecisionLine]:
-    """The unit's standing decisions recorded during `month`."""
+@cache
+def _unit_decisions() -> Select:
     notices = select(func.count()).where(appraisal_notice.c.appraisal_id == Appraisal.id)
-    query = (
+    return (
         select(Appraisal, Employee.full_name, AppraisalOutcome.label, notices.scalar_subquery())
         .join(Employee, Employee.id == Appraisal.employee_id)
         .join(AppraisalOutcome, AppraisalOutcome.id == Appraisal.outcome_id)
-        .where(Appraisal.unit_id == unit_id, decisions_in())
+        .where(Appraisal.unit_id == UNIT, decisions_in())
         .order_by(Appraisal.recorded_at, Appraisal.id)
     )
-    return [DecisionLine(*row) for row in db.session.execute(query, month_params(month))]
+
+
+def unit_decisions(month: Month, unit_id: int) -> list[DecisionLine]:
+    """The unit's standing decisions recorded during `month`."""
+    rows = db.session.execute(_unit_decisions(), {**month_params(month), "unit_id": unit_id})
+    return [DecisionLine(*row) for row in rows]

@@ -164,6 +164,10 @@ class History:
     months: list[Month]
     # Per unit id (None: no unit), one point per month, oldest first.
     by_unit: dict[int | None, list[MonthPoint]]
+    # Per month, the units whose counts the records dated in it moved (someone joined, left,
+    # moved or declared); the first month's is empty. A history brought up to date keeps
+    # the lines of these units of the months it keeps (history._refreshed).
+    moved: tuple[frozenset[int | None], ...] = ()
 
     def of(self, unit_id: int | None) -> list[MonthPoint]:
         return self.by_unit.get(unit_id) or [MonthPoint(m, 0, 0) for m in self.months]

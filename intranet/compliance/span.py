@@ -6,7 +6,7 @@ would only show zeros, so the pages neither offer nor show them.
 """
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g
@@ -15,12 +15,26 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import RosterEntry
 from ..months import EARLIEST, Month, current_month
+from .memo import remembered
+
+
+def _first_entry() -> datetime | None:
+    return db.session.scalar(select(func.min(RosterEntry.at)))
+
+
+def _first_entry_kept(first_day: date | None, kept: datetime | None) -> datetime | None:
+    """The first entry's moment kept at an earlier figures version: only an entry dated on
+    its day or before could come first (database/figures_dated.py)."""
+    if first_day is None or (kept is not None and kept.date() < first_day):
+        return kept
+    return _first_entry()
 
 
 def first_month() -> Month:
-    """The first month with figures; the current month before any sync. Once per request."""
+    """The first month with figures; the current month before any sync. Once per request;
+    the roster's first moment kept per figures version (memo.py), as the figures are."""
     if "first_month" not in g:
-        first_at = db.session.scalar(select(func.min(RosterEntry.at)))
+        first_at = remembered(("first roster entry",), _first_entry, _first_entry_kept)
         if first_at is None:
             g.first_month = current_month()
         else:

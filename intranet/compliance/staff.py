@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement, Integer, Select, Subquery, and_, bindparam, func, or_, select, text,
+)
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
@@ -167,7 +170,7 @@ def status_groups(status: ColumnElement[str | None]) -> dict[str, ColumnElement[
 # --- the people behind the numbers -----------------------------------------------------
 
 
-def _placed(running: bool, unit_id: int | None | EllipsisType) -> Subquery:
+def _placed(running: bool, unit_id: ColumnElement[int] | int | None | EllipsisType) -> Subquery:
     """(employee_id, unit_id, status) of the staff at the month's end, as staff_at; while
     the month runs, from the employee rows (see people_by_status), so a unit's people are a
     range of an index rather than a seek per person of the whole staff. `unit_id` (unless
@@ -188,7 +191,7 @@ def _placed(running: bool, unit_id: int | None | EllipsisType) -> Subquery:
 
 
 def _staff_lines(
-    group: str | None, running: bool, unit_id: int | None | EllipsisType = ...
+    group: str | None, running: bool, unit_id: ColumnElement[int] | int | None | EllipsisType = ...
 ) -> tuple[Select, Subquery]:
     """Employee, standing declaration and unit of everyone on the staff at the month's end,
     and the subquery that places them (for its unit_id); `group` keeps one column."""
@@ -205,11 +208,22 @@ def _staff_lines(
     return query, staff
 
 
+# The unit a unit's staff list asks about: a parameter, so that its statement is built once.
+UNIT = bindparam("unit_id", type_=Integer)
+
+
+@cache
+def _unit_staff(group: str | None, running: bool, no_unit: bool) -> Select:
+    """unit_staff's statement, for the unit UNIT (`no_unit`: the staff in no unit)."""
+    query, _staff = _staff_lines(group, running, None if no_unit else UNIT)
+    return query.order_by(Employee.sort_key, Employee.id)
+
+
 def unit_staff(month: Month, unit_id: int | None, group: str | None = None) -> list[StaffLine]:
     """A unit's staff at the end of `month` (those in it then), each with the declaration
     standing then; `group` keeps one column of the table (see STAFF_FILTERS)."""
-    query, _staff = _staff_lines(group, is_running(month), unit_id)
-    rows = db.session.execute(query.order_by(Employee.sort_key, Employee.id), month_params(month))
+    query = _unit_staff(group, is_running(month), unit_id is None)
+    rows = db.session.execute(query, {**month_params(month), "unit_id": unit_id})
     return [StaffLine(*row) for row in rows]
 
 

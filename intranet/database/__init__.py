@@ -2,12 +2,15 @@
 transactions, the request's one transaction, and the triggers that keep the records with
 legal weight as the law needs them (append-only tables, each employee's latest status, the
 roster), and the number that moves whenever a record the compliance figures count is written
-(figures_version). Importing it registers the engine listeners."""
+(figures_version), with the days the records written since each number are dated on
+(figures_dated). Importing it registers the engine listeners."""
 from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from . import append_only, engine, figures_version, latest_status, roster  # noqa: F401  engine: its listeners
+from . import (  # noqa: F401  engine: its listeners
+    append_only, engine, figures_dated, figures_version, latest_status, roster,
+)
 from .transaction import commit_each_request, discard  # noqa: F401  the request's transaction
 
 
@@ -17,3 +20,4 @@ def install_triggers(metadata: MetaData) -> None:
     latest_status.install_on(metadata)
     roster.install_on(metadata)
     figures_version.install_on(metadata)
+    figures_dated.install_on(metadata)
