@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
 from threading import Lock
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from flask import current_app, g, has_request_context
 
@@ -64,6 +64,11 @@ class Memo:
                     return version, value
             return None
 
+    def oldest_number(self) -> int | None:
+        """The lowest figures version anything is kept under (None: nothing kept)."""
+        with self.lock:
+            return min((version[1] for version, _key in self.entries), default=None)
+
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
@@ -76,26 +81,41 @@ def _read_only_request() -> bool:
 def _version() -> tuple[str, int]:
     """The number, read once per transaction before any figures are worked out in it. Kept
     with the transaction it was read in, not for the whole `g`: Flask reuses an app context
-    already pushed (a script's, a test's), and its `g`, for each request made in it."""
+    already pushed (a script's, a test's), and its `g`, for each request made in it. Read with
+    the days written since the oldest number anything is kept under (figures_dated), so a
+    result kept at an earlier number is refreshed without another statement."""
+    return _read().version
+
+
+class _Read(NamedTuple):
+    transaction: Any
+    version: tuple[str, int]
+    since: int | None
+    days: list[tuple[date, int]]
+
+
+def _read() -> _Read:
     transaction = db.session().get_transaction()  # the request's Session, not its registry
-    kept = g.get("figures_version")
-    if kept is None or kept[0] is not transaction:
-        kept = (transaction, figures_version.current(db.session))
-        g.figures_version = kept
-    return kept[1]
+    kept: _Read | None = g.get("figures_version")
+    if kept is None or kept.transaction is not transaction:
+        since = _memo().oldest_number()
+        version, days = figures_dated.current_with_days(db.session, since)
+        kept = g.figures_version = _Read(transaction, version, since, days)
+    return kept
 
 
 def _first_day_since(n: int) -> date | None:
-    """figures_dated.first_day_since(n), asked once per transaction and number: a page's
-    figures kept together (a unit's page: its history and its figures) ask it once."""
-    transaction = db.session().get_transaction()
-    kept = g.get("figures_first_days")
-    if kept is None or kept[0] is not transaction:
-        kept = (transaction, {})
-        g.figures_first_days = kept
-    if n not in kept[1]:
-        kept[1][n] = figures_dated.first_day_since(db.session, n)
-    return kept[1][n]
+    """The earliest day a record written after version `n` is dated on: from the days read
+    with the number, unless `n` is older than what they cover (a result another thread kept
+    meanwhile, worked out at an older number), then asked."""
+    read = _read()
+    if read.since is None or n < read.since:
+        return figures_dated.first_day_since(db.session, n)
+    return min((day for day, written in read.days if written > n), default=None)
+
+
+def _memo() -> Memo:
+    return current_app.extensions.setdefault(EXTENSION, Memo())
 
 
 def remembered(
@@ -113,7 +133,7 @@ def remembered(
     dated on or after that day can change."""
     if not _read_only_request():
         return compute()
-    memo: Memo = current_app.extensions.setdefault(EXTENSION, Memo())
+    memo = _memo()
     version = _version()
     full = (version, key)
     value = memo.get(full)

@@ -34,6 +34,7 @@ from sqlalchemy import BigInteger, Column, Date, MetaData, Table, func, select
 
 from ..extensions import db
 from .append_only import create_with
+from .figures_version import FIGURES_VERSION
 from .figures_version import TABLE as VERSION
 
 TABLE = "figures_dated"
@@ -115,6 +116,19 @@ def first_day_since(session: Any, n: int) -> date | None:
     """The earliest day a record written after version `n` is dated on (None: none written
     since)."""
     return session.scalar(select(func.min(FIGURES_DATED.c.day)).where(FIGURES_DATED.c.n > n))
+
+
+def current_with_days(session: Any, since: int | None) -> tuple[tuple[str, int], list[tuple[date, int]]]:
+    """The figures version (figures_version.current) and the days written after version
+    `since` with their numbers, in one statement: the figures kept at a version from `since`
+    on then know what was written since without asking again (None: no days)."""
+    written = FIGURES_DATED.c.n > (since if since is not None else FIGURES_VERSION.c.n)
+    rows = session.execute(
+        select(FIGURES_VERSION.c.epoch, FIGURES_VERSION.c.n, FIGURES_DATED.c.day, FIGURES_DATED.c.n)
+        .select_from(FIGURES_VERSION.outerjoin(FIGURES_DATED, written))
+    ).all()
+    epoch, n = rows[0][0], int(rows[0][1])
+    return (epoch, n), [(day, int(day_n)) for _e, _n, day, day_n in rows if day is not None]
 
 
 def dated_after(first_day: date | None, moment: datetime) -> bool:
