@@ -64,3 +64,20 @@ def test_right_after_the_first_sync_only_the_current_month_is_offered(admin_clie
         current = Month.containing(local_today())
     page = admin_client.get("/compliance").get_data(as_text=True)
     assert f'min="{current.iso}"' in page and "Tháng trước" not in page
+
+
+def test_the_first_month_is_asked_once_per_figures_version_and_moves_with_the_roster(
+    admin_client: FlaskClient, synced_app: Flask
+) -> None:
+    """Shown again, a compliance page does not ask for the roster's first entry (kept with the
+    figures, under the number any roster write moves); an entry dated earlier shows at once."""
+    from .support.statements import recorded
+
+    on_roster_since(synced_app, datetime(2026, 3, 10, 2))
+    assert admin_client.get("/compliance/trend").status_code == 200
+    with recorded(synced_app) as seen:
+        page = admin_client.get("/compliance?month=2026-04").get_data(as_text=True)
+    assert 'min="2026-03"' in page
+    assert not [s for s in seen.seen if "min(roster_entry.at)" in s], seen.seen
+    on_roster_since(synced_app, datetime(2026, 1, 10, 2))
+    assert 'min="2026-01"' in admin_client.get("/compliance?month=2026-04").get_data(as_text=True)

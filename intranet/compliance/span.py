@@ -6,7 +6,7 @@ would only show zeros, so the pages neither offer nor show them.
 """
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g
@@ -15,12 +15,15 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import RosterEntry
 from ..months import EARLIEST, Month, current_month
+from .memo import remembered
 
 
 def first_month() -> Month:
     """The first month with figures; the current month before any sync. Once per request."""
     if "first_month" not in g:
-        first_at = db.session.scalar(select(func.min(RosterEntry.at)))
+        # Any roster write moves the figures version (database/figures_version.py): a page
+        # shown again at the same number asks the database one statement fewer.
+        first_at = remembered("first roster entry", _first_roster_entry)
         if first_at is None:
             g.first_month = current_month()
         else:
@@ -28,3 +31,7 @@ def first_month() -> Month:
             local = first_at.replace(tzinfo=timezone.utc).astimezone(zone)
             g.first_month = min(max(Month.containing(local.date()), EARLIEST), current_month())
     return g.first_month
+
+
+def _first_roster_entry() -> datetime | None:
+    return db.session.scalar(select(func.min(RosterEntry.at)))
