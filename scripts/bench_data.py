@@ -1,8 +1,8 @@
 """`make bench-data`: a province-scale data set built through the app's own models.
 
-Writes `.bench/intranet-<staff>.db` (migrated by Alembic, filled with bulk inserts) and the
-matching `.bench/staff-<staff>.ldif` for a real slapd. Both are cached; --rebuild makes them
-again. Deterministic (seeded), so two runs build the same figures.
+Writes `.bench/intranet-<staff>-<units>-v<DATA_VERSION>.db` (migrated by Alembic, filled with
+bulk inserts) and the matching `.bench/staff-<staff>-<units>.ldif` for a real slapd. Both are
+cached; --rebuild makes them again. Deterministic (seeded), so two runs build the same figures.
 
     .venv/bin/python -m scripts.bench_data --staff 20000 --units 200
 """
@@ -14,13 +14,17 @@ import sys
 import time
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from sqlalchemy import create_engine, insert, select, text
 
 from intranet import create_app
 from intranet.extensions import db
+from intranet.notices.routing import reply_due_on
 from intranet.models import (
     Appraisal,
     AppraisalOutcome,
@@ -41,6 +45,12 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
 PASSWORD = "Bench-mat-khau-1"
 HISTORY_MONTHS = 24
+# Notices recorded in the last year have a reply deadline, those before it were recorded before
+# deadlines existed: about half of them, and of the open ones most overdue.
+DEADLINE_MONTHS = 12
+# Part of the cached files' names: a change to what fill() builds makes the next run build
+# the data sets again (2: reply deadlines).
+DATA_VERSION = 2
 
 FAMILY = (
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
@@ -112,7 +122,8 @@ def people(staff: int, units: int) -> list[Person]:
 
 
 def paths(staff: int, units: int) -> tuple[Path, Path]:
-    return BENCH / f"intranet-{staff}-{units}.db", BENCH / f"staff-{staff}-{units}.ldif"
+    return (BENCH / f"intranet-{staff}-{units}-v{DATA_VERSION}.db",
+            BENCH / f"staff-{staff}-{units}.ldif")
 
 
 # -- the LDIF --------------------------------------------------------------------------
@@ -253,6 +264,7 @@ def fill(staff: list[Person], names: list[str], scale: float, rng: random.Random
     all_notices = notices[: notice_count - len(corrections)] + corrections
     kept = {row["id"] for row in all_notices}
     all_notices = [r for r in all_notices if r["corrects_id"] is None or r["corrects_id"] in kept]
+    with_deadlines(all_notices, now - timedelta(days=DEADLINE_MONTHS * 30))
     db.session.execute(insert(Notice), all_notices)
 
     case_target = round(8000 * scale)
@@ -289,6 +301,17 @@ def fill(staff: list[Person], names: list[str], scale: float, rng: random.Random
         links.append({"appraisal_id": new_id, "notice_id": row.pop("_notice")})
     db.session.execute(insert(Appraisal), appraisals)
     db.session.execute(insert(appraisal_notice), links)
+
+
+def with_deadlines(notices: list[dict], since: datetime) -> None:
+    """Each notice recorded since `since` gets the reply deadline the app gives it when it is
+    recorded (notices/routing.py: working days after the local day of recording); the others
+    none. Draws nothing from the random generator: the rest of the data stays as it was."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    for row in notices:
+        recorded = row["recorded_at"]
+        local_day = recorded.replace(tzinfo=timezone.utc).astimezone(zone).date()
+        row["reply_due_on"] = reply_due_on(local_day) if recorded >= since else None
 
 
 def build(staff_count: int, unit_count: int, rebuild: bool = False) -> tuple[Path, Path]:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from pathlib import Path
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -13,10 +15,11 @@ from sqlalchemy import text
 
 from intranet.compliance.exports import compliance_csv, compliance_xlsx, missing_csv, neutralise
 from intranet.compliance.figures import unit_compliance
+from intranet.compliance.results import MissingLine
 from intranet.compliance.staff import non_compliant_staff
 from intranet.extensions import db
 
-from .conftest import ON_POSTGRES
+from .conftest import ON_POSTGRES, make_app
 from .support.factories import MARCH, build_data_set
 
 
@@ -109,3 +112,27 @@ def test_the_missing_staff_sort_has_memory_for_its_transaction_only(app: Flask) 
         assert db.session.scalar(text("SHOW work_mem")) == "16MB"
         db.session.rollback()
         assert db.session.scalar(text("SHOW work_mem")) == default
+
+
+@pytest.mark.parametrize(("zone", "changes"), [
+    ("Asia/Ho_Chi_Minh", []),
+    ("Europe/Paris", [datetime(2024, 3, 31, 1), datetime(2024, 10, 27, 1)]),
+    ("America/St_Johns", [datetime(2024, 3, 10, 5, 30), datetime(2024, 11, 3, 4, 30)]),
+    ("Australia/Lord_Howe", [datetime(2024, 4, 6, 15), datetime(2024, 10, 5, 15, 30)]),  # 30 min
+])
+def test_each_line_is_dated_on_the_users_day_across_clock_changes(
+    tmp_path: Path, zone: str, changes: list[datetime]
+) -> None:
+    # Stored moments are UTC; the file gives the day where the users are, on the days the
+    # clocks change too (every ten minutes of the day before, the day of and the day after).
+    app = make_app(tmp_path, BABEL_DEFAULT_TIMEZONE=zone)
+    moments = [change.replace(hour=0, minute=0) + timedelta(days=-1, minutes=10 * step)
+               for change in [*changes, datetime(2024, 6, 1)] for step in range(3 * 24 * 6)]
+    lines = [MissingLine(n, None, None, f"Người {n}", None, "level1", moment)
+             for n, moment in enumerate(moments)]
+    with app.test_request_context():
+        _header, *rows = read_csv(missing_csv(lines))
+    local = ZoneInfo(zone)
+    expected = [moment.replace(tzinfo=timezone.utc).astimezone(local).strftime("%d/%m/%Y")
+                for moment in moments]
+    assert [row[5] for row in rows] == expected

@@ -93,6 +93,11 @@ def test_each_row_of_the_admins_list_shows_its_own_deadline(
     assert page.count(f'{seven} <span class="badge todo">Quá hạn 7 ngày</span>') == 1
     assert page.count(f'<td data-label="Hạn xử lý">{soon}</td>') == 1
     assert page.index("Quá hạn 7 ngày") < page.index("Quá hạn 2 ngày") < page.index(soon)
+    # The label is translated once a page, then each day's count put in it.
+    admin_client.post("/language", data={"lang": "en", "next": "/", "csrf_token": csrf_token(admin_client, "/")})
+    page = admin_client.get("/notices/open").get_data(as_text=True)
+    assert page.count(f'{two} <span class="badge todo">2 days overdue</span>') == 2
+    assert page.count(f'{seven} <span class="badge todo">7 days overdue</span>') == 1
 
 
 def test_a_head_cannot_act_on_a_notice_about_themselves(head_client: FlaskClient, synced_app: Flask) -> None:
@@ -222,3 +227,25 @@ def test_the_reminders_page_asks_for_every_heads_queue_at_once(admin_client: Fla
     few = sent()
     heads_with_notices(20)
     assert sent() == few
+
+
+def test_each_persons_count_of_notices_awaiting_them_is_the_length_of_their_queue(synced_app: Flask) -> None:
+    """The reminders page counts everyone's notices in one grouped statement: the same answer
+    as each person's queue, for notices of every kind, asked for everyone or for a few."""
+    from intranet.notices.queue import notices_awaiting_counts
+
+    from .support.awaiting import notices_of_every_kind
+
+    today = date.today()
+    with synced_app.app_context():
+        notices_of_every_kind(DEMO_HEAD, DEMO_ADMIN)
+        everyone = db.session.scalars(select(Employee).order_by(Employee.id)).all()
+        proposers = [p for p in everyone if p.is_head or p.is_admin or p.is_leader]
+        for people in (everyone, proposers, proposers[:1], [person(DEMO_HEAD)]):
+            counts = notices_awaiting_counts(people)
+            assert counts == {user.id: len(notices_awaiting(user, today)) for user in people}
+        counts = notices_awaiting_counts(everyone)
+        leader = db.session.scalar(select(Employee).filter_by(full_name="Phó Chi cục trưởng Đếm"))
+        # The head: four about their staff, a correction, one whose decision was corrected.
+        assert (counts[person(DEMO_HEAD).id], counts[person(DEMO_ADMIN).id], counts[leader.id]) == (6, 2, 3)
+        assert notices_awaiting_counts([]) == {}

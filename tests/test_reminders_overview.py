@@ -11,16 +11,19 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet.models import Employee, Unit, utcnow
+from intranet.models import Employee, Notice, Unit, utcnow
+from intranet.months import Month
 from intranet.reminders.compose import usable_address
+from intranet.reminders.due import heads_due
 from intranet.reminders.links import Links
 from intranet.reminders.models import Reason, ReminderSend, SendStatus
 from intranet.reminders.overview import counted_preview
 from intranet.reminders.send import preview
 from intranet.reminders.settings import period_of
 
-from .conftest import DEMO_ADMIN, DEMO_HEAD, signed_in_client
-from .support.factories import add_employee, add_notice, declare
+from .conftest import DEMO_ADMIN, DEMO_HEAD, csrf_token, signed_in_client
+from .support.awaiting import notices_of_every_kind
+from .support.factories import add_employee, add_notice, decide, declare
 from .support.statements import recorded
 
 # Addresses of every kind: usable, unusable for each of usable_address()'s reasons.
@@ -74,19 +77,21 @@ def described(item) -> tuple:
     return item.reason, item.period, item.recipient
 
 
+@pytest.mark.parametrize("retryable", [(SendStatus.FAILED, SendStatus.NO_ADDRESS), ()])
 @pytest.mark.parametrize("listed", [0, 3, 1000])
-def test_page_counts_and_lists_what_planning_the_whole_run_would(synced_app: Flask, listed: int) -> None:
+def test_page_counts_and_lists_what_planning_the_whole_run_would(
+    synced_app: Flask, listed: int, retryable: tuple[SendStatus, ...]
+) -> None:
     staff_with(synced_app, ADDRESSES)
     record(synced_app, {0: SendStatus.SENT, 1: SendStatus.FAILED, 2: SendStatus.REFUSED,
                         3: SendStatus.NO_ADDRESS, 4: SendStatus.UNKNOWN, 5: SendStatus.SENDING})
     awaiting_notices(synced_app)
-    retryable = (SendStatus.FAILED, SendStatus.NO_ADDRESS)
     with synced_app.test_request_context():
         today, now = date.today(), utcnow()
         planned, items = preview(list(Reason), today, now, retryable)
         counted = counted_preview(today, now, retryable, listed)
         assert counted.report.as_dict() == planned.as_dict()
-        assert counted.report.tallies[Reason.STAFF].already == 4
+        assert counted.report.tallies[Reason.STAFF].already == 4 + 2 * (not retryable)
         assert counted.report.tallies[Reason.STAFF].no_address > 0
         assert {Reason.STAFF, Reason.HEADS} <= set(planned.tallies)
         assert counted.pending == len(items)
@@ -143,4 +148,134 @@ def test_reminders_page_sends_as_many_statements_for_many_staff_as_for_a_few(syn
     few = overview_statements(admin, synced_app)
     staff_with(synced_app, ADDRESSES * 10, prefix="Võ Thị")
     record(synced_app, {n: SendStatus.SENT for n in range(0, 40, 3)})
-    assert overview_statements(admin, synced_app) == few
+    with synced_app.app_context():
+        notices_of_every_kind(DEMO_HEAD, DEMO_ADMIN)
+    assert overview_statements(admin, synced_app) == few <= 10
+
+
+def record_others(app: Flask, statuses: dict[tuple[str, Reason], SendStatus]) -> None:
+    """Earlier runs' outcomes this period of the heads' and the admins' reminders, by name."""
+    with app.app_context():
+        heads_period = period_of(date.today(), app.config["REMINDERS_PERIOD"])
+        summary_period = Month.containing(date.today()).previous().iso
+        for (name, reason), status in statuses.items():
+            person = db.session.scalar(select(Employee).filter_by(full_name=name))
+            db.session.add(ReminderSend(
+                employee_id=person.id, reason=reason.value, status=status.value, claimed_at=utcnow(),
+                period=heads_period if reason == Reason.HEADS else summary_period,
+            ))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("listed", [0, 1, 1000])
+def test_page_counts_heads_and_admins_as_planning_the_whole_run_would(synced_app: Flask, listed: int) -> None:
+    """Notices of every kind (about oneself, about heads, corrected, decided, undecided again),
+    a leader, a head who left, and earlier outcomes of the heads' and admins' reminders: the
+    page's counts, list and samples are the whole run's."""
+    staff_with(synced_app, ADDRESSES[:3])  # on the roster last month: the admin's summary is due
+    with synced_app.app_context():
+        notices_of_every_kind(DEMO_HEAD, DEMO_ADMIN)
+    record_others(synced_app, {
+        ("Nguyễn Văn An", Reason.HEADS): SendStatus.SENT,
+        ("Phó Chi cục trưởng Đếm", Reason.HEADS): SendStatus.FAILED,
+        ("Lê Thị Hương", Reason.ADMIN): SendStatus.NO_ADDRESS,
+    })
+    for retryable in ((), (SendStatus.FAILED, SendStatus.NO_ADDRESS)):
+        with synced_app.test_request_context():
+            today, now = date.today(), utcnow()
+            planned, items = preview(list(Reason), today, now, retryable)
+            counted = counted_preview(today, now, retryable, listed)
+            assert counted.report.as_dict() == planned.as_dict()
+            heads = planned.tallies[Reason.HEADS]
+            assert heads.already == 1 + (not retryable) and heads.due >= 3
+            assert planned.tallies[Reason.ADMIN].already == (not retryable)
+            assert counted.pending == len(items)
+            assert [described(item) for item in counted.items] == [described(item) for item in items[:listed]]
+            first: dict[Reason, object] = {}
+            for item in items:
+                first.setdefault(item.reason, item)
+            assert list(counted.first) == list(first)
+            assert list(first) == [Reason.STAFF, Reason.HEADS] + ([Reason.ADMIN] if retryable else [])
+            links = Links(synced_app)
+            for reason, item in first.items():
+                assert counted.first[reason].compose(links) == item.compose(links)
+                text_only = counted.first[reason].compose(links, html=False)
+                assert (text_only.subject, text_only.text, text_only.html) == (
+                    item.compose(links).subject, item.compose(links).text, "")
+
+
+def test_page_counts_the_heads_notices_again_after_each_notice_and_decision(synced_app: Flask) -> None:
+    """The heads' counts are kept between pages while nothing they read is written: a new
+    notice, or a proposal on one, changes them on the next page."""
+    admin = signed_in_client(synced_app, DEMO_ADMIN)
+
+    def shown() -> str:
+        return admin.get("/admin/reminders/").get_data(as_text=True)
+
+    def due_line() -> str:
+        with synced_app.app_context():  # who the run would remind, by its own planning
+            count = len(heads_due(Month.containing(date.today()), date.today()))
+        return f"Nhắc thủ trưởng: {count} đến hạn;"
+
+    assert "Nhắc thủ trưởng:" not in shown()
+    awaiting_notices(synced_app)
+    assert due_line() == "Nhắc thủ trưởng: 1 đến hạn;" and due_line() in shown()
+    assert due_line() in shown()  # shown again, kept
+    with synced_app.app_context():
+        notices_of_every_kind(DEMO_HEAD, DEMO_ADMIN)  # the admin's and a leader's too
+    more = due_line()
+    assert more != "Nhắc thủ trưởng: 1 đến hạn;" and more in shown()
+    with synced_app.app_context():
+        head = db.session.scalar(select(Employee).filter_by(username=DEMO_HEAD))
+        for notice in [row.notice for row in queue_of(head)]:
+            decide([db.session.get(Notice, notice.id)], head, datetime.now())
+        db.session.commit()
+        assert not queue_of(head)
+    assert due_line() != more and due_line() in shown()
+
+
+def queue_of(user: Employee) -> list:
+    from intranet.notices.queue import notices_awaiting
+
+    return notices_awaiting(user, date.today())
+
+
+def test_admins_summary_gives_each_units_notices_awaiting_a_proposal_in_both_languages(synced_app: Flask) -> None:
+    from intranet.compliance.results import Figures
+    from intranet.reminders.compose import admin_draft
+    from intranet.reminders.due import MonthSummary, Recipient, UnitLine
+
+    unit = Figures(staff=5, level2=2, awaiting=3)
+    summary = MonthSummary(Month(2026, 10), unit + Figures(staff=1), [
+        UnitLine("Hạt Kiểm lâm An Lão", unit), UnitLine(None, Figures(staff=1)),
+    ])
+    with synced_app.test_request_context():
+        for language, lines in (
+            ("vi", ["- Hạt Kiểm lâm An Lão: 2/5 (40,0%); chờ đề xuất: 3", "- Chưa có đơn vị: 0/1 (0,0%)"]),
+            ("en", ["- Hạt Kiểm lâm An Lão: 2/5 (40.0%); awaiting a proposal: 3", "- No unit: 0/1 (0.0%)"]),
+        ):
+            draft = admin_draft(Recipient(1, "Lê Thị Hương", "huonglt@kiemlam.gov.vn", language),
+                                summary, Links(synced_app))
+            assert all(line in draft.text.splitlines() for line in lines), draft.text
+
+
+def test_page_lists_each_recipient_with_the_kind_period_name_and_address(synced_app: Flask) -> None:
+    """One row a recipient, labels in the page's language, names escaped, a missing address said."""
+    staff_with(synced_app, (None, "an@kiemlam.gov.vn"), prefix="Đỗ <b>Văn</b>")
+    admin = signed_in_client(synced_app, DEMO_ADMIN)
+    period = f"{date.today():%m/%Y}"
+    page = admin.get("/admin/reminders/").get_data(as_text=True)
+    assert (
+        '<tr><td data-label="Loại thư">Nhắc kê khai (người chưa kích hoạt mức độ 2)</td>'
+        f'<td data-label="Kỳ">{period}</td><td data-label="Người nhận">Đỗ &lt;b&gt;Văn&lt;/b&gt; 000</td>'
+        '<td data-label="Email">(thiếu địa chỉ)</td></tr>'
+    ) in page
+    assert ('<td data-label="Người nhận">Đỗ &lt;b&gt;Văn&lt;/b&gt; 001</td>'
+            '<td data-label="Email">an@kiemlam.gov.vn</td></tr>') in page
+    admin.post("/language", data={"lang": "en", "next": "/", "csrf_token": csrf_token(admin, "/")})
+    page = admin.get("/admin/reminders/").get_data(as_text=True)
+    assert (
+        '<tr><td data-label="Kind">Declaration reminder (staff not on level 2)</td>'
+        f'<td data-label="Period">{period}</td><td data-label="Recipient">Đỗ &lt;b&gt;Văn&lt;/b&gt; 000</td>'
+        '<td data-label="Email">(no address)</td></tr>'
+    ) in page

@@ -1,21 +1,21 @@
 """The rating meeting's summary as an XLSX file: one row per notice, grouped by person.
 
 Written by XlsxWriter row by row in constant-memory mode (a year of a province is ~7,000
-rows; openpyxl built them all as cell objects first, ~1 s). Every text is a string cell,
-never a formula; one a spreadsheet would run as a formula when edited gets the quote-prefix
-style, as in the compliance file (intranet/compliance/xlsx.py).
+rows; openpyxl built them all as cell objects first, ~1 s), the rows' cells through
+intranet/compliance/xlsx_rows.py (which says why). Every text is a string cell, never a
+formula; one a spreadsheet would run as a formula when edited gets the quote-prefix style, as
+in the compliance file (intranet/compliance/xlsx.py).
 """
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import xlsxwriter
 from flask_babel import gettext as _
-from xlsxwriter.format import Format
 
-from ..compliance.xlsx import is_formula_like
+from ..compliance.xlsx_rows import ColumnFormats, close, write_rows
 from .summary import Summary
 
 WIDTHS = (6, 26, 18, 26, 16, 14, 9, 40, 40, 10)
@@ -30,39 +30,37 @@ def summary_xlsx(summary: Summary, scope: str) -> bytes:
     header_format = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     for column, width in enumerate(WIDTHS):
         sheet.set_column(column, column, width)
+    # No format but the quote-prefix, and no cell for an empty value ("" or None); the header
+    # bold, its empty cells too.
+    plain = [ColumnFormats(None, quoted, None)] * len(WIDTHS)
+    headed = [ColumnFormats(header_format, quoted, header_format)] * len(WIDTHS)
 
-    def write(row: int, values: Sequence[Any], cell_format: Format | None = None) -> None:
-        for column, value in enumerate(values):
-            if value is None or value == "":
-                if cell_format is not None:
-                    sheet.write_blank(row, column, None, cell_format)
-            elif isinstance(value, str):
-                sheet.write_string(row, column, value,
-                                   quoted if is_formula_like(value) else cell_format)
-            else:
-                sheet.write_number(row, column, value, cell_format)
-
-    write(0, [_("Tổng hợp thông báo, giải trình và đề xuất đánh giá, xếp loại chất lượng")])
-    write(1, [f"{summary.period.label()} – {scope}"])
-    write(3, [
+    write_rows(sheet, 0, [[_("Tổng hợp thông báo, giải trình và đề xuất đánh giá, xếp loại chất lượng")],
+                          [f"{summary.period.label()} – {scope}"]], plain, empty_text=True)
+    write_rows(sheet, 3, [[
         _("STT"), _("Họ và tên"), _("Chức danh"), _("Đơn vị"), _("Số, ký hiệu thông báo"), _("Ngày thông báo"),
         _("Số lượng hồ sơ"), _("Giải trình của người có tên trong thông báo"), _("Đề xuất của thủ trưởng"), _("Điểm đề xuất"),
-    ], header_format)
-    row = 4
+    ]], headed, empty_text=True)
     awaiting = _("Chờ xem xét")
+    rows: list[tuple[Any, ...]] = []
+    days: dict[date, str] = {}  # a year's ~7,000 notices fall on a few hundred days
     for number, person in enumerate(summary.people, start=1):
         for notice in person.notices:
             points = [p.points for p in notice.proposals if p.points is not None]
-            write(row, (
+            day = days.get(notice.notice_date)
+            if day is None:
+                day = days[notice.notice_date] = notice.notice_date.strftime("%d/%m/%Y")
+            rows.append((
                 number, person.full_name, person.title, person.unit_name, notice.reference_number,
-                notice.notice_date.strftime("%d/%m/%Y"), notice.cases, notice.explanation,
-                notice.proposed(awaiting), sum(points) if points else None,
+                day, notice.cases, notice.explanation, notice.proposed(awaiting),
+                sum(points) if points else None,
             ))
-            row += 1
+    write_rows(sheet, 4, rows, plain, empty_text=True)
     totals = summary.totals
-    write(row + 1, [_("Cộng"), _("%(people)s người", people=totals.people), "", "",
-                    _("%(n)s thông báo", n=totals.notices), "", totals.cases,
-                    _("%(n)s giải trình", n=totals.explanations), _("%(n)s có đề xuất", n=totals.proposed),
-                    totals.points])
-    book.close()
+    write_rows(sheet, 4 + len(rows) + 1, [[
+        _("Cộng"), _("%(people)s người", people=totals.people), "", "",
+        _("%(n)s thông báo", n=totals.notices), "", totals.cases,
+        _("%(n)s giải trình", n=totals.explanations), _("%(n)s có đề xuất", n=totals.proposed),
+        totals.points]], plain, empty_text=True)
+    close(book)
     return buffer.getvalue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,7 +15,8 @@ from ..months import Month
 from . import xlsx
 from .labels import COLUMNS, NO_UNIT, WHOLE, status_labels, unit_name
 from .results import ComplianceTable, Figures, MissingLine
-from .xlsx import FORMULA_STARTS, Column
+from .xlsx import Column
+from .xlsx_rows import FORMULA_STARTS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Flask adds "; charset=utf-8" to any text/* type itself; naming it here sent it twice.
@@ -25,6 +26,8 @@ CSV_MIMETYPE = "text/csv"
 FIGURES = tuple(COLUMNS)[1:]
 # Column of the percentage in the table's rows: after STT and the unit's name.
 PERCENT = 2 + FIGURES.index("percent")
+DAY, TICK = timedelta(days=1), timedelta(microseconds=1)
+MISSING: Any = object()
 
 
 def neutralise(value: Any) -> Any:
@@ -88,15 +91,29 @@ def _staff_rows(staff: Sequence[MissingLine]) -> list[list[Any]]:
 def _local_dates() -> Callable[[datetime], date]:
     """The day a stored moment (UTC) falls on where the users are; the zone is looked up once,
     not for each of thousands of lines, and converted by zoneinfo (C) rather than pytz
-    (Python), a third of the time."""
+    (Python), a third of the time. A UTC day through which the zone's offset stays the same
+    (every day but those of a clock change) is converted by adding that offset, a third of
+    the time again."""
     zone: tzinfo = get_timezone()
     try:
         zone = ZoneInfo(str(zone))
     except (ZoneInfoNotFoundError, ValueError):
         pass  # a zone only pytz knows: slower, the same answer
+    offsets: dict[date, timedelta | None] = {}  # by UTC day; None: the offset changes that day
+
+    def offset_through(day: date) -> timedelta | None:
+        start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        first = start.astimezone(zone).utcoffset()
+        return first if (start + DAY - TICK).astimezone(zone).utcoffset() == first else None
 
     def local_date(moment: datetime) -> date:
         if moment.tzinfo is None:
+            day = moment.date()
+            offset = offsets.get(day, MISSING)
+            if offset is MISSING:
+                offset = offsets[day] = offset_through(day)
+            if offset is not None:
+                return (moment + offset).date()
             moment = moment.replace(tzinfo=timezone.utc)
         return moment.astimezone(zone).date()
 

@@ -1,4 +1,5 @@
-"""Tables written to XLSX sheets laid out to read and to print (XlsxWriter, row by row).
+"""Tables written to XLSX sheets laid out to read and to print (XlsxWriter, row by row; the
+body rows' cells through xlsx_rows, which says why).
 
 Every text is a string cell (never a formula, whatever it starts with); one that a spreadsheet
 would run as a formula when edited also gets Excel's quote-prefix style, so it reads as typed,
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-from datetime import date
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -18,8 +18,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-# A cell starting with one of these is a formula (or becomes one) in a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+from .xlsx_rows import ColumnFormats, close, write_rows
 
 # Times New Roman 12, as Vietnamese administrative documents are set (Decree 30/2020);
 # LibreOffice shows it with its metric twin, Liberation Serif.
@@ -27,8 +26,6 @@ FONT = {"font_name": "Times New Roman", "font_size": 12}
 LINE_POINTS = 15.75  # one line of 12-point text
 HEADER_PADDING = 4  # points above and below a wrapped header
 PAPER_A4 = 9
-# Day 0 of Excel's 1900 date system, as the serial numbers of days from March 1900 count.
-EXCEL_EPOCH = date(1899, 12, 30)
 
 Kind = Literal["text", "int", "percent", "date"]
 
@@ -71,12 +68,8 @@ def workbook(tables: Sequence[Table]) -> bytes:
     formats = _Formats(book)
     for table in tables:
         _write_table(book.add_worksheet(_sheet_name(table.sheet_name)), table, formats)
-    book.close()
+    close(book)
     return buffer.getvalue()
-
-
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
 
 
 class _Formats:
@@ -102,6 +95,13 @@ class _Formats:
                         properties["bg_color"] = "#F2F2F2"
                     self.by_kind[kind, bold, quoted] = book.add_format(properties)  # type: ignore[index]
 
+    def cells(self, columns: Sequence[Column], bold: bool) -> list[ColumnFormats]:
+        """Each column's formats by its kind (text alone is quote-prefixed); an empty cell
+        keeps the border."""
+        return [ColumnFormats(self.by_kind[c.kind, bold, False],
+                              self.by_kind[c.kind, bold, c.kind == "text"],
+                              self.by_kind[c.kind, bold, False]) for c in columns]
+
 
 def _write_table(sheet: Worksheet, table: Table, formats: _Formats) -> None:
     columns = list(table.columns)
@@ -117,24 +117,10 @@ def _write_table(sheet: Worksheet, table: Table, formats: _Formats) -> None:
     for col, column in enumerate(columns):
         sheet.write_string(2, col, column.header, formats.header)
 
-    kinds = [column.kind for column in columns]
-    by_kind = formats.by_kind
-    for number, values in enumerate(table.rows):
-        row = 3 + number
-        bold = table.totals and number == len(table.rows) - 1
-        for col, value in enumerate(values):
-            kind = kinds[col]
-            if value is None:
-                sheet.write_blank(row, col, None, by_kind[kind, bold, False])
-            elif kind == "text":
-                text = str(value)
-                sheet.write_string(row, col, text, by_kind[kind, bold, is_formula_like(text)])
-            elif kind == "date":
-                # The day's serial number, as write_datetime would store it, without its
-                # general conversion for each of thousands of dates.
-                sheet.write_number(row, col, (value - EXCEL_EPOCH).days, by_kind[kind, bold, False])
-            else:
-                sheet.write_number(row, col, value, by_kind[kind, bold, False])
+    rows = table.rows
+    body = len(rows) - 1 if table.totals and rows else len(rows)
+    write_rows(sheet, 3, rows[:body], formats.cells(columns, bold=False))
+    write_rows(sheet, 3 + body, rows[body:], formats.cells(columns, bold=True))
 
     sheet.freeze_panes(3, min(2, last_col))
     sheet.set_paper(PAPER_A4)
@@ -153,7 +139,10 @@ def _width(column: Column, index: int, rows: Sequence[Sequence[Any]]) -> float:
     if column.kind == "date":
         return 14
     if column.kind == "text":
-        longest = max((len(str(row[index])) for row in rows if row[index] is not None), default=0)
+        # Each value once: thousands of lines repeat a few hundred units, titles and statuses.
+        values = {row[index] for row in rows}
+        values.discard(None)
+        longest = max((len(str(value)) for value in values), default=0)
     else:
         longest = 0  # counts and percentages are narrower than their headers' words
     longest_word = max((len(word) for word in column.header.split()), default=0)

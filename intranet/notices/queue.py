@@ -2,15 +2,17 @@
 and every open notice for the admin. The reminders (issue 18) read the same function."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
 
 from ..access import (
     acts_on_notice, acts_on_notices, can_act_on_notice, heads_a_unit, proposes_on_leaders,
 )
+from ..compliance.memo import remembered
 from ..extensions import db
 from ..models import Employee, IssuingBody, Notice, NoticeCase, Unit
 from .state import notice_decided, notice_stands
@@ -39,6 +41,12 @@ class AwaitingNotice(NamedTuple):
     days_left: int | None  # calendar days until the deadline; negative once it has passed
 
 
+def _awaiting_proposal() -> tuple[ColumnElement[bool], ...]:
+    """Which notices are open: standing, and no standing decision covers them. One condition
+    for the queues and for the reminders' counts."""
+    return notice_stands(), ~notice_decided()
+
+
 @cache
 def _open() -> Select:
     """Standing notices no standing decision covers, the most pressing first: overdue ones,
@@ -58,7 +66,7 @@ def _open() -> Select:
         .join(Employee, Employee.id == Notice.employee_id)
         .join(Unit, Unit.id == Notice.unit_id)
         .join(IssuingBody, IssuingBody.id == Notice.issuing_body_id)
-        .where(notice_stands(), ~notice_decided())
+        .where(*_awaiting_proposal())
         .order_by(Notice.reply_due_on.is_(None), Notice.reply_due_on, Notice.notice_date, Notice.id)
     )
 
@@ -82,26 +90,93 @@ def notices_awaiting(user: Employee, today: date) -> list[AwaitingNotice]:
     return _awaiting(_open().where(acts_on_notice(user)), today)
 
 
-def notices_awaiting_each(users: list[Employee], today: date) -> dict[int, list[AwaitingNotice]]:
-    """`notices_awaiting` for many people at once (user id -> their notices, in the queue's
-    order): one statement for every open notice, then each person's by the same rule in Python
-    (access.can_act_on_notice), asked only of the notices it could give them (their unit's,
-    and those routed to the admin), so the reminders ask as much for one head as for 200."""
-    everywhere = _awaiting(_open(), today)
-    by_unit: dict[int, list[tuple[int, AwaitingNotice]]] = {}
-    to_admin: list[tuple[int, AwaitingNotice]] = []
-    for position, row in enumerate(everywhere):
-        if row.notice.route == "admin":
+class Routed(Protocol):
+    """What access.can_act_on_notice reads of a notice."""
+
+    @property
+    def employee_id(self) -> int | None: ...
+
+    @property
+    def route(self) -> str: ...
+
+    @property
+    def unit_id(self) -> int: ...
+
+
+R = TypeVar("R")
+
+
+def _each(
+    users: Sequence[Employee], rows: list[R], notice: Callable[[R], Routed]
+) -> dict[int, list[R]]:
+    """Each user's share of `rows` (user id -> rows, in `rows`' order) by access.can_act_on_notice,
+    asked only of the rows it could give them: their unit's, and those routed to the admin."""
+    by_unit: dict[int, list[tuple[int, R]]] = {}
+    to_admin: list[tuple[int, R]] = []
+    for position, row in enumerate(rows):
+        routed = notice(row)
+        if routed.route == "admin":
             to_admin.append((position, row))
         else:
-            by_unit.setdefault(row.notice.unit_id, []).append((position, row))
-    mine: dict[int, list[AwaitingNotice]] = {}
+            by_unit.setdefault(routed.unit_id, []).append((position, row))
+    mine: dict[int, list[R]] = {}
     for user in users:
         candidates = list(by_unit.get(user.unit_id, [])) if heads_a_unit(user) else []
         if proposes_on_leaders(user):
             candidates = sorted(candidates + to_admin, key=lambda entry: entry[0])
-        mine[user.id] = [row for _at, row in candidates if can_act_on_notice(user, row.notice)]
+        mine[user.id] = [row for _at, row in candidates if can_act_on_notice(user, notice(row))]
     return mine
+
+
+def notices_awaiting_each(users: list[Employee], today: date) -> dict[int, list[AwaitingNotice]]:
+    """`notices_awaiting` for many people at once (user id -> their notices, in the queue's
+    order): one statement for every open notice, then each person's by the same rule in Python
+    (access.can_act_on_notice), so the reminders ask as much for one head as for 200."""
+    return _each(users, _awaiting(_open(), today), lambda row: row.notice)
+
+
+class OpenNotices(NamedTuple):
+    """Open notices alike for access.can_act_on_notice, counted: their route, their unit, and
+    whom they are about when that is one of the people asked about (None: someone else, whom
+    the rule never compares with those people)."""
+    route: str
+    unit_id: int
+    employee_id: int | None
+    count: int
+
+
+@cache
+def _open_counts() -> Select:
+    """The open notices counted by route, unit and (for `people` only) whom they are about:
+    a few hundred rows where the queue's statement reads each notice with its names."""
+    about = case((Notice.employee_id.in_(bindparam("people", expanding=True)), Notice.employee_id))
+    notices = (
+        select(Notice.route, Notice.unit_id, about.label("about"))
+        .where(*_awaiting_proposal()).subquery("open_notices")
+    )
+    return (
+        select(notices.c.route, notices.c.unit_id, notices.c.about, func.count())
+        .group_by(notices.c.route, notices.c.unit_id, notices.c.about)
+    )
+
+
+def notices_awaiting_counts(users: Sequence[Employee]) -> dict[int, int]:
+    """How many notices await each of `users` (user id -> len(notices_awaiting(user, ...))),
+    by the same rule, in one statement however many notices and people: for the admin's
+    preview of the reminders, which needs the counts and only one person's notices in full."""
+    if not users:
+        return {}
+    people = tuple(sorted(user.id for user in users))
+
+    def count() -> list[OpenNotices]:
+        rows = db.session.connection().execute(_open_counts(), {"people": list(people)})
+        return [OpenNotices._make(row) for row in rows]
+
+    # Kept per figures version (compliance/memo.py): the counts read only notices and their
+    # decisions, whose every write moves it, and the people, who are in the key.
+    groups = remembered(("open notices", people), count)
+    return {user_id: sum(group.count for group in mine)
+            for user_id, mine in _each(users, groups, lambda group: group).items()}
 
 
 def open_notices_everywhere(today: date, unit_id: int | None = None) -> list[AwaitingNotice]:

@@ -27,6 +27,18 @@ def queue_rows(rows: list[AwaitingNotice], everywhere: bool) -> Markup:
     # Deadlines: a few hundred days for thousands of rows, most of them overdue in the
     # admin's list; a translation and a strftime for each row cost more than the rest of it.
     deadlines: dict[date, str] = {}
+    # Translated once (gettext without its variables gives the format), not for each of the
+    # few hundred days: for the admin's list that was most of the deadlines' cost.
+    late = str(escape(_("Quá hạn %(days)d ngày")))
+    # A row is one f-string; the cells' openings, with their labels, are written once here.
+    name_cell = f'<td data-label="{name}">'
+    unit_cell, handler_cell = ("", "")
+    if everywhere:
+        unit_cell, handler_cell = f'</td><td data-label="{unit}">', f'</td><td data-label="{handler}">'
+    reference_cell = f'</td><td data-label="{reference}"><a href="{link}'
+    body_cell = f'</a></td><td data-label="{body}">'
+    cases_cell = f'</td><td class="num" data-label="{cases}">'
+    overdue = '<tr class="overdue">'
     out: list[str] = []
     append = out.append
     for row in rows:
@@ -36,28 +48,27 @@ def queue_rows(rows: list[AwaitingNotice], everywhere: bool) -> Markup:
         else:
             deadline = deadlines.get(row.due_on)
             if deadline is None:
-                deadline = deadlines[row.due_on] = _deadline(row)
-        append('<tr class="overdue">' if row.overdue else "<tr>")
-        append(f'<td data-label="{due}">{deadline}</td>'
-               f'<td data-label="{name}">{escape(notice.employee_name)}</td>')
+                deadline = deadlines[row.due_on] = _deadline(row, late)
         if everywhere:
-            append(f'<td data-label="{unit}">{_once(names, notice.unit_name)}</td>'
-                   f'<td data-label="{handler}">{handlers.get(notice.route, unit_head)}</td>')
+            place, acting = _once(names, notice.unit_name), handlers.get(notice.route, unit_head)
+        else:
+            place = acting = ""
         append(
-            f'<td data-label="{reference}">'
-            f'<a href="{link}{notice.id}">{escape(notice.reference_number)}</a></td>'
-            f'<td data-label="{body}">{_once(names, notice.issuing_body)}</td>'
-            f'<td class="num" data-label="{cases}">{notice.cases}</td></tr>\n'
+            f'{overdue if row.overdue else "<tr>"}<td data-label="{due}">{deadline}</td>'
+            f'{name_cell}{escape(notice.employee_name)}{unit_cell}{place}{handler_cell}{acting}'
+            f'{reference_cell}{notice.id}">{escape(notice.reference_number)}'
+            f'{body_cell}{_once(names, notice.issuing_body)}{cases_cell}{notice.cases}</td></tr>\n'
         )
     return Markup("".join(out))
 
 
-def _deadline(row: AwaitingNotice) -> str:
+def _deadline(row: AwaitingNotice, late: str) -> str:
     """The deadline's cell: the day and, once it has passed, how many days late (the day
-    decides both: every row of a page is measured against the same today)."""
+    decides both: every row of a page is measured against the same today). `late`: the
+    translated, escaped "Quá hạn %(days)d ngày"."""
     if row.overdue:
-        late = escape(_("Quá hạn %(days)d ngày", days=-(row.days_left or 0)))
-        return f'{row.due_on:%d/%m/%Y} <span class="badge todo">{late}</span>'
+        days = late % {"days": -(row.days_left or 0)}
+        return f'{row.due_on:%d/%m/%Y} <span class="badge todo">{days}</span>'
     return f"{row.due_on:%d/%m/%Y}"
 
 

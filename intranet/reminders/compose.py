@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
@@ -26,10 +27,10 @@ class Draft:
     reason: Reason
     subject: str
     text: str
-    html: str
+    html: str  # "" when composed without it (the admin's page shows the text alone)
 
 
-def _render(name: str, recipient: Recipient, **context: object) -> tuple[str, str]:
+def _render(name: str, recipient: Recipient, html: bool, **context: object) -> tuple[str, str]:
     """Both parts of a message. Rendered by Jinja alone, without the pages' context
     processors: a run must not read the database while it sends (on SQLite a read would take
     the write lock its claims need), and a message needs nothing from a request. The agency's
@@ -41,11 +42,11 @@ def _render(name: str, recipient: Recipient, **context: object) -> tuple[str, st
     environment = current_app.jinja_env
     return (
         environment.get_template(f"reminders/email/{name}.txt").render(context),
-        environment.get_template(f"reminders/email/{name}.html").render(context),
+        environment.get_template(f"reminders/email/{name}.html").render(context) if html else "",
     )
 
 
-def staff_draft(due: StaffDue, links: Links) -> Draft:
+def staff_draft(due: StaffDue, links: Links, html: bool = True) -> Draft:
     recipient = due.recipient
     with force_locale(recipient.language):
         if due.status is None:
@@ -54,42 +55,51 @@ def staff_draft(due: StaffDue, links: Links) -> Draft:
             subject = _("Nhắc việc: hãy kích hoạt tài khoản định danh điện tử mức độ 2")
         else:
             subject = _("Nhắc việc: hãy đăng ký tài khoản định danh điện tử mức độ 2")
-        text, html = _render("staff", recipient, due=due, link=links.url("declarations.declare"))
-    return Draft(recipient, Reason.STAFF, subject, text, html)
+        text, part = _render(
+            "staff", recipient, html, due=due, link=links.url("declarations.declare")
+        )
+    return Draft(recipient, Reason.STAFF, subject, text, part)
 
 
-def head_draft(due: HeadDue, links: Links) -> Draft:
+def head_draft(due: HeadDue, links: Links, html: bool = True) -> Draft:
     recipient = due.recipient
     with force_locale(recipient.language):
         subject = _(
             "Nhắc việc: %(count)s thông báo đang chờ bạn đề xuất đánh giá, xếp loại",
             count=len(due.notices),
         )
-        text, html = _render(
-            "heads", recipient, due=due, link=links.url("notices.index", status="open")
+        text, part = _render(
+            "heads", recipient, html, due=due, link=links.url("notices.index", status="open")
         )
-    return Draft(recipient, Reason.HEADS, subject, text, html)
+    return Draft(recipient, Reason.HEADS, subject, text, part)
 
 
-def admin_draft(recipient: Recipient, summary: MonthSummary, links: Links) -> Draft:
+def admin_draft(
+    recipient: Recipient, summary: MonthSummary, links: Links, html: bool = True
+) -> Draft:
     month: Month = summary.month
     with force_locale(recipient.language):
         subject = _("Tình hình thực hiện tháng %(month)s: tài khoản định danh điện tử mức độ 2",
                     month=month.label)
-        text, html = _render(
-            "admin", recipient, summary=summary, link=links.url("compliance.table", month=month.iso)
+        text, part = _render(
+            "admin", recipient, html, summary=summary,
+            link=links.url("compliance.table", month=month.iso),
         )
-    return Draft(recipient, Reason.ADMIN, subject, text, html)
+    return Draft(recipient, Reason.ADMIN, subject, text, part)
 
 
 # Something before and after one @, the domain not starting with a dot, and none of
 # whitespace (str.isspace's: \s on str patterns) or what would end or split an address.
 # One match, not a test per rule: the reminders' preview checks every staff address.
 _USABLE = re.compile(r'[^\s<>,;"@]+@(?!\.)[^\s<>,;"@]+')
+ADDRESSES_KEPT = 32768  # a province's staff; ~4 MB at most
 
 
+@lru_cache(maxsize=ADDRESSES_KEPT)
 def usable_address(text: str | None) -> str | None:
-    """The address if a mail server can take it as it is (ASCII, one @, no spaces), else None."""
+    """The address if a mail server can take it as it is (ASCII, one @, no spaces), else None.
+    Its verdicts are kept: it depends on the text alone, and the admin's reminders page judges
+    every staff address not on level 2 (~10,000) each time it is shown."""
     address = (text or "").strip()
     return address if address.isascii() and _USABLE.fullmatch(address) else None
 

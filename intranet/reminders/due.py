@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, DateTime, Select, bindparam, or_, select
+from sqlalchemy import ColumnElement, DateTime, Select, and_, bindparam, or_, select
 
-from ..compliance.figures import unit_compliance
-from ..compliance.results import ComplianceTable, Figures
+from ..compliance.figures import unit_compliance, unit_figures
+from ..compliance.results import Figures
 from ..compliance.staff import on_staff_at, status_groups
 from ..extensions import db
 from ..models import Employee, Unit, VneidStatus
@@ -149,6 +149,15 @@ def by_name(rows: list[T], person: Callable[[T], Employee]) -> list[T]:
     return sorted(rows, key=lambda row: (person(row).sort_key, person(row).id))
 
 
+# Who is asked about notices awaiting a proposal (heads, admins, the leadership: whether any
+# reaches them is access.acts_on_notice's), and who gets the closed month's summary.
+NOTICE_RECIPIENT = and_(
+    Employee.active.is_(True),
+    or_(Employee.is_head.is_(True), Employee.is_admin.is_(True), Employee.is_leader.is_(True)),
+)
+SUMMARY_RECIPIENT = and_(Employee.active.is_(True), Employee.is_admin.is_(True))
+
+
 def heads_due(month: Month, today: date) -> list[HeadDue]:
     """Everyone with at least one notice awaiting their proposal (heads, admins and the
     leadership, who propose on notices about heads), by name, with their unit's figures for
@@ -156,8 +165,7 @@ def heads_due(month: Month, today: date) -> list[HeadDue]:
     people = by_name(db.session.execute(
         select(Employee, Unit.name)
         .outerjoin(Unit, Unit.id == Employee.unit_id)
-        .where(Employee.active.is_(True),
-               or_(Employee.is_head.is_(True), Employee.is_admin.is_(True), Employee.is_leader.is_(True)))
+        .where(NOTICE_RECIPIENT)
     ).all(), lambda row: row[0])
     awaiting = queue.notices_awaiting_each([person for person, _ in people], today) if people else {}
     waiting = [(person, unit_name, _plain(awaiting[person.id])) for person, unit_name in people]
@@ -169,6 +177,13 @@ def heads_due(month: Month, today: date) -> list[HeadDue]:
         HeadDue(_recipient(person), unit_name or "", notices, figures.get(person.unit_id, Figures()))
         for person, unit_name, notices in waiting
     ]
+
+
+def head_due(person: Employee, unit_name: str | None, month: Month, today: date) -> HeadDue:
+    """What heads_due answers for one person: their queue, and their unit's figures (the
+    compliance table's row: compliance.figures.unit_figures)."""
+    return HeadDue(_recipient(person), unit_name or "", notices_awaiting(person, today),
+                   unit_figures(month, person.unit_id))
 
 
 # --- the admin: the closed month's summary ---------------------------------------------
@@ -197,13 +212,18 @@ class AdminDue:
 
 def admin_due(month: Month) -> AdminDue:
     """The admins, and the compliance table of `month` (the one that has just closed)."""
-    admins = by_name(db.session.scalars(
-        select(Employee).where(Employee.active.is_(True), Employee.is_admin.is_(True))
-    ).all(), lambda admin: admin)
+    admins = by_name(db.session.scalars(select(Employee).where(SUMMARY_RECIPIENT)).all(),
+                     lambda admin: admin)
     recipients = [_recipient(admin) for admin in admins]
-    table = unit_compliance(month) if recipients else ComplianceTable(month, [])
+    summary = month_summary(month) if recipients else MonthSummary(month, Figures(), [])
+    return AdminDue(recipients, summary)
+
+
+def month_summary(month: Month) -> MonthSummary:
+    """The compliance table of `month` as the admin's email gives it."""
+    table = unit_compliance(month)
     units = [UnitLine(row.unit.name if row.unit else None, row.figures) for row in table.units_with_staff]
-    return AdminDue(recipients, MonthSummary(month, table.totals, units))
+    return MonthSummary(month, table.totals, units)
 
 
 # --- the home page ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Employee, utcnow
 from .compose import Draft, admin_draft, build_message, head_draft, staff_draft, usable_address
-from .due import Recipient, StaffDue, admin_due, heads_due, staff_due
+from .due import MonthSummary, Recipient, StaffDue, admin_due, heads_due, staff_due
 from .links import Links
 from .models import Reason, ReminderSend, SendStatus
 from .settings import closed_month, period_of
@@ -40,7 +40,7 @@ class Item:
     reason: Reason
     period: str
     recipient: Recipient
-    compose: Callable[[Links], Draft]
+    compose: Callable[..., Draft]  # compose(links, html=True): html=False leaves out the HTML part
 
 
 def plan(reasons: Iterable[Reason], today: date, now: datetime) -> list[Item]:
@@ -55,28 +55,32 @@ def plan(reasons: Iterable[Reason], today: date, now: datetime) -> list[Item]:
 
 
 def staff_item(period: str, due: StaffDue) -> Item:
-    return Item(Reason.STAFF, period, due.recipient, lambda links: staff_draft(due, links))
+    return Item(Reason.STAFF, period, due.recipient,
+                lambda links, html=True: staff_draft(due, links, html))
 
 
 def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
     """The heads' and the admins' reminders due today for `reasons`: as many as there are
-    heads and admins, whatever the staff (the admin's preview plans these, and counts the
-    staff from two columns a person: reminders/overview.py)."""
+    heads and admins, whatever the staff (the admin's preview counts them instead:
+    reminders/overview.py)."""
     period = period_of(today, current_app.config["REMINDERS_PERIOD"])
     items: list[Item] = []
     if Reason.HEADS in reasons:
         for head in heads_due(Month.containing(today), today):
-            items.append(Item(Reason.HEADS, period, head.recipient, lambda links, h=head: head_draft(h, links)))
+            items.append(Item(Reason.HEADS, period, head.recipient,
+                              lambda links, html=True, h=head: head_draft(h, links, html)))
     if Reason.ADMIN in reasons:
         month = closed_month(today)
         summary = admin_due(month)
         # A month before anyone was on the roster (the app was installed since) has nothing to say.
         for recipient in summary.recipients if summary.summary.totals.staff else []:
-            items.append(
-                Item(Reason.ADMIN, month.iso, recipient,
-                     lambda links, r=recipient: admin_draft(r, summary.summary, links))
-            )
+            items.append(admin_item(summary.summary, recipient))
     return items
+
+
+def admin_item(summary: MonthSummary, recipient: Recipient) -> Item:
+    return Item(Reason.ADMIN, summary.month.iso, recipient,
+                lambda links, html=True: admin_draft(recipient, summary, links, html))
 
 
 def recorded(items: list[Item]) -> dict[tuple[int, str, str], str]:
@@ -260,10 +264,16 @@ def _to_try(item: Item, tally: Tally, done: dict[tuple[int, str, str], str], ret
     it stands (anything but a retryable failure)."""
     tally.due += 1
     previous = done.get((item.recipient.employee_id, item.reason.value, item.period))
-    if previous is not None and previous not in retryable:
+    if outcome_stands(previous, retryable):
         tally.already += 1
         return False
     return True
+
+
+def outcome_stands(previous: str | None, retryable: set[str]) -> bool:
+    """Whether the status an earlier run recorded for a reminder stands (nothing to try):
+    anything but a retryable failure."""
+    return previous is not None and previous not in retryable
 
 
 def run(

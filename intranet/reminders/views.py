@@ -23,6 +23,7 @@ from ..validation import RuleViolation
 from .models import ReminderSend, SendStatus
 from .queries import periods, sends, status_counts
 from .overview import counted_preview
+from .rows import recipient_rows
 from .send import run
 from .transport import SmtpTransport, retryable_for, transport_for
 
@@ -41,13 +42,16 @@ def overview_page(form: SendForm, status: int = 200) -> tuple[str, int]:
     transport = transport_for(config, sys.stdout)
     preview = counted_preview(local_today(), utcnow(), retryable_for(transport), LISTED)
     links = Links(current_app._get_current_object())  # type: ignore[attr-defined]
+    reasons = {reason: str(label) for reason, label in REASONS.items()}  # translated once
     page = render_template(
         "reminders/overview.html",
         items=preview.items,
+        rows=recipient_rows(preview.items, reasons),
         more=max(preview.pending - LISTED, 0),
-        samples={reason: item.compose(links) for reason, item in preview.first.items()},
+        # The page shows each sample's subject and text: the HTML part is left out.
+        samples={reason: item.compose(links, html=False) for reason, item in preview.first.items()},
         form=form,
-        reasons=REASONS,
+        reasons=reasons,
         summary=describe(preview.report),
         enabled=config["REMINDERS_ENABLED"],
         can_send=transport is not None,
