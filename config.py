@@ -45,7 +45,9 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SECRET_KEY": env.get("SECRET_KEY", ""),
         # Empty means "a SQLite file in the instance folder", resolved by the factory.
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", "").strip(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # PostgreSQL: off behind a pooler that gives each transaction another server session
+        # and does not keep prepared statements for it (README, "PostgreSQL behind a pooler").
+        "DATABASE_PREPARED_STATEMENTS": _flag(env, "DATABASE_PREPARED_STATEMENTS", True),
         # The directory (LDAP). No LDAP_URL outside production means the demo directory.
         "LDAP_URL": env.get("LDAP_URL", "").strip(),
         # openldap (the default) or active_directory: the filters, attributes and account

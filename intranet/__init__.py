@@ -70,6 +70,13 @@ def configure(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'intranet.db'}"
         )
+    # The engine's options for that database; options a caller set explicitly win.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **database.engine.engine_options(
+            app.config["SQLALCHEMY_DATABASE_URI"], app.config["DATABASE_PREPARED_STATEMENTS"]
+        ),
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     _check_directory(app, production)
     if not app.config["LDAP_URL"]:
         from .directory.demo import DEMO_SETTINGS

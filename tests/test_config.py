@@ -60,3 +60,17 @@ def test_behind_a_proxy_the_client_address_is_the_forwarded_one(tmp_path: Path) 
 
     response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "10.1.2.3"})
     assert response.get_data(as_text=True) == "10.1.2.3"
+
+
+def test_postgresql_statements_are_prepared_unless_turned_off_for_a_pooler(tmp_path: Path) -> None:
+    assert settings_from_env({})["DATABASE_PREPARED_STATEMENTS"] is True
+    assert settings_from_env({"DATABASE_PREPARED_STATEMENTS": "0"})["DATABASE_PREPARED_STATEMENTS"] is False
+    url = "postgresql+psycopg://intranet@127.0.0.1:1/intranet"
+    off = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATABASE_PREPARED_STATEMENTS": False})
+    assert off.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"connect_args": {"prepare_threshold": None}}
+    on = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    assert on.config["SQLALCHEMY_ENGINE_OPTIONS"] == {}
+    # SQLite has no such thing; and no connection of either is checked by an extra statement.
+    sqlite = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+                         "DATABASE_PREPARED_STATEMENTS": False})
+    assert sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"] == {}

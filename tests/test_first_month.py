@@ -13,6 +13,8 @@ from intranet.extensions import db
 from intranet.models import Employee, RosterEntry
 from intranet.months import Month
 
+from .support.statements import recorded
+
 
 def on_roster_since(app: Flask, moment: datetime) -> None:
     with app.app_context():
@@ -78,3 +80,16 @@ def test_an_entry_dated_before_the_first_moves_the_first_month_at_once(
     on_roster_since(synced_app, datetime(2026, 2, 27, 2))
     assert 'min="2026-02"' in admin_client.get("/compliance?month=2026-03").get_data(as_text=True)
     assert admin_client.get("/compliance?month=2026-02").status_code == 200
+def test_the_first_month_is_asked_once_per_figures_version_and_moves_with_the_roster(
+    admin_client: FlaskClient, synced_app: Flask
+) -> None:
+    """Shown again, a compliance page does not ask for the roster's first entry (kept with the
+    figures, under the number any roster write moves); an entry dated earlier shows at once."""
+    on_roster_since(synced_app, datetime(2026, 3, 10, 2))
+    assert admin_client.get("/compliance/trend").status_code == 200
+    with recorded(synced_app) as seen:
+        page = admin_client.get("/compliance?month=2026-04").get_data(as_text=True)
+    assert 'min="2026-03"' in page
+    assert not [s for s in seen.seen if "min(roster_entry.at)" in s], seen.seen
+    on_roster_since(synced_app, datetime(2026, 1, 10, 2))
+    assert 'min="2026-01"' in admin_client.get("/compliance?month=2026-04").get_data(as_text=True)

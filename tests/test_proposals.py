@@ -21,7 +21,7 @@ from intranet.notices.queue import notices_awaiting
 from intranet.notices.routing import route_for
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
-from .support.factories import add_notice
+from .support.factories import add_notice, decide
 from .support.forms import decision_form, employee_id, outcome_id, post_decision
 
 LEADER = "vinhtq"  # Trần Quang Vinh: heads his unit and is in the demo's leadership group
@@ -154,6 +154,39 @@ def test_only_the_person_explains_and_blank_is_refused(
     assert explanations(synced_app) == []
     assert explain(employee_client, notice).status_code == 302  # the deadline day itself counts
 
+
+
+def test_an_explanation_on_a_decided_or_corrected_notice_is_refused(
+    employee_client: FlaskClient, synced_app: Flask
+) -> None:
+    decided = notice_about(synced_app, DEMO_EMPLOYEE, due=today(synced_app), reference="2/TB")
+    corrected = notice_about(synced_app, DEMO_EMPLOYEE, due=today(synced_app), reference="3/TB")
+    with synced_app.app_context():
+        decide([db.session.get(Notice, decided)], person(DEMO_EMPLOYEE), utcnow())
+        original = db.session.get(Notice, corrected)
+        add_notice(original.employee, original.unit, local_today(), utcnow(), route=original.route,
+                   reference="3/TB", corrects=original, correction_reason="Sai ngày")
+        db.session.commit()
+    for notice in (decided, corrected):
+        page = employee_client.get(f"/notices/{notice}/explanation").get_data(as_text=True)
+        assert "đã được đính chính hoặc đã có đề xuất" in page
+        response = explain(employee_client, notice)
+        assert response.status_code == 422
+        assert "đã được đính chính hoặc đã có đề xuất" in response.get_data(as_text=True)
+    assert explanations(synced_app) == []
+
+
+def test_the_explanation_form_asks_for_the_explanation_and_whether_the_notice_is_open_at_once(
+    employee_client: FlaskClient, synced_app: Flask
+) -> None:
+    """One statement for both (on PostgreSQL each statement is a round trip to the server)."""
+    from .support.statements import recorded
+
+    notice = notice_about(synced_app, DEMO_EMPLOYEE, due=today(synced_app))
+    with recorded(synced_app) as seen:
+        assert employee_client.get(f"/notices/{notice}/explanation").status_code == 200
+    about_explanation = [s for s in seen.seen if "explanation" in s]
+    assert len(about_explanation) == 1 and "appraisal_notice" in about_explanation[0], about_explanation
 
 def test_an_explanation_is_append_only_in_the_database(employee_client: FlaskClient, synced_app: Flask) -> None:
     notice = notice_about(synced_app, DEMO_EMPLOYEE)

@@ -148,7 +148,8 @@ def test_home_queues_and_a_persons_page_read_while_another_process_holds_the_wri
 
     with synced_app.app_context():
         person = db.session.scalar(select(Employee.id).filter_by(username=DEMO_EMPLOYEE))
-    pages = {DEMO_EMPLOYEE: ["/"], DEMO_HEAD: ["/", "/notices", "/notices/awaiting", f"/staff/{person}"],
+    pages = {DEMO_EMPLOYEE: ["/"],
+             DEMO_HEAD: ["/", "/unit", "/notices", "/notices/awaiting", f"/staff/{person}"],
              DEMO_ADMIN: ["/notices/open"]}
     clients = {username: signed_in_client(synced_app, username) for username in pages}
     with write_lock_held_by_another_process(synced_app):

@@ -35,22 +35,32 @@ def past_deadline(notice: Notice, today: date) -> bool:
     return notice.reply_due_on is not None and today > notice.reply_due_on
 
 
+def explanation_state(notice: Notice) -> tuple[Explanation | None, bool]:
+    """The notice's explanation (None: none sent), and whether the notice still stands with no
+    decision on it: one statement (on PostgreSQL each is a round trip to the server)."""
+    explanation, still_open = db.session.execute(
+        select(Explanation, notice_stands() & ~notice_decided())
+        .select_from(Notice).outerjoin(Explanation, Explanation.notice_id == Notice.id)
+        .where(Notice.id == notice.id)
+    ).one()
+    return explanation, bool(still_open)
+
+
 def explanation_refusal(notice: Notice, today: date) -> str | None:
     """Why no explanation can be sent now, or None when one can."""
-    return refusal_given(notice, explanation_of(notice), today)
+    return refusal_given(notice, *explanation_state(notice), today)
 
 
-def refusal_given(notice: Notice, explanation: Explanation | None, today: date) -> str | None:
-    """explanation_refusal, the notice's explanation (or None) read already (the page shows it)."""
+def refusal_given(
+    notice: Notice, explanation: Explanation | None, still_open: bool, today: date
+) -> str | None:
+    """explanation_refusal, with explanation_state read already (the page shows the explanation)."""
     if explanation is not None:
         return _l("Bạn đã gửi giải trình cho thông báo này; giải trình đã gửi không sửa được.")
     if past_deadline(notice, today):
         return _l("Đã quá hạn giải trình (hạn cuối ngày %(day)s); không nhận giải trình nữa.",
                   day=notice.reply_due_on.strftime("%d/%m/%Y"))
-    open_ = db.session.scalar(
-        select(Notice.id).where(Notice.id == notice.id, notice_stands(), ~notice_decided())
-    )
-    if open_ is None:
+    if not still_open:
         return _l("Thông báo này đã được đính chính hoặc đã có đề xuất; không nhận giải trình nữa.")
     return None
 

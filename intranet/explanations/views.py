@@ -14,7 +14,7 @@ from ..database.read_only import read_only_unless_posted
 from ..models import Notice
 from ..submit import submit
 from .forms import ExplanationForm
-from .service import explanation_of, refusal_given, submit_explanation
+from .service import explanation_state, refusal_given, submit_explanation
 
 bp = Blueprint("explanations", __name__)
 
@@ -38,8 +38,8 @@ def explain(notice_id: int) -> Response | tuple[str, int]:
             flash(_("Đã gửi giải trình. Thủ trưởng sẽ xem trước khi đề xuất."), "success")
             return redirect(url_for("main.home"))
         status = result
-    explanation = explanation_of(notice)
+    explanation, still_open = explanation_state(notice)
     return render_template(
         "explanations/form.html", form=form, notice=notice, explanation=explanation,
-        refusal=refusal_given(notice, explanation, local_today()),
+        refusal=refusal_given(notice, explanation, still_open, local_today()),
     ), status

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ..access import head_or_admin_required, load_unit_for
+from ..database.read_only import read_only
 from ..notices.queries import open_counts
 from ..compliance.staff import unit_staff
 from ..months import current_month
@@ -12,17 +13,24 @@ from ..months import current_month
 bp = Blueprint("units", __name__)
 
 
+# Both only read: no SQLite write lock, no PostgreSQL BEGIN and COMMIT (database/read_only.py).
 @bp.route("/unit")
+@read_only
 @head_or_admin_required
 def own_unit() -> str:
     if current_user.unit_id is None:
         abort(404)
-    return show(current_user.unit_id)
+    return unit_page(current_user.unit_id)
 
 
 @bp.route("/unit/<id:unit_id>")
+@read_only
 @head_or_admin_required
 def show(unit_id: int) -> str:
+    return unit_page(unit_id)
+
+
+def unit_page(unit_id: int) -> str:
     unit = load_unit_for(current_user, unit_id)
     # Today's staff: the same question, and answer, as the compliance pages' current month.
     staff = unit_staff(current_month(), unit.id)
