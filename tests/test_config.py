@@ -67,10 +67,11 @@ def test_postgresql_statements_are_prepared_unless_turned_off_for_a_pooler(tmp_p
     assert settings_from_env({"DATABASE_PREPARED_STATEMENTS": "0"})["DATABASE_PREPARED_STATEMENTS"] is False
     url = "postgresql+psycopg://intranet@127.0.0.1:1/intranet"
     off = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATABASE_PREPARED_STATEMENTS": False})
-    assert off.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"connect_args": {"prepare_threshold": None}}
+    assert off.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": True, "connect_args": {"prepare_threshold": None}}
     on = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    assert on.config["SQLALCHEMY_ENGINE_OPTIONS"] == {}
-    # SQLite has no such thing; and no connection of either is checked by an extra statement.
+    assert on.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    # SQLite has no such thing, and no server to end a pooled connection.
     sqlite = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
                          "DATABASE_PREPARED_STATEMENTS": False})
     assert sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"] == {}

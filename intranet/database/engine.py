@@ -1,17 +1,13 @@
 """How the app talks to its database engine: the engine's options, SQLite's pragmas and
-transaction policy, PostgreSQL's session settings and the check of a pooled connection
-(listeners on every Engine and Pool, registered on import), and whether the database answers
-at all (/healthz)."""
+transaction policy, PostgreSQL's session settings (listeners on every Engine, registered on
+import), and whether the database answers at all (/healthz)."""
 from __future__ import annotations
 
 import logging
-import select
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.pool import Pool
 
 from ..extensions import db
 from .read_only import READ_ONLY
@@ -22,15 +18,20 @@ log = logging.getLogger(__name__)
 def engine_options(url: str, prepared_statements: bool) -> dict[str, Any]:
     """SQLAlchemy's engine options for the database at `url`.
 
-    No pool_pre_ping: its empty statement was a round trip to the server before every request
-    (~0.3 ms of a 4-6 ms page, make bench); _ended_while_pooled below does its job without one.
+    PostgreSQL: pool_pre_ping, so a connection the server ended while it was pooled (a
+    restart, a pooler going away) is replaced before a request uses it. Its empty statement
+    costs a round trip per request (~0.1-0.3 ms of a 4-6 ms page, make bench), kept: only
+    an answer from the server proves the session is alive.
     `prepared_statements` False: psycopg never prepares a statement on the server (it prepares
     one after its 5th run on a connection by default), for a pooler that hands each
     transaction to another server session (README, "PostgreSQL behind a pooler").
     """
-    if url.startswith("postgresql") and not prepared_statements:
-        return {"connect_args": {"prepare_threshold": None}}
-    return {}
+    if not url.startswith("postgresql"):
+        return {}
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if not prepared_statements:
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 
 
 def _is_pysqlite(dbapi_connection: Any) -> bool:
@@ -65,29 +66,6 @@ def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET jit = off")
         dbapi_connection.commit()  # a SET rolled back with its transaction would not last
-
-
-@event.listens_for(Pool, "checkout")
-def _ended_while_pooled(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-    """Give a request a new PostgreSQL connection if the server ended this one in the pool.
-
-    A server that ends a session (a restart, pg_terminate_backend, idle_session_timeout, a
-    pooler going away) writes its reason on the socket and closes it; an idle session's socket
-    otherwise has nothing to read. So asking the socket, with no wait, tells what
-    pool_pre_ping's empty statement told, without the round trip to the server. The pool
-    replaces a connection refused here by a new one (DisconnectionError), as after a failed
-    pre-ping, so a worker survives a database restart without an error page.
-    """
-    if not _is_psycopg(dbapi_connection):
-        return
-    if dbapi_connection.closed or _has_something_to_read(dbapi_connection.fileno()):
-        raise DisconnectionError("the server ended this connection while it was in the pool")
-
-
-def _has_something_to_read(fd: int) -> bool:
-    poller = select.poll()
-    poller.register(fd, select.POLLIN | select.POLLPRI)
-    return bool(poller.poll(0))  # POLLHUP and POLLERR are reported whatever was asked
 
 
 @event.listens_for(Engine, "begin")
