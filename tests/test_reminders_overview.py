@@ -77,6 +77,22 @@ def described(item) -> tuple:
     return item.reason, item.period, item.recipient
 
 
+def assert_lists_what_planning_would(counted, planned, items, listed: int, app: Flask) -> dict:
+    """The counted preview against the whole run planned: the counts, the first `listed`
+    items, the first item of each reason and its message. Returns those first items."""
+    assert counted.report.as_dict() == planned.as_dict()
+    assert counted.pending == len(items)
+    assert [described(item) for item in counted.items] == [described(item) for item in items[:listed]]
+    first: dict[Reason, object] = {}
+    for item in items:
+        first.setdefault(item.reason, item)
+    assert list(counted.first) == list(first)
+    links = Links(app)
+    for reason, item in first.items():  # the samples: the same messages
+        assert counted.first[reason].compose(links) == item.compose(links)
+    return first
+
+
 @pytest.mark.parametrize("retryable", [(SendStatus.FAILED, SendStatus.NO_ADDRESS), ()])
 @pytest.mark.parametrize("listed", [0, 3, 1000])
 def test_page_counts_and_lists_what_planning_the_whole_run_would(
@@ -90,19 +106,10 @@ def test_page_counts_and_lists_what_planning_the_whole_run_would(
         today, now = date.today(), utcnow()
         planned, items = preview(list(Reason), today, now, retryable)
         counted = counted_preview(today, now, retryable, listed)
-        assert counted.report.as_dict() == planned.as_dict()
+        assert_lists_what_planning_would(counted, planned, items, listed, synced_app)
         assert counted.report.tallies[Reason.STAFF].already == 4 + 2 * (not retryable)
         assert counted.report.tallies[Reason.STAFF].no_address > 0
         assert {Reason.STAFF, Reason.HEADS} <= set(planned.tallies)
-        assert counted.pending == len(items)
-        assert [described(item) for item in counted.items] == [described(item) for item in items[:listed]]
-        first: dict[Reason, object] = {}
-        for item in items:
-            first.setdefault(item.reason, item)
-        assert list(counted.first) == list(first)
-        links = Links(synced_app)
-        for reason, item in first.items():  # the samples: the same messages
-            assert counted.first[reason].compose(links) == item.compose(links)
 
 
 def test_page_says_nothing_of_staff_when_everyone_is_on_level_2(synced_app: Flask) -> None:
@@ -185,20 +192,13 @@ def test_page_counts_heads_and_admins_as_planning_the_whole_run_would(synced_app
             today, now = date.today(), utcnow()
             planned, items = preview(list(Reason), today, now, retryable)
             counted = counted_preview(today, now, retryable, listed)
-            assert counted.report.as_dict() == planned.as_dict()
+            first = assert_lists_what_planning_would(counted, planned, items, listed, synced_app)
             heads = planned.tallies[Reason.HEADS]
             assert heads.already == 1 + (not retryable) and heads.due >= 3
             assert planned.tallies[Reason.ADMIN].already == (not retryable)
-            assert counted.pending == len(items)
-            assert [described(item) for item in counted.items] == [described(item) for item in items[:listed]]
-            first: dict[Reason, object] = {}
-            for item in items:
-                first.setdefault(item.reason, item)
-            assert list(counted.first) == list(first)
             assert list(first) == [Reason.STAFF, Reason.HEADS] + ([Reason.ADMIN] if retryable else [])
             links = Links(synced_app)
             for reason, item in first.items():
-                assert counted.first[reason].compose(links) == item.compose(links)
                 text_only = counted.first[reason].compose(links, html=False)
                 assert (text_only.subject, text_only.text, text_only.html) == (
                     item.compose(links).subject, item.compose(links).text, "")
