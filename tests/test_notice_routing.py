@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from intranet.access import can_act_on_notice
 from intranet.extensions import db
 from intranet.imports.names import name_key, plain_key
 from intranet.models import Employee, IssuingBody, Notice, NoticeCase
-from intranet.notices.queue import notices_awaiting, open_notices_everywhere
+from intranet.notices.queue import notices_awaiting, open_notices_page
 from intranet.notices.routing import add_working_days, route_for
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
@@ -23,11 +24,12 @@ def person(username: str) -> Employee:
     return db.session.scalar(select(Employee).filter_by(username=username))
 
 
-def notice_about(username: str, *, due: date | None, by: str = DEMO_ADMIN, code: str = "H-1") -> Notice:
+def notice_about(username: str, *, due: date | None, by: str = DEMO_ADMIN, code: str = "H-1",
+                 reference: str = "DS 11/2026") -> Notice:
     employee = person(username)
     notice = Notice(
         employee=employee, unit_id=employee.unit_id, issuing_body=db.session.scalar(select(IssuingBody)),
-        reference_number="DS 11/2026", notice_date=date(2026, 11, 20), recorded_by=person(by),
+        reference_number=reference, notice_date=date(2026, 11, 20), recorded_by=person(by),
         route=route_for(employee), reply_due_on=due,
         cases=[NoticeCase(position=1, procedure_name="Thủ tục", dossier_code=code, filed_on=date(2026, 11, 3),
                           receiving_officer="")],
@@ -61,7 +63,7 @@ def test_a_notice_about_a_head_goes_to_the_admin(synced_app: Flask) -> None:
         assert [r.notice.id for r in notices_awaiting(head, today)] == [about_staff.id]
         assert [r.notice.id for r in notices_awaiting(admin, today)] == [about_head.id]
         assert not can_act_on_notice(head, about_head) and can_act_on_notice(admin, about_head)
-        assert {r.notice.id for r in open_notices_everywhere(today)} == {about_head.id, about_staff.id}
+        assert {r.notice.id for r in open_notices_page(today, 1, 100)[0]} == {about_head.id, about_staff.id}
 
 
 def test_the_queue_shows_overdue_notices_first(head_client: FlaskClient, synced_app: Flask) -> None:
@@ -98,6 +100,28 @@ def test_each_row_of_the_admins_list_shows_its_own_deadline(
     page = admin_client.get("/notices/open").get_data(as_text=True)
     assert page.count(f'{two} <span class="badge todo">2 days overdue</span>') == 2
     assert page.count(f'{seven} <span class="badge todo">7 days overdue</span>') == 1
+
+
+def test_the_admins_list_shows_a_hundred_notices_a_page_in_the_queues_order(
+    admin_client: FlaskClient, synced_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands are open at a province's month end: the list goes a page at a time, the most
+    pressing first, each notice on exactly one page; a page past the end says so."""
+    monkeypatch.setattr("intranet.notices.queue_views.PAGE_SIZE", 2)
+    today = date.today()
+    with synced_app.app_context():
+        for code, days in (("P-1", -9), ("P-2", -4), ("P-3", 1), ("P-4", 6), ("P-5", 12)):
+            notice_about(DEMO_EMPLOYEE, due=today + timedelta(days=days), reference=f"{code}/TB")
+    pages = [admin_client.get(f"/notices/open?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    shown = [[code for code in ("P-1", "P-2", "P-3", "P-4", "P-5") if f"{code}/TB" in page] for page in pages]
+    assert shown == [["P-1", "P-2"], ["P-3", "P-4"], ["P-5"]]
+    assert "Trang sau" in pages[0] and "Trang trước" not in pages[0]
+    assert "Trang sau" in pages[1] and "Trang trước" in pages[1]
+    assert "Trang sau" not in pages[2] and "Trang 3" in pages[2]
+    past_the_end = admin_client.get("/notices/open?page=4")
+    assert past_the_end.status_code == 200
+    assert "Trang này không còn thông báo nào." in past_the_end.get_data(as_text=True)
+    assert "P-1" in admin_client.get("/notices/open?page=abc").get_data(as_text=True)  # page 1
 
 
 def test_a_head_cannot_act_on_a_notice_about_themselves(head_client: FlaskClient, synced_app: Flask) -> None:
@@ -179,7 +203,7 @@ def test_the_open_notices_page_sends_as_many_statements_for_600_notices_as_for_3
     few, _page = sent()
     notices(600, 3)
     many, page = sent()
-    assert page.count('/TB</a>') == 603  # each listed, with its link
+    assert page.count('/TB</a>') == 100  # the first page, each with its link
     assert many == few <= 10
 
 

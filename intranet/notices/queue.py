@@ -179,9 +179,8 @@ def notices_awaiting_counts(users: Sequence[Employee]) -> dict[int, int]:
             for user_id, mine in _each(users, groups, lambda group: group).items()}
 
 
-def open_notices_everywhere(today: date, unit_id: int | None = None) -> list[AwaitingNotice]:
-    """Every open notice across units, for the admin, overdue first; optionally one unit's."""
-    query = _open()
-    if unit_id is not None:
-        query = query.where(Notice.unit_id == unit_id)
-    return _awaiting(query, today)
+def open_notices_page(today: date, page: int, size: int) -> tuple[list[AwaitingNotice], bool]:
+    """Page `page` (from 1) of every open notice across units, in the queue's order, and
+    whether a later page exists: a province has thousands open at a month's end."""
+    rows = _awaiting(_open().offset((page - 1) * size).limit(size + 1), today)
+    return rows[:size], len(rows) > size

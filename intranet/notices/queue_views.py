@@ -7,8 +7,9 @@ from flask_login import current_user
 from ..access import admin_required, proposer_required
 from ..clock import local_today
 from ..database.read_only import read_only
+from ..paging import PAGE_SIZE, requested_page
 from . import bp
-from .queue import notices_awaiting, open_notices_everywhere
+from .queue import notices_awaiting, open_notices_page
 from .queue_rows import queue_rows
 
 
@@ -24,5 +25,7 @@ def awaiting() -> str:
 @read_only
 @admin_required
 def everywhere() -> str:
-    rows = open_notices_everywhere(local_today())
-    return render_template("notices/queue.html", rows=rows, everywhere=True, body=queue_rows(rows, True))
+    page = requested_page()
+    rows, more = open_notices_page(local_today(), page, PAGE_SIZE)
+    return render_template("notices/queue.html", rows=rows, everywhere=True, body=queue_rows(rows, True),
+                           page=page, more=more)
