@@ -1,5 +1,6 @@
-"""Long lists shown a page at a time (the audit log, the reminders sent): their filters, the
-page asked for, and one page of an ordered query with whether a later one exists."""
+"""Long lists shown a page at a time (the audit log, the reminders sent, the open notices):
+their filters, the page asked for, and one page of an ordered query with whether a later one
+exists."""
 from __future__ import annotations
 
 from typing import Any
