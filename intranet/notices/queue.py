@@ -15,6 +15,7 @@ from ..access import (
 from ..compliance.memo import remembered
 from ..extensions import db
 from ..models import Employee, IssuingBody, Notice, NoticeCase, Unit
+from ..paging import one_page
 from .state import notice_decided, notice_stands
 
 
@@ -182,5 +183,4 @@ def notices_awaiting_counts(users: Sequence[Employee]) -> dict[int, int]:
 def open_notices_page(today: date, page: int, size: int) -> tuple[list[AwaitingNotice], bool]:
     """Page `page` (from 1) of every open notice across units, in the queue's order, and
     whether a later page exists: a province has thousands open at a month's end."""
-    rows = _awaiting(_open().offset((page - 1) * size).limit(size + 1), today)
-    return rows[:size], len(rows) > size
+    return one_page(_open(), page, size, read=lambda query: _awaiting(query, today))
