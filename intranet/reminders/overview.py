@@ -22,7 +22,7 @@ from .due import (
     _recipient, by_name, head_due, month_summary, staff_due_conditions,
 )
 from .models import Reason, ReminderSend, SendStatus
-from .send import Item, RunReport, _to_try, admin_item, outcome_stands, staff_item
+from .send import Item, RunReport, _to_try, admin_items, outcome_stands, staff_item
 from .settings import closed_month, period_of
 
 
@@ -112,9 +112,7 @@ def _others(today: date, period: str) -> tuple[list[Item], dict[tuple[int, str, 
     ]
     admins = [_recipient(person) for person, _unit, _notices, summary, *_ in people if summary]
     if admins:
-        summary = month_summary(month)
-        if summary.totals.staff:  # as send.plan_few: nothing to say before anyone was on the roster
-            items += [admin_item(summary, recipient) for recipient in admins]
+        items += admin_items(month_summary(month), admins)
     return items, done
 
 

@@ -71,16 +71,19 @@ def plan_few(reasons: Iterable[Reason], today: date) -> list[Item]:
                               lambda links, html=True, h=head: head_draft(h, links, html)))
     if Reason.ADMIN in reasons:
         month = closed_month(today)
-        summary = admin_due(month)
-        # A month before anyone was on the roster (the app was installed since) has nothing to say.
-        for recipient in summary.recipients if summary.summary.totals.staff else []:
-            items.append(admin_item(summary.summary, recipient))
+        due = admin_due(month)
+        items += admin_items(due.summary, due.recipients)
     return items
 
 
-def admin_item(summary: MonthSummary, recipient: Recipient) -> Item:
-    return Item(Reason.ADMIN, summary.month.iso, recipient,
-                lambda links, html=True: admin_draft(recipient, summary, links, html))
+def admin_items(summary: MonthSummary, recipients: Iterable[Recipient]) -> list[Item]:
+    """The month's summary for each admin; none for a month before anyone was on the roster
+    (the app was installed since): it has nothing to say."""
+    if not summary.totals.staff:
+        return []
+    return [Item(Reason.ADMIN, summary.month.iso, recipient,
+                 lambda links, html=True, r=recipient: admin_draft(r, summary, links, html))
+            for recipient in recipients]
 
 
 def recorded(items: list[Item]) -> dict[tuple[int, str, str], str]:
