@@ -10,7 +10,7 @@ from .. import audit
 from ..access import can_explain
 from ..extensions import db
 from ..models import Employee, Notice
-from ..notices.state import notice_decided, notice_stands
+from ..notices.state import notice_open
 from ..recording import clean_text
 from ..validation import RuleViolation
 from .models import Explanation
@@ -39,7 +39,7 @@ def explanation_state(notice: Notice) -> tuple[Explanation | None, bool]:
     """The notice's explanation (None: none sent), and whether the notice still stands with no
     decision on it: one statement (on PostgreSQL each is a round trip to the server)."""
     explanation, still_open = db.session.execute(
-        select(Explanation, notice_stands() & ~notice_decided())
+        select(Explanation, notice_open())
         .select_from(Notice).outerjoin(Explanation, Explanation.notice_id == Notice.id)
         .where(Notice.id == notice.id)
     ).one()

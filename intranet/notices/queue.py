@@ -7,7 +7,7 @@ from datetime import date
 from functools import cache
 from typing import NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 
 from ..access import (
     acts_on_notice, acts_on_notices, can_act_on_notice, heads_a_unit, proposes_on_leaders,
@@ -16,7 +16,7 @@ from ..compliance.memo import remembered
 from ..extensions import db
 from ..models import Employee, IssuingBody, Notice, NoticeCase, Unit
 from ..paging import one_page
-from .state import notice_decided, notice_stands
+from .state import notice_open
 
 
 class OpenNotice(NamedTuple):
@@ -42,12 +42,6 @@ class AwaitingNotice(NamedTuple):
     days_left: int | None  # calendar days until the deadline; negative once it has passed
 
 
-def _awaiting_proposal() -> tuple[ColumnElement[bool], ...]:
-    """Which notices are open: standing, and no standing decision covers them. One condition
-    for the queues and for the reminders' counts."""
-    return notice_stands(), ~notice_decided()
-
-
 @cache
 def _open() -> Select:
     """Standing notices no standing decision covers, the most pressing first: overdue ones,
@@ -67,7 +61,7 @@ def _open() -> Select:
         .join(Employee, Employee.id == Notice.employee_id)
         .join(Unit, Unit.id == Notice.unit_id)
         .join(IssuingBody, IssuingBody.id == Notice.issuing_body_id)
-        .where(*_awaiting_proposal())
+        .where(notice_open())
         .order_by(Notice.reply_due_on.is_(None), Notice.reply_due_on, Notice.notice_date, Notice.id)
     )
 
@@ -153,7 +147,7 @@ def _open_counts() -> Select:
     about = case((Notice.employee_id.in_(bindparam("people", expanding=True)), Notice.employee_id))
     notices = (
         select(Notice.route, Notice.unit_id, about.label("about"))
-        .where(*_awaiting_proposal()).subquery("open_notices")
+        .where(notice_open()).subquery("open_notices")
     )
     return (
         select(notices.c.route, notices.c.unit_id, notices.c.about, func.count())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import aliased
 
 from ..models import Appraisal, Notice, appraisal_notice
@@ -42,3 +42,9 @@ def notice_decided(as_of: datetime | None = None) -> ColumnElement[bool]:
     if as_of is not None:
         conditions.append(decision.recorded_at <= as_of)
     return exists(select(appraisal_notice.c.notice_id).where(*conditions))
+
+
+def notice_open() -> ColumnElement[bool]:
+    """Awaiting a proposal: the notice stands and no standing decision covers it. One
+    condition for the queues, the reminders' counts and the explanation form."""
+    return and_(notice_stands(), ~notice_decided())
