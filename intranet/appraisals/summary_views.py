@@ -1,15 +1,11 @@
 """The rating meeting's summary page (printable in the Decree 30 layout) and its XLSX file."""
 from __future__ import annotations
 
-import io
-
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
-from .. import audit
 from ..access import can_see_summary, proposes_on_leaders, summary_reader_required
 from ..clock import local_today
 from ..compliance.decree30 import decree30_date
@@ -19,6 +15,7 @@ from ..ids import id_arg
 from ..models import PeriodKind, Unit
 from ..reports.settings import report_settings
 from ..database.read_only import read_only
+from ..downloads import Download, audited_download
 from . import bp
 from .periods import Period, offered_periods
 from .summary import Summary, rating_summary
@@ -68,11 +65,10 @@ def summary() -> str:
 
 
 @bp.route("/appraisals/summary.xlsx")
+@audited_download
 @summary_reader_required
-def summary_file() -> Response:
+def summary_file() -> Download:
     result = requested_summary()
-    name = f"tong-hop-de-xuat-{result.period.value}.xlsx"
-    audit.record("summary.export", actor=current_user._get_current_object(), file=name,
-                 unit_id=result.unit.id if result.unit else None)
-    return send_file(io.BytesIO(summary_xlsx(result, scope_of(result))), mimetype=XLSX_MIMETYPE,
-                     as_attachment=True, download_name=name)
+    return Download(summary_xlsx(result, scope_of(result)), f"tong-hop-de-xuat-{result.period.value}.xlsx",
+                    XLSX_MIMETYPE, action="summary.export",
+                    details={"unit_id": result.unit.id if result.unit else None})

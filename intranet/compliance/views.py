@@ -1,19 +1,16 @@
 """/compliance: the admin's per-unit table for a month, each unit's people, report and files."""
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from ..access import admin_required, load_unit_for
 from ..errors import render_error
 from ..database.read_only import read_only
+from ..downloads import Download, audited_download
 from . import exports
-from .downloads import record_download
 from .cells import FigureCells, UnitPages
 from .chart import percent_chart
 from .labels import COLUMNS, NO_UNIT, STAFF_FILTER_LABELS, WHOLE, figure_columns, unit_name
@@ -129,12 +126,13 @@ def unit(unit_id: int | None) -> str:
 
 
 @bp.route("/compliance.xlsx")
+@audited_download
 @admin_required
-def table_xlsx() -> Response:
+def table_xlsx() -> Download:
     month = requested_month()
     table = unit_compliance(month, requested_sort())
     data = exports.compliance_xlsx(table, non_compliant_staff(month))
-    return _download(data, exports.filename("tinh-hinh-thuc-hien-vneid", month, "xlsx"), exports.XLSX_MIMETYPE)
+    return Download(data, exports.filename("tinh-hinh-thuc-hien-vneid", month, "xlsx"), exports.XLSX_MIMETYPE)
 
 
 # ?variant=vi: the CSV for Excel with Vietnamese regional settings (';', decimal comma).
@@ -159,23 +157,20 @@ def requested_csv_variant() -> tuple[bool, str]:
 
 
 @bp.route("/compliance.csv")
+@audited_download
 @admin_required
-def table_csv() -> Response:
+def table_csv() -> Download:
     month = requested_month()
     vietnamese, suffix = requested_csv_variant()
     data = exports.compliance_csv(unit_compliance(month, requested_sort()), vietnamese)
-    return _download(data, exports.filename("tinh-hinh-thuc-hien-vneid", month, "csv", suffix), exports.CSV_MIMETYPE)
+    return Download(data, exports.filename("tinh-hinh-thuc-hien-vneid", month, "csv", suffix), exports.CSV_MIMETYPE)
 
 
 @bp.route("/compliance-missing.csv")
+@audited_download
 @admin_required
-def missing_csv() -> Response:
+def missing_csv() -> Download:
     month = requested_month()
     vietnamese, suffix = requested_csv_variant()
     data = exports.missing_csv(non_compliant_staff(month), vietnamese)
-    return _download(data, exports.filename("chua-dat-vneid", month, "csv", suffix), exports.CSV_MIMETYPE)
-
-
-def _download(data: bytes, name: str, mimetype: str) -> Response:
-    record_download(current_user._get_current_object(), name)
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+    return Download(data, exports.filename("chua-dat-vneid", month, "csv", suffix), exports.CSV_MIMETYPE)

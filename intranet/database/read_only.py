@@ -23,6 +23,13 @@ READ_ONLY = "intranet_read_only"
 _OPTIONS: dict[str, dict[str, Any]] = defaultdict(
     lambda: {READ_ONLY: True}, postgresql={READ_ONLY: True, "isolation_level": "AUTOCOMMIT"},
 )
+# A file read before it is sent (intranet/downloads.py) is one transaction on both databases:
+# one snapshot for all its statements, so its sheets agree (SQLite's deferred BEGIN gives
+# one too), and SET LOCAL holds for the whole of it (compliance/staff.py's sort memory).
+_SNAPSHOT_OPTIONS: dict[str, dict[str, Any]] = defaultdict(
+    lambda: {READ_ONLY: True},
+    postgresql={READ_ONLY: True, "isolation_level": "REPEATABLE READ", "postgresql_readonly": True},
+)
 
 
 def read_only(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,7 +40,7 @@ def read_only(view: Callable[..., Any]) -> Callable[..., Any]:
     Under load, heavy read-only pages queued behind each other for the lock, and one that
     waited past the busy timeout failed with "database is locked" (make bench). Put it
     outside the access check, so the transaction starts here, before the user is loaded;
-    never on a view that writes (an export records its audit row: not read-only).
+    never on a view that writes (a file whose taking is logged: intranet/downloads.py).
     """
 
     @wraps(view)
@@ -58,6 +65,11 @@ def read_only_unless_posted(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def begin_read_only() -> None:
     db.session.connection(execution_options=_OPTIONS[db.session.get_bind().dialect.name])
+
+
+def begin_read_only_snapshot() -> None:
+    """begin_read_only(), but as one transaction with one snapshot on PostgreSQL too."""
+    db.session.connection(execution_options=_SNAPSHOT_OPTIONS[db.session.get_bind().dialect.name])
 
 
 def in_read_only_transaction(session: Session) -> bool:

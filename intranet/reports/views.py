@@ -1,18 +1,15 @@
 """/compliance/report (page, Word file, the month's notes) and /admin/report-settings."""
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from ..access import admin_required
-from ..compliance.downloads import record_download
 from ..compliance.span import first_month
 from ..compliance.views import requested_month as compliance_month
 from ..database.read_only import read_only
+from ..downloads import Download, audited_download
 from ..errors import render_error
 from ..months import MonthError, current_month, last_closed_month
 from ..submit import submit
@@ -77,13 +74,12 @@ def save_notes():
 
 
 @bp.route("/compliance/report.docx")
+@audited_download
 @admin_required
-def monthly_docx() -> Response:
+def monthly_docx() -> Download:
     month = requested_month()
     data = report_docx(monthly_report(month, service.month_notes(month)))
-    name = f"bao-cao-vneid-{month.iso}.docx"
-    record_download(current_user._get_current_object(), name)
-    return send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=name)
+    return Download(data, f"bao-cao-vneid-{month.iso}.docx", DOCX_MIMETYPE)
 
 
 def _settings_page(form: SettingsForm, status: int = 200, wrong_positions: tuple[int, ...] = ()):
