@@ -271,20 +271,22 @@ def test_the_running_years_chart_after_each_write_equals_the_chart_worked_out_in
 def test_a_past_months_pages_are_kept_across_writes_dated_after_it(
     admin_client: FlaskClient, synced_app: Flask, data: DataSet
 ) -> None:
-    """March's table, trend and unit page keep their figures across a write dated after
-    March (database/figures_dated.py) and work them out again after one dated in it; each
-    time they equal the pages worked out from nothing kept."""
+    """March's table, trend, unit page and report keep their figures across a write dated
+    after March (database/figures_dated.py) and work them out again after one dated in it;
+    each time they equal the pages worked out from nothing kept."""
     from intranet.compliance.memo import EXTENSION as MEMO
 
     from .support.statements import recorded
 
     paths = ("/compliance?month=2024-03", "/compliance/trend?month=2024-03",
-             f"/compliance/unit/{data.units['A']}?month=2024-03")
+             f"/compliance/unit/{data.units['A']}?month=2024-03",
+             "/compliance/report?month=2024-03")
 
     def pages() -> tuple[list[str], int]:
-        """The pages (CSRF tokens left out), and how many statements worked figures out."""
+        """The pages (the forms' CSRF tokens left out: the report's has one), and how many
+        statements worked figures out."""
         with recorded(synced_app) as seen:
-            shown = [re.sub(r'name="csrf_token" value="[^"]*"', "",
+            shown = [re.sub(r'<input[^>]*name="csrf_token"[^>]*>', "",
                             admin_client.get(path).get_data(as_text=True)) for path in paths]
         return shown, sum("by_status" in statement for statement in seen.seen)
 
@@ -308,5 +310,8 @@ def test_a_past_months_pages_are_kept_across_writes_dated_after_it(
                                         datetime(2024, 3, 25))) == 3
     assert record(lambda p, u: add_notice(p["on_level2"], u, date(2024, 3, 29),
                                           datetime(2024, 3, 30), reference="2903/TB")) == 3
+    # Naming someone no March notice named: one more paper filer in the report too.
+    assert record(lambda p, u: add_notice(p["pending"], u, date(2024, 3, 27),
+                                          datetime(2024, 3, 28), reference="2703/TB")) == 3
     # A unit renamed: every month.
     assert record(lambda _p, u: setattr(u, "name", "Hạt Kiểm lâm Hoài Ân mới")) == 3

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from sqlalchemy import distinct, func, select
 
+from ..compliance.figures import month_figures
 from ..compliance.params import month_params
 from ..compliance.records import notice_in_month, notices_known
 from ..extensions import db
@@ -31,13 +32,19 @@ class CaseLine(NamedTuple):
 
 def paper_filers(month: Month) -> dict[int | None, int]:
     """Per unit, how many people a standing notice dated in `month` names (the notices the
-    table counts, each person once)."""
+    table counts, each person once). Kept with the month's figures (month_figures): counted
+    from the same notices, it changes only when they do."""
     query = (
         select(Notice.unit_id, func.count(distinct(Notice.employee_id)))
         .where(notices_known(), notice_in_month())
         .group_by(Notice.unit_id)
     )
-    return {unit_id: int(count) for unit_id, count in db.session.execute(query, month_params(month))}
+
+    def compute() -> tuple[tuple[int | None, int], ...]:
+        rows = db.session.execute(query, month_params(month))
+        return tuple((unit_id, int(count)) for unit_id, count in rows)
+
+    return dict(month_figures(("paper_filers",), month, compute))
 
 
 def month_cases(month: Month) -> list[CaseLine]:
