@@ -253,7 +253,7 @@ def _non_compliant(running: bool, in_one_pass: bool) -> Select:
     if running:
         unit_id, status = Employee.unit_id, Employee.vneid_status
         declared_at = standing_declaration(Employee.id, MONTH_END, column="declared_at")
-        people = select(Employee).where(on_staff_at(MONTH_END))
+        people = select(Employee).where(_on_staff_now(...))
     elif in_one_pass:
         entry = _standing_all(RosterEntry, RosterEntry.at,
                               [RosterEntry.unit_id, RosterEntry.on_staff], MONTH_END)
