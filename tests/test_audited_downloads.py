@@ -2,6 +2,7 @@
 never sent without their log row (intranet/downloads.py)."""
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from collections.abc import Callable
 
@@ -53,8 +54,6 @@ def logged(app: Flask) -> list[tuple[str, str]]:
 def wrap_builder(monkeypatch: pytest.MonkeyPatch, module: str, name: str,
                  during: Callable[[], None]) -> None:
     """Have the file's builder call during() while it builds."""
-    import importlib
-
     target = importlib.import_module(module)
     build = getattr(target, name)
 
