@@ -86,6 +86,10 @@ class Employee(UserMixin, db.Model):
     # (LDAP_ATTR_CATEGORY) when it says, else as the admin set it; `category` is the one in force.
     category_from_directory: Mapped[str | None] = mapped_column(String(20))
     category_set_by_admin: Mapped[str | None] = mapped_column(String(20))
+    # usable_address(email) as the directory sync last judged it (migration 0018 judged the
+    # addresses stored before): the admin's reminders page counts the staff whose verdict is
+    # their address itself in SQL, and judges the others' addresses again (reminders/overview.py).
+    usable_email: Mapped[str | None] = mapped_column(String(254))
 
     unit: Mapped[Unit | None] = relationship(back_populates="staff")
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.models import Employee, Notice, Unit, utcnow
 from intranet.months import Month
-from intranet.reminders.compose import usable_address
+from intranet.reminders.addresses import usable_address
 from intranet.reminders.due import heads_due
 from intranet.reminders.links import Links
 from intranet.reminders.models import Reason, ReminderSend, SendStatus
