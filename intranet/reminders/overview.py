@@ -9,7 +9,9 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement, Select, and_, bindparam, case, exists, func, literal_column, or_, select,
+)
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -156,20 +158,20 @@ def _staff_counts() -> Select:
     of each group have a stored verdict that is their address itself (usable_address is
     idempotent: it takes that address as it is). Those fall in one group a status, the
     others' addresses are judged again by usable_address: a few rows where reading each
-    person's address was ~10,000 rows (~10 ms of Python a page).
+    person's address was ~10,000 rows (~8 ms of Python a page on SQLite).
 
-    SQLite walks the table: asked to group, it chose a skip-scan of ix_employee_roster_status
-    and a table seek a row, twice as slow."""
+    `id > 0` holds for everyone: it has SQLite walk the table in id order (11 ms), where for
+    a grouped count it chose a skip-scan of ix_employee_roster_status and a table seek a row
+    (16 ms); PostgreSQL reads the whole table either way."""
     previous = aliased(ReminderSend, name="previous")
     judged = Employee.usable_email == Employee.email
     address = case((judged, None), else_=Employee.email)
     return (
         select(previous.status, address, func.count(), func.sum(case((judged, 1), else_=0)))
-        .with_hint(Employee, "NOT INDEXED", "sqlite")
         .outerjoin(previous, and_(previous.employee_id == Employee.id,
                                   previous.reason == Reason.STAFF.value,
                                   previous.period == bindparam("period")))
-        .where(*staff_due_conditions())
+        .where(*staff_due_conditions(), Employee.id > literal_column("0"))
         .group_by(previous.status, address)
     )
 
