@@ -9,12 +9,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from intranet.extensions import db
-from intranet.models import Employee, Notice, Unit, utcnow
+from intranet.models import NOTICE_ROLES_SQL, Employee, Notice, Unit, utcnow
 from intranet.months import Month
 from intranet.reminders.addresses import usable_address
-from intranet.reminders.due import heads_due
+from intranet.reminders.due import NOTICE_ROLES, heads_due
 from intranet.reminders.links import Links
 from intranet.reminders.models import Reason, ReminderSend, SendStatus
 from intranet.reminders.overview import counted_preview
@@ -298,3 +299,11 @@ def test_page_lists_each_recipient_with_the_kind_period_name_and_address(synced_
         f'<td data-label="Period">{period}</td><td data-label="Recipient">Đỗ &lt;b&gt;Văn&lt;/b&gt; 000</td>'
         '<td data-label="Email">(no address)</td></tr>'
     ) in page
+
+
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()])
+def test_the_roles_index_is_written_as_the_page_asks_for_the_roles(dialect) -> None:
+    """SQLite reads the heads, admins and leaders from ix_employee_notice_roles only when the
+    statement holds a term of the index's very form (models.NOTICE_ROLES_SQL)."""
+    asked = str(NOTICE_ROLES.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    assert asked.replace("employee.", "") == NOTICE_ROLES_SQL[dialect.name]

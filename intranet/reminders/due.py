@@ -162,10 +162,12 @@ def by_name(rows: list[T], person: Callable[[T], Employee]) -> list[T]:
 
 # Who is asked about notices awaiting a proposal (heads, admins, the leadership: whether any
 # reaches them is access.acts_on_notice's), and who gets the closed month's summary.
-NOTICE_RECIPIENT = and_(
-    Employee.active.is_(True),
-    or_(Employee.is_head.is_(True), Employee.is_admin.is_(True), Employee.is_leader.is_(True)),
-)
+# NOTICE_ROLES is also the condition of the partial index ix_employee_notice_roles (models.py),
+# which holds the few hundred people with one of these roles: a statement that has it as one
+# of its AND-ed terms reads them from there, not from a scan of all staff.
+NOTICE_ROLES = or_(Employee.is_head.is_(True), Employee.is_admin.is_(True),
+                   Employee.is_leader.is_(True))
+NOTICE_RECIPIENT = and_(Employee.active.is_(True), NOTICE_ROLES)
 SUMMARY_RECIPIENT = and_(Employee.active.is_(True), Employee.is_admin.is_(True))
 
 

@@ -1,4 +1,4 @@
-"""employee.usable_email: each stored address as a mail server takes it, judged once
+"""employee.usable_email: each stored address as a mail server takes it, judged once; the heads, admins and leaders indexed
 
 Revision ID: 0018_email_usable
 Revises: 0017_figures_dated
@@ -9,6 +9,9 @@ every view; it now counts in SQL those whose stored verdict is their address its
 directory sync writes the verdict with the address; this revision judges the addresses
 stored before, with the rule as written today (a frozen copy of
 intranet/reminders/addresses.py, so later changes there never alter what this revision did).
+
+The same page read the few hundred heads, admins and leaders by a scan of all staff:
+ix_employee_notice_roles holds only them (a partial index on their roles).
 """
 import re
 
@@ -24,6 +27,13 @@ depends_on = None
 
 # Frozen as run on 28/11/2026 (intranet/reminders/addresses.py, usable_address, then).
 _USABLE = re.compile(r'[^\s<>,;"@]+@(?!\.)[^\s<>,;"@]+')
+
+
+# Frozen as run on 28/11/2026 (intranet/models.py NOTICE_ROLES_SQL then).
+NOTICE_ROLES = {
+    'sqlite': "is_head IS 1 OR is_admin IS 1 OR is_leader IS 1",
+    'postgresql': "is_head IS true OR is_admin IS true OR is_leader IS true",
+}
 
 
 def _usable_address(text):
@@ -47,9 +57,13 @@ def upgrade():
         connection.execute(
             sa.text("UPDATE employee SET usable_email = :usable WHERE id = :id"), judged
         )
+    op.create_index('ix_employee_notice_roles', 'employee', ['id'],
+                    sqlite_where=sa.text(NOTICE_ROLES['sqlite']),
+                    postgresql_where=sa.text(NOTICE_ROLES['postgresql']))
 
 
 def downgrade():
+    op.drop_index('ix_employee_notice_roles', table_name='employee')
     # A plain DROP COLUMN (SQLite 3.35+), as 0010: a batch would rebuild employee under the
     # triggers of other tables that name it, which SQLite then refuses.
     op.execute('ALTER TABLE employee DROP COLUMN usable_email')
