@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from ..months import Month
 from ..models import Appraisal, Employee, Notice
-from .state import appraisal_stands, notice_decided, notice_stands
+from .state import appraisal_stands, notice_decided, notice_decided_each, notice_stands
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def open_counts(unit_id: int) -> dict[int, tuple[int, int]]:
         select(
             Notice.employee_id,
             func.count(Notice.id),
-            func.count(Notice.id).filter(~notice_decided()),
+            func.count(Notice.id).filter(~notice_decided_each()),
         )
         .where(Notice.unit_id == unit_id, notice_stands())
         .group_by(Notice.employee_id)
