@@ -18,6 +18,7 @@ from .support.forms import (
     post_notice, record_notice,
 )
 from .support.rows import count
+from .support.statements import recorded
 
 TODAY = date.today()
 
@@ -216,6 +217,17 @@ def test_unit_page_counts_only_standing_decisions(head_client: FlaskClient, sync
     assert post_decision(head_client, synced_app, data, f"/appraisals/{original}/correct").status_code == 302
     page = head_client.get("/unit").get_data(as_text=True)
     assert "2 thông báo" in page and "1 chờ đề xuất" in page
+
+
+def test_unit_page_reads_its_staff_and_their_notices_in_one_statement(
+    head_client: FlaskClient, synced_app: Flask
+) -> None:
+    record_notice(head_client, synced_app)
+    with recorded(synced_app) as seen:
+        page = head_client.get("/unit").get_data(as_text=True)
+    assert "1 thông báo" in page and "1 chờ đề xuất" in page
+    about_notices = [statement for statement in seen.seen if "FROM notice" in statement]
+    assert len(about_notices) == 1 and "FROM employee" in about_notices[0], about_notices
 
 
 def test_head_of_another_unit_cannot_read_or_correct(synced_app: Flask, head_client: FlaskClient) -> None:
