@@ -181,27 +181,16 @@ def _on_staff_now(unit_id: ColumnElement[int] | int | None | EllipsisType) -> Co
     return on_staff if unit_id is ... else and_(on_staff, in_unit(Employee.unit_id, unit_id))
 
 
-def _placed(running: bool, unit_id: ColumnElement[int] | int | None | EllipsisType) -> Subquery:
-    """(employee_id, unit_id, status) of the staff at the month's end, as staff_at; while
-    the month runs, from the employee rows (see people_by_status), so a unit's people are a
-    range of an index rather than a seek per person of the whole staff. `unit_id` (unless
-    ...) keeps the people of one unit, tested before any seek."""
-    if running:
-        return select(
-            Employee.id.label("employee_id"),
-            Employee.unit_id,
-            Employee.vneid_status.label("status"),
-        ).where(_on_staff_now(unit_id)).subquery("staff")
-    if unit_id is ...:
-        return staff_at(MONTH_END, in_one_pass=one_pass())
-    staff = staff_at(MONTH_END, ever_in(unit_id))  # a unit's hundred: a seek each is less
+def _placed(unit_id: ColumnElement[int] | int | None) -> Subquery:
+    """(employee_id, unit_id, status) of the people of the unit `unit_id` at the end of an
+    ended month, as staff_at, sought among those who ever stood in it (a unit's hundred: a
+    seek each is less than the whole staff's timelines)."""
+    staff = staff_at(MONTH_END, ever_in(unit_id))
     return select(staff).where(in_unit(staff.c.unit_id, unit_id)).subquery("staff_in_unit")
 
 
-def _staff_lines(
-    group: str | None, running: bool, unit_id: ColumnElement[int] | int | None | EllipsisType = ...
-) -> Select:
-    """Employee, standing declaration and unit of everyone on the staff at the month's end;
+def _staff_lines(group: str | None, running: bool, unit_id: ColumnElement[int] | int | None) -> Select:
+    """Employee, standing declaration and unit of the unit's staff at the month's end;
     `group` keeps one column."""
     lines = select(Employee, Declaration, Unit).select_from(Employee)
     if running:
@@ -210,7 +199,7 @@ def _staff_lines(
         lines = lines.where(_on_staff_now(unit_id))
         unit_column, status = Employee.unit_id, Employee.vneid_status
     else:
-        staff = _placed(running, unit_id)
+        staff = _placed(unit_id)
         lines = lines.join(staff, staff.c.employee_id == Employee.id)
         unit_column, status = staff.c.unit_id, staff.c.status
     standing = standing_declaration(Employee.id, MONTH_END, column="id")
