@@ -153,7 +153,12 @@ def load_record_for(
 ) -> T:
     """A notice or decision `user` may read (or, with write, correct): 404 if none, else 403.
     `options`: what the page shows of it, loaded with it (joinedload...)."""
-    record = db.session.get(model, record_id, options=options)
+    return record_for(user, db.session.get(model, record_id, options=options), write=write)
+
+
+def record_for(user: Employee, record: T | None, *, write: bool = False) -> T:
+    """load_record_for's answer for a record its page read itself, with more beside it in the
+    same statement (the explanation form): 404 if none, else 403."""
     if record is None:
         abort(404)
     if not write:

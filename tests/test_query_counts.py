@@ -164,8 +164,8 @@ SMALL_PAGES = {
     "person": 4,
     "awaiting": 2,
     "notices": 2,
-    # the person, the notice, its explanation and whether it is still open
-    "explanation": 3,
+    # the person; the notice with its explanation and whether it is still open
+    "explanation": 2,
     # the admin, the month's notices, their proposals, the units, the report settings
     "summary": 5,
     "responses": 2,
