@@ -127,10 +127,10 @@ def can_read_records_of(user: Employee, employee_id: int, unit_id: int | None) -
     return user.id == employee_id or proposes_on_leaders(user) or can_act_for_unit(user, unit_id)
 
 
-def load_staff_member_for(user: Employee, employee_id: int) -> Employee:
-    """A staff member whose records `user` may read: 404 if none, 403 if not theirs. Their
-    unit comes in the same statement (the person's page shows it)."""
-    employee = db.session.get(Employee, employee_id, options=[joinedload(Employee.unit)])
+def staff_member_for(user: Employee, employee: Employee | None) -> Employee:
+    """A staff member whose records `user` may read: 404 if none, 403 if not theirs. The page
+    reads them itself, with what it shows in the same statement (the person's page: their
+    unit and notices, notices/queries.person_and_notices)."""
     if employee is None:
         abort(404)
     if not can_read_records_of(user, employee.id, employee.unit_id):

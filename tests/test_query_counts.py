@@ -160,8 +160,8 @@ SMALL_PAGES = {
     # the head has no notices of their own here (no explanations asked); + the notices
     # awaiting their proposal
     "head's home": 5,
-    # the head, the person, notices, appraisals with their notices
-    "person": 4,
+    # the head; the person with their notices; appraisals with their notices
+    "person": 3,
     "awaiting": 2,
     "notices": 2,
     # the person; the notice with its explanation and whether it is still open

@@ -87,6 +87,29 @@ def notices_about(employee: Employee) -> list[NoticeRow]:
     return _notice_rows(_notices_about(), {"employee_id": employee.id}, built=True)
 
 
+@cache
+def _person_and_notices():
+    # notices_about's rows, each beside the person (with their unit); one row with no notice
+    # when there is none.
+    query = (
+        select(Employee, Notice).outerjoin(Notice, Notice.employee_id == Employee.id)
+        .where(Employee.id == _PERSON).order_by(Notice.id.desc())
+        .options(joinedload(Employee.unit))
+    )
+    return _with_state(query)
+
+
+def person_and_notices(employee_id: int) -> tuple[Employee | None, list[NoticeRow]]:
+    """The person (None: no such id) and notices_about's answer for them, in one statement:
+    the person's page asks both, and on PostgreSQL each statement is a round trip."""
+    rows = db.session.execute(_person_and_notices(), {"employee_id": employee_id}).unique().all()
+    if not rows:
+        return None, []
+    notices = [NoticeRow(notice, bool(stands), bool(decided))
+               for _, notice, stands, decided in rows if notice is not None]
+    return rows[0][0], notices
+
+
 def appraisals_about(employee: Employee) -> list[AppraisalRow]:
     rows = db.session.execute(_appraisals_about(), {"employee_id": employee.id}).unique()
     return [AppraisalRow(appraisal, bool(stands)) for appraisal, stands in rows]
