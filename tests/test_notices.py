@@ -238,6 +238,7 @@ def test_the_persons_page_reads_them_and_their_notices_as_notices_about_does(syn
                    correction_reason="Sai ngày")
         decide([first], employee, now)
         db.session.commit()
+        first_id, person_id, unit_id = first.id, employee.id, employee.unit_id
         for person in db.session.scalars(select(Employee)).all():
             db.session.expunge_all()
             read, notices = queries.person_and_notices(person.id)
@@ -245,9 +246,14 @@ def test_the_persons_page_reads_them_and_their_notices_as_notices_about_does(syn
             expected = queries.notices_about(read)
             assert [(r.notice.id, r.stands, r.decided, [c.id for c in r.notice.cases]) for r in notices] == \
                 [(r.notice.id, r.stands, r.decided, [c.id for c in r.notice.cases]) for r in expected]
-        read, notices = queries.person_and_notices(employee.id)
+        read, notices = queries.person_and_notices(person_id)
         assert [(r.stands, r.decided) for r in notices] == [(True, False), (False, False), (True, True)]
         assert queries.person_and_notices(99999) == (None, [])
+        # The unit's list keeps the standing ones only, decided or not, and says they stand.
+        listed = queries.unit_notices(unit_id)
+        assert [(r.notice.reference_number, r.stands, r.decided) for r in listed
+                if r.notice.employee_id == person_id] == [("2/TB", True, False), ("1/TB", True, True)]
+        assert [r.notice.id for r in queries.unit_notices(unit_id, status="decided")] == [first_id]
 
 
 def test_nothing_is_preselected_where_a_slip_would_matter(head_client: FlaskClient, synced_app: Flask) -> None:

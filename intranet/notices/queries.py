@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -26,8 +26,12 @@ class AppraisalRow:
     stands: bool
 
 
-def _with_state(query):
-    state = (notice_stands().label("stands"), notice_decided().label("decided"))
+def _with_state(query, *, standing: bool = False):
+    """`standing`: the query keeps only standing notices (notice_stands() in its WHERE), so
+    their `stands` is true; asked again as a column, PostgreSQL hashed every correction of
+    the database for it (the head's /notices)."""
+    stands = true() if standing else notice_stands()
+    state = (stands.label("stands"), notice_decided().label("decided"))
     return query.add_columns(*state).options(
         # All in the same query, the cases too (a notice has one or two): a second statement
         # for them was a round trip more on every home and person page.
@@ -36,9 +40,9 @@ def _with_state(query):
 
 
 def _notice_rows(
-    query, params: dict[str, object] | None = None, *, built: bool = False
+    query, params: dict[str, object] | None = None, *, built: bool = False, standing: bool = False
 ) -> list[NoticeRow]:
-    rows = db.session.execute(query if built else _with_state(query), params).unique()
+    rows = db.session.execute(query if built else _with_state(query, standing=standing), params).unique()
     return [NoticeRow(notice, bool(stands), bool(decided)) for notice, stands, decided in rows]
 
 
@@ -75,7 +79,7 @@ def unit_notices(unit_id: int, *, month: Month | None = None, status: str | None
         query = query.where(~notice_decided())
     elif status == "decided":
         query = query.where(notice_decided())
-    return _notice_rows(query.order_by(Notice.notice_date.desc(), Notice.id.desc()))
+    return _notice_rows(query.order_by(Notice.notice_date.desc(), Notice.id.desc()), standing=True)
 
 
 def notice_row(notice: Notice) -> NoticeRow:
