@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, and_, false, or_
-from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import Appraisal, Employee, Notice, Unit
