@@ -243,7 +243,7 @@ def test_the_persons_page_reads_them_and_their_notices_as_notices_about_does(syn
             db.session.expunge_all()
             read, notices = queries.person_and_notices(person.id)
             assert read is not None and read.id == person.id and read.unit_id == person.unit_id
-            expected = queries.notices_about(read)
+            expected, _ = queries.notices_about(read)
             assert [(r.notice.id, r.stands, r.decided, [c.id for c in r.notice.cases]) for r in notices] == \
                 [(r.notice.id, r.stands, r.decided, [c.id for c in r.notice.cases]) for r in expected]
         read, notices = queries.person_and_notices(person_id)

@@ -114,7 +114,10 @@ def test_the_staff_member_explains_once_and_the_head_reads_it_before_proposing(
     assert "Gửi giải trình về thông báo 1/TB" in home
     response = explain(employee_client, notice)
     assert response.status_code == 302 and response.headers["Location"].endswith("/")
-    assert "Đã gửi giải trình" in employee_client.get("/").get_data(as_text=True)
+    home = employee_client.get("/").get_data(as_text=True)
+    assert "Đã gửi giải trình" in home
+    # The home page reads each notice's explanation with the notices (one statement).
+    assert "Xem giải trình số 1/TB" in home and "Gửi giải trình về thông báo 1/TB" not in home
     # One only: a second is refused with a message, and the first stays as it was.
     second = explain(employee_client, notice, "Sửa lại")
     assert second.status_code == 422

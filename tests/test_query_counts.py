@@ -154,11 +154,10 @@ def test_the_signed_in_person_and_the_agency_name_come_in_one_statement(
 # pages run without a transaction): each statement is a round trip to a PostgreSQL server.
 # Lower these when a page asks less; a page that asks more fails here.
 SMALL_PAGES = {
-    # the person (with unit and agency name), notices, appraisals with their notices, the
-    # latest declaration with the reminder's answer, explanations of the notices
-    "home": 5,
-    # the head has no notices of their own here (no explanations asked); + the notices
-    # awaiting their proposal
+    # the person (with unit and agency name), notices with their explanations, appraisals
+    # with their notices, the latest declaration with the reminder's answer
+    "home": 4,
+    # + the notices awaiting the head's proposal
     "head's home": 5,
     # the head; the person with their notices; appraisals with their notices
     "person": 3,

@@ -7,6 +7,7 @@ from functools import cache
 from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.orm import joinedload
 
+from ..explanations.models import Explanation
 from ..extensions import db
 from ..months import Month
 from ..models import Appraisal, Employee, Notice
@@ -52,7 +53,12 @@ _PERSON = bindparam("employee_id")
 
 @cache
 def _notices_about():
-    query = select(Notice).where(Notice.employee_id == _PERSON).order_by(Notice.id.desc())
+    # With each notice's explanation (the home page shows it or offers to send one): a second
+    # statement for them was a round trip more for everyone with a notice.
+    query = (
+        select(Notice, Explanation).outerjoin(Explanation, Explanation.notice_id == Notice.id)
+        .where(Notice.employee_id == _PERSON).order_by(Notice.id.desc())
+    )
     return _with_state(query)
 
 
@@ -86,9 +92,17 @@ def notice_row(notice: Notice) -> NoticeRow:
     return _notice_rows(select(Notice).where(Notice.id == notice.id))[0]
 
 
-def notices_about(employee: Employee) -> list[NoticeRow]:
-    """Every notice about the person, corrected ones included, newest first."""
-    return _notice_rows(_notices_about(), {"employee_id": employee.id}, built=True)
+def notices_about(employee: Employee) -> tuple[list[NoticeRow], dict[int, Explanation]]:
+    """Every notice about the person, corrected ones included, newest first; and their
+    explanations by notice id (what explanations.explanations_for answers)."""
+    rows = db.session.execute(_notices_about(), {"employee_id": employee.id}).unique()
+    notices: list[NoticeRow] = []
+    explained: dict[int, Explanation] = {}
+    for notice, explanation, stands, decided in rows:
+        notices.append(NoticeRow(notice, bool(stands), bool(decided)))
+        if explanation is not None:
+            explained[notice.id] = explanation
+    return notices, explained
 
 
 @cache
