@@ -321,7 +321,7 @@ def test_the_current_months_people_are_the_same_from_employee_rows_as_from_the_h
     db.session.commit()
 
     def lines(running: bool, unit_id: object = ...) -> list[tuple]:
-        query, _staff = _staff_lines(None, running, unit_id)
+        query = _staff_lines(None, running, unit_id)
         rows = db.session.execute(query, month_params(current_month()))
         return sorted((e.id, d.id if d else None, u.id if u else None) for e, d, u in rows)
 

@@ -187,10 +187,16 @@ def test_the_running_years_chart_after_each_write_equals_the_chart_worked_out_in
     with synced_app.app_context():
         shown = current_month().back(12)
     unit_a = data.units["A"]
-    worked_out: list[int] = []  # how many months each history was worked out for
+    # How many months each history was worked out for (1: the running month alone, from
+    # the employee rows and the roster's changes in it, see history._refreshed).
+    worked_out: list[int] = []
     whole = history._history
-    monkeypatch.setattr(history, "_history", lambda months: worked_out.append(len(months))
-                        or whole(months))
+
+    def counted(months, **how) -> history.History:
+        worked_out.append(len(months) if how.get("declarations", True) else 1)
+        return whole(months, **how)
+
+    monkeypatch.setattr(history, "_history", counted)
 
     def mid(month) -> datetime:
         return month.ends_utc() - timedelta(days=14)
@@ -224,11 +230,11 @@ def test_the_running_years_chart_after_each_write_equals_the_chart_worked_out_in
     worked_out.clear()
     pages()
     assert worked_out == []  # the same version: nothing worked out
-    # Declared now: the running month alone, from the end of the one before.
-    assert record(lambda p, _u: declare(p["pending"], "level2_active", utcnow())) == [2]
+    # Declared now: the running month alone.
+    assert record(lambda p, _u: declare(p["pending"], "level2_active", utcnow())) == [1]
     # A notice moves no count: again the running month alone (always worked out again).
     assert record(lambda p, u: add_notice(p["on_level2"], u, date.today(), utcnow(),
-                                          reference="1/TB")) == [2]
+                                          reference="1/TB")) == [1]
     # A late declaration dated four months back: that month and the later ones.
     assert record(lambda p, _u: declare(p["no_account"], "level2_active", mid(shown[-5]))) == [6]
     # Someone hired (their roster entry) seven months back, in unit A.
@@ -239,26 +245,48 @@ def test_the_running_years_chart_after_each_write_equals_the_chart_worked_out_in
     def move(p: dict[str, Employee], _u: Unit) -> None:
         p["b2"].unit_id, p["b2"].synced_at = unit_a, utcnow()
 
-    assert record(move) == [2]
+    assert record(move) == [1]
+
+    # A unit of one (a unit written: every month worked out again), who declares now and
+    # then leaves: the running month alone, and the unit keeps its line, its staff in the
+    # months before, though nobody is left in it and its declaration is not counted again.
+    def lone(_p: dict[str, Employee], _u: Unit) -> None:
+        unit = Unit("Trạm Kiểm lâm Đèo Nhông")
+        db.session.add(unit)
+        add_employee("Đinh Văn Lực", unit, created_at=mid(shown[0]) - timedelta(days=60))
+
+    assert record(lone) == [12]
+
+    def declares_and_leaves(_p: dict[str, Employee], _u: Unit) -> None:
+        person = db.session.scalar(select(Employee).filter_by(full_name="Đinh Văn Lực"))
+        declare(person, "level2_active", utcnow())
+        db.session.flush()
+        person.left_at = utcnow()
+
+    assert record(declares_and_leaves) == [1]
+    trend = admin_client.get("/compliance/trend").get_data(as_text=True)
+    assert "Trạm Kiểm lâm Đèo Nhông" in trend
 
 
 def test_a_past_months_pages_are_kept_across_writes_dated_after_it(
     admin_client: FlaskClient, synced_app: Flask, data: DataSet
 ) -> None:
-    """March's table, trend and unit page keep their figures across a write dated after
-    March (database/figures_dated.py) and work them out again after one dated in it; each
-    time they equal the pages worked out from nothing kept."""
+    """March's table, trend, unit page and report keep their figures across a write dated
+    after March (database/figures_dated.py) and work them out again after one dated in it;
+    each time they equal the pages worked out from nothing kept."""
     from intranet.compliance.memo import EXTENSION as MEMO
 
     from .support.statements import recorded
 
     paths = ("/compliance?month=2024-03", "/compliance/trend?month=2024-03",
-             f"/compliance/unit/{data.units['A']}?month=2024-03")
+             f"/compliance/unit/{data.units['A']}?month=2024-03",
+             "/compliance/report?month=2024-03")
 
     def pages() -> tuple[list[str], int]:
-        """The pages (CSRF tokens left out), and how many statements worked figures out."""
+        """The pages (the forms' CSRF tokens left out: the report's has one), and how many
+        statements worked figures out."""
         with recorded(synced_app) as seen:
-            shown = [re.sub(r'name="csrf_token" value="[^"]*"', "",
+            shown = [re.sub(r'<input[^>]*name="csrf_token"[^>]*>', "",
                             admin_client.get(path).get_data(as_text=True)) for path in paths]
         return shown, sum("by_status" in statement for statement in seen.seen)
 
@@ -282,5 +310,8 @@ def test_a_past_months_pages_are_kept_across_writes_dated_after_it(
                                         datetime(2024, 3, 25))) == 3
     assert record(lambda p, u: add_notice(p["on_level2"], u, date(2024, 3, 29),
                                           datetime(2024, 3, 30), reference="2903/TB")) == 3
+    # Naming someone no March notice named: one more paper filer in the report too.
+    assert record(lambda p, u: add_notice(p["pending"], u, date(2024, 3, 27),
+                                          datetime(2024, 3, 28), reference="2703/TB")) == 3
     # A unit renamed: every month.
     assert record(lambda _p, u: setattr(u, "name", "Hạt Kiểm lâm Hoài Ân mới")) == 3

@@ -6,7 +6,7 @@ declaration made by then, and the notices and decisions recorded by then.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import date
 from functools import cache
 from typing import TypeVar
@@ -178,7 +178,14 @@ def unit_figures(month: Month, unit_id: int | None) -> Figures:
         rows = _rows(query, month, {"unit_id": unit_id})
         return rows[0].figures if rows else Figures()
 
-    return remembered(("unit", unit_id, *_key(month)), compute, _kept_if_unchanged(month, compute))
+    return month_figures(("unit", unit_id), month, compute)
+
+
+def month_figures(key: tuple[Hashable, ...], month: Month, compute: Callable[[], T]) -> T:
+    """compute()'s figures of `month` (plain data, counted from the records a compliance
+    figure counts), kept under `key` per figures version (memo.py), and for a month that has
+    ended, across writes dated after it (_kept_if_unchanged)."""
+    return remembered((*key, *_key(month)), compute, _kept_if_unchanged(month, compute))
 
 
 def _kept_if_unchanged(

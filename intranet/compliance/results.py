@@ -166,7 +166,8 @@ class History:
     by_unit: dict[int | None, list[MonthPoint]]
     # Per month, the units whose counts the records dated in it moved (someone joined, left,
     # moved or declared); the first month's is empty. A history brought up to date keeps
-    # the lines of these units of the months it keeps (history._refreshed).
+    # the lines of these units of the months it keeps (history._refreshed); for the running
+    # month, which it never keeps, it may know only those the roster moved.
     moved: tuple[frozenset[int | None], ...] = ()
 
     def of(self, unit_id: int | None) -> list[MonthPoint]:
