@@ -115,6 +115,29 @@ def test_pages_work_figures_out_again_only_after_a_write(
     assert figures_statements(synced_app, admin_client, "/compliance.csv") == 1
 
 
+def test_the_trend_reads_its_units_again_only_after_a_write(
+    synced_app: Flask, admin_client: FlaskClient
+) -> None:
+    def unit_statements() -> int:
+        with recorded(synced_app) as seen:
+            page = admin_client.get("/compliance/trend")
+        assert page.status_code == 200
+        pages.append(page.get_data(as_text=True))
+        return sum("FROM unit ORDER BY" in statement for statement in seen.seen)
+
+    pages: list[str] = []
+    assert unit_statements() == 1
+    assert unit_statements() == 0
+    with synced_app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.active.is_(True)).order_by(Unit.id))
+        old_name = unit.name
+        unit.name = "Hạt Kiểm lâm Đổi Tên"
+        db.session.commit()
+    assert unit_statements() == 1
+    assert "Hạt Kiểm lâm Đổi Tên" in pages[-1] and old_name not in pages[-1]
+    assert old_name in pages[0]
+
+
 def read_by_the_figures() -> dict[str, set[str]]:
     """The tables (and their columns) every statement the memo keeps results of reads."""
     from intranet.compliance import figures, history
@@ -126,6 +149,7 @@ def read_by_the_figures() -> dict[str, set[str]]:
             statements.append(figures._sorted_unit_figures(running, Sort(), in_one_pass))
             statements.append(history._statement(12, running, in_one_pass, in_one_pass))
         statements += [figures._unit_figures(running, only)[0] for only in ("unit", "none")]
+    statements.append(history._UNITS)
     read: dict[str, set[str]] = {}
     for statement in statements:
         for element in visitors.iterate(statement):

@@ -13,8 +13,12 @@ from intranet.extensions import db
 from intranet.models import AuditEvent, Employee, Notice, NoticeCase
 
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, signed_in_client
-from .support.forms import OTHER_HEAD, OTHER_UNIT_EMPLOYEE, case, employee_id, notice_form, post_notice
+from .support.forms import (
+    OTHER_HEAD, OTHER_UNIT_EMPLOYEE, case, decision_form, employee_id, notice_form, post_decision,
+    post_notice, record_notice,
+)
 from .support.rows import count
+from .support.statements import recorded
 
 TODAY = date.today()
 
@@ -200,6 +204,30 @@ def test_unit_page_shows_each_persons_notices(head_client: FlaskClient, synced_a
     post_notice(head_client, notice_form(synced_app))
     page = head_client.get("/unit").get_data(as_text=True)
     assert "1 thông báo" in page and "1 chờ đề xuất" in page
+
+
+def test_unit_page_counts_only_standing_decisions(head_client: FlaskClient, synced_app: Flask) -> None:
+    first, second = record_notice(head_client, synced_app, 1), record_notice(head_client, synced_app, 2)
+    location = post_decision(head_client, synced_app, decision_form(synced_app, [first, second])).headers["Location"]
+    page = head_client.get("/unit").get_data(as_text=True)
+    assert "2 thông báo" in page and "chờ đề xuất" not in page
+    # The correction covers the first notice only: the second awaits a proposal again.
+    original = int(location.rsplit("/", 1)[1])
+    data = {**decision_form(synced_app, [first]), "correction_reason": "Chỉ một thông báo"}
+    assert post_decision(head_client, synced_app, data, f"/appraisals/{original}/correct").status_code == 302
+    page = head_client.get("/unit").get_data(as_text=True)
+    assert "2 thông báo" in page and "1 chờ đề xuất" in page
+
+
+def test_unit_page_reads_its_staff_and_their_notices_in_one_statement(
+    head_client: FlaskClient, synced_app: Flask
+) -> None:
+    record_notice(head_client, synced_app)
+    with recorded(synced_app) as seen:
+        page = head_client.get("/unit").get_data(as_text=True)
+    assert "1 thông báo" in page and "1 chờ đề xuất" in page
+    about_notices = [statement for statement in seen.seen if "FROM notice" in statement]
+    assert len(about_notices) == 1 and "FROM employee" in about_notices[0], about_notices
 
 
 def test_head_of_another_unit_cannot_read_or_correct(synced_app: Flask, head_client: FlaskClient) -> None:

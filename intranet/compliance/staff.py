@@ -231,6 +231,12 @@ def _unit_staff(group: str | None, running: bool, no_unit: bool) -> Select:
     return query.order_by(Employee.sort_key, Employee.id)
 
 
+def unit_staff_statement(running: bool) -> Select:
+    """unit_staff's statement for a unit (its parameters: month_params and "unit_id"), every
+    column kept, to add columns to (units/staff.py)."""
+    return _unit_staff(None, running, False)
+
+
 def unit_staff(month: Month, unit_id: int | None, group: str | None = None) -> list[StaffLine]:
     """A unit's staff at the end of `month` (those in it then), each with the declaration
     standing then; `group` keeps one column of the table (see STAFF_FILTERS)."""

@@ -92,7 +92,7 @@ def trend() -> str:
     month = requested_month()
     history = compliance_history(chart_months(month))
     whole = (str(WHOLE), history.total)
-    units = [(unit_name(unit), history.of(unit.id)) for unit in units_in(history)]
+    units = [(unit.name, history.of(unit.id)) for unit in units_in(history)]
     if None in history.by_unit:
         units.append((str(NO_UNIT), history.of(None)))
     return render_template(

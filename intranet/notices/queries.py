@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import bindparam, func, select, true
+from sqlalchemy import ColumnElement, Subquery, bindparam, func, select, true
 from sqlalchemy.orm import joinedload
 
 from ..explanations.models import Explanation
 from ..extensions import db
 from ..months import Month
 from ..models import Appraisal, Employee, Notice
-from .state import appraisal_stands, notice_decided, notice_stands
+from .state import appraisal_stands, notice_decided, notice_decided_each, notice_stands
 
 
 @dataclass(frozen=True)
@@ -147,15 +147,16 @@ def corrections_of(model: type[Notice] | type[Appraisal], record_id: int):
     return db.session.scalar(select(model).where(model.corrects_id == record_id))
 
 
-def open_counts(unit_id: int) -> dict[int, tuple[int, int]]:
-    """Per staff member of the unit: (standing notices, of which still awaiting a decision)."""
-    rows = db.session.execute(
+def open_counts_by_person(unit_id: ColumnElement[int]) -> Subquery:
+    """Per person (employee_id): the unit's standing notices about them (`notices`), and of
+    those how many still await a decision (`awaiting`)."""
+    return (
         select(
             Notice.employee_id,
-            func.count(Notice.id),
-            func.count(Notice.id).filter(~notice_decided()),
+            func.count(Notice.id).label("notices"),
+            func.count(Notice.id).filter(~notice_decided_each()).label("awaiting"),
         )
         .where(Notice.unit_id == unit_id, notice_stands())
         .group_by(Notice.employee_id)
+        .subquery("open_counts")
     )
-    return {employee_id: (total, waiting) for employee_id, total, waiting in rows}

@@ -6,9 +6,8 @@ from flask_login import current_user
 
 from ..access import head_or_admin_required, load_unit_for
 from ..database.read_only import read_only
-from ..notices.queries import open_counts
-from ..compliance.staff import unit_staff
 from ..months import current_month
+from .staff import staff_and_notices
 
 bp = Blueprint("units", __name__)
 
@@ -33,7 +32,7 @@ def show(unit_id: int) -> str:
 def unit_page(unit_id: int) -> str:
     unit = load_unit_for(current_user, unit_id)
     # Today's staff: the same question, and answer, as the compliance pages' current month.
-    staff = unit_staff(current_month(), unit.id)
+    staff, notice_counts = staff_and_notices(current_month(), unit.id)
     level2 = sum(1 for line in staff if line.compliant)
     only_missing = request.args.get("filter") == "not_compliant"
     shown = [line for line in staff if not line.compliant] if only_missing else staff
@@ -45,5 +44,5 @@ def unit_page(unit_id: int) -> str:
         percent=100 * level2 / len(staff) if staff else 0.0,
         shown=shown,
         only_missing=only_missing,
-        notice_counts=open_counts(unit.id),
+        notice_counts=notice_counts,
     )
