@@ -28,11 +28,12 @@ class AppraisalRow:
 
 
 def _with_state(query, *, standing: bool = False):
-    """`standing`: the query keeps only standing notices (notice_stands() in its WHERE), so
-    their `stands` is true; asked again as a column, PostgreSQL hashed every correction of
-    the database for it (the head's /notices)."""
+    """Each notice's state, asked of each on its own (a list of a unit's or a person's
+    notices): as EXISTS columns, PostgreSQL hashed every correction and every decision of the
+    province to answer them for the head's /notices. `standing`: the query keeps only
+    standing notices (notice_stands() in its WHERE), so their `stands` is true."""
     stands = true() if standing else notice_stands()
-    state = (stands.label("stands"), notice_decided().label("decided"))
+    state = (stands.label("stands"), notice_decided_each().label("decided"))
     return query.add_columns(*state).options(
         # All in the same query, the cases too (a notice has one or two): a second statement
         # for them was a round trip more on every home and person page.
