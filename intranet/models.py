@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, false
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .database import install_triggers
@@ -40,6 +40,14 @@ class Unit(db.Model):
 
     def __repr__(self) -> str:
         return f"<Unit {self.name!r}>"
+
+
+# The partial index's condition: is_head, is_admin or is_leader, as SQLAlchemy writes
+# `column.is_(True)` for each database (reminders/due.py NOTICE_ROLES; a test compares them).
+NOTICE_ROLES_SQL = {
+    "sqlite": "is_head IS 1 OR is_admin IS 1 OR is_leader IS 1",
+    "postgresql": "is_head IS true OR is_admin IS true OR is_leader IS true",
+}
 
 
 class Employee(UserMixin, db.Model):
@@ -86,6 +94,10 @@ class Employee(UserMixin, db.Model):
     # (LDAP_ATTR_CATEGORY) when it says, else as the admin set it; `category` is the one in force.
     category_from_directory: Mapped[str | None] = mapped_column(String(20))
     category_set_by_admin: Mapped[str | None] = mapped_column(String(20))
+    # usable_address(email) as the directory sync last judged it (migration 0018 judged the
+    # addresses stored before): the admin's reminders page counts the staff whose verdict is
+    # their address itself in SQL, and judges the others' addresses again (reminders/overview.py).
+    usable_email: Mapped[str | None] = mapped_column(String(254))
 
     unit: Mapped[Unit | None] = relationship(back_populates="staff")
 
@@ -93,6 +105,11 @@ class Employee(UserMixin, db.Model):
     # (the current month's compliance table).
     __table_args__ = (
         Index("ix_employee_roster_status", "unit_id", "vneid_status", "created_at", "left_at"),
+        # The few hundred heads, admins and leaders (reminders/due.py NOTICE_ROLES, written as
+        # each database renders it: SQLite uses the index only for a term of the same form).
+        Index("ix_employee_notice_roles", "id",
+              sqlite_where=text(NOTICE_ROLES_SQL["sqlite"]),
+              postgresql_where=text(NOTICE_ROLES_SQL["postgresql"])),
     )
 
     @property

@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, insert, select, text
 from intranet import create_app
 from intranet.extensions import db
 from intranet.notices.routing import reply_due_on
+from intranet.reminders.addresses import usable_address
 from intranet.models import (
     Appraisal,
     AppraisalOutcome,
@@ -205,7 +206,10 @@ def fill(staff: list[Person], names: list[str], scale: float, rng: random.Random
          "full_name": p.full_name, "sort_key": name_sort_key(p.full_name),
          "email": f"{p.username}@rangers.test", "title": "Hạt trưởng" if p.is_head else "Kiểm lâm viên",
          "unit_id": p.unit + 1, "is_head": p.is_head, "is_admin": p.is_admin, "active": True,
-         "session_version": 1, "created_at": start, "synced_at": start}
+         "session_version": 1, "created_at": start, "synced_at": start,
+         # As the directory sync writes it with the address (a cached data set built before
+         # gets it from migration 0018).
+         "usable_email": usable_address(f"{p.username}@rangers.test")}
         for p in staff
     ])
 

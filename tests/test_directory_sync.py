@@ -7,14 +7,16 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from intranet.directory import Directory, DirectorySearchFailed, directory_from_config
 from intranet.extensions import db
 from intranet.models import AuditEvent, Employee, RosterEntry, Unit
+from intranet.reminders.addresses import usable_address
 
 from .conftest import DEMO_EMPLOYEE, csrf_token, sign_in
+from .support.reminders import ADDRESSES
 
 
 def count(model: type, *criteria) -> int:
@@ -329,3 +331,54 @@ def test_dry_run_shows_who_comes_back_and_who_loses_a_role(synced_app: Flask) ->
     assert "Thôi vai trò (1):" in result.output and "(annv): thủ trưởng đơn vị" in result.output
     with synced_app.app_context():
         assert not db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE)).active
+
+
+# -- each address's verdict, kept for the reminders page -----------------------------------
+
+
+def test_sync_stores_each_address_verdict_by_the_reminders_rule(synced_app: Flask) -> None:
+    """employee.usable_email is usable_address(email) after every sync: for addresses of every
+    kind, again when an address changes, and mended (without counting an update) when it was
+    left wrong, as a change to the rule would leave it."""
+    with synced_app.app_context():
+        usernames = list(db.session.scalars(select(Employee.username).order_by(Employee.username)))
+    given = dict(zip(usernames, ADDRESSES))
+
+    def use(addresses: dict[str, str | None]) -> None:
+        def factory(config):
+            real = directory_from_config(config)
+
+            class Addressed(Directory):
+                def people(self):
+                    for person in super().people():
+                        if person.username in addresses:
+                            person = dataclasses.replace(person, email=addresses[person.username])
+                        yield person
+
+            return Addressed(real.settings, real.server, real.client_strategy)
+
+        synced_app.config["DIRECTORY_FACTORY"] = factory
+
+    def verdicts() -> dict[str, tuple[str | None, str | None]]:
+        with synced_app.app_context():
+            return {username: (email, usable) for username, email, usable in db.session.execute(
+                select(Employee.username, Employee.email, Employee.usable_email))}
+
+    use(given)
+    assert synced_app.test_cli_runner().invoke(args=["directory", "sync"]).exit_code == 0
+    stored = verdicts()
+    assert all(usable == usable_address(email) for email, usable in stored.values())
+    assert {stored[username][0] for username in given} == set(given.values())
+
+    first = usernames[2]  # a usable address, then none
+    use({**given, first: "an @kiemlam.gov.vn"})
+    result = synced_app.test_cli_runner().invoke(args=["directory", "sync"])
+    assert "cập nhật 1" in result.output
+    assert verdicts()[first] == ("an @kiemlam.gov.vn", None)
+
+    with synced_app.app_context():
+        db.session.execute(update(Employee).values(usable_email="stale@x.vn"))
+        db.session.commit()
+    result = synced_app.test_cli_runner().invoke(args=["directory", "sync"])
+    assert "cập nhật 0" in result.output
+    assert all(usable == usable_address(email) for email, usable in verdicts().values())

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from .. import audit, categories
 from ..extensions import db
 from ..models import Employee, Unit, utcnow
+from ..reminders.addresses import usable_address
 from ..vietnamese import normalize
 from .client import DirectoryPerson
 
@@ -192,6 +193,11 @@ def _apply(employee: Employee, person: DirectoryPerson, unit: Unit | None) -> bo
         if getattr(employee, name) != value:
             setattr(employee, name, value)
             changed = True
+    # Judged with the address, by the one rule (the reminders' run and preview use it); not a
+    # change the directory made, so not counted as one.
+    usable = usable_address(employee.email)
+    if employee.usable_email != usable:
+        employee.usable_email = usable
     employee.synced_at = utcnow()
     return changed
 

@@ -1,9 +1,7 @@
 """Messages from templates, in the recipient's language: text and HTML, one link each."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
@@ -86,22 +84,6 @@ def admin_draft(
             link=links.url("compliance.table", month=month.iso),
         )
     return Draft(recipient, Reason.ADMIN, subject, text, part)
-
-
-# Something before and after one @, the domain not starting with a dot, and none of
-# whitespace (str.isspace's: \s on str patterns) or what would end or split an address.
-# One match, not a test per rule: the reminders' preview checks every staff address.
-_USABLE = re.compile(r'[^\s<>,;"@]+@(?!\.)[^\s<>,;"@]+')
-ADDRESSES_KEPT = 32768  # a province's staff; ~4 MB at most
-
-
-@lru_cache(maxsize=ADDRESSES_KEPT)
-def usable_address(text: str | None) -> str | None:
-    """The address if a mail server can take it as it is (ASCII, one @, no spaces), else None.
-    Its verdicts are kept: it depends on the text alone, and the admin's reminders page judges
-    every staff address not on level 2 (~10,000) each time it is shown."""
-    address = (text or "").strip()
-    return address if address.isascii() and _USABLE.fullmatch(address) else None
 
 
 def _one_line(text: str) -> str:

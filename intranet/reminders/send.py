@@ -23,7 +23,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from .. import audit
 from ..extensions import db
 from ..models import Employee, utcnow
-from .compose import Draft, admin_draft, build_message, head_draft, staff_draft, usable_address
+from .addresses import usable_address
+from .compose import Draft, admin_draft, build_message, head_draft, staff_draft
 from .due import MonthSummary, Recipient, StaffDue, admin_due, heads_due, staff_due
 from .links import Links
 from .models import Reason, ReminderSend, SendStatus

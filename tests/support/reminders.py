@@ -13,6 +13,15 @@ from intranet.reminders.models import Reason, ReminderSend
 
 HUNG = "hungdv@kiemlam.gov.vn"  # Đinh Văn Hùng, Hạt Kiểm lâm An Lão
 
+# Addresses of every kind: usable, unusable for each of usable_address()'s reasons.
+ADDRESSES = (
+    None, "", "an@kiemlam.gov.vn", "AN.Binh+1@kiem-lam.gov.vn", "@kiemlam.gov.vn", "an@",
+    "an@@kiemlam.gov.vn", "a@b@c", "an@.kiemlam.gov.vn", "an.@x", "an@x.", "-@-",
+    " an@kiemlam.gov.vn ", "an @kiemlam.gov.vn", "an@kiểmlâm.vn", "Bình@x.vn", "an;b@x.vn",
+    "\"an\"@x.vn", "<an@x.vn>", "an@x.vn,b@x.vn", "an\t@x.vn", "o'neil@x.vn", "an%b@x.vn",
+    "an_b@x.vn", "an\u00a0@x.vn", "\u3000an@x.vn", "an\x1c@x.vn", "an!#$&*=?^`{|}~@x.vn",
+)
+
 
 def reminders(app: Flask, *args: str) -> Result:
     return app.test_cli_runner().invoke(args=["reminders", "send", *args])
