@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, and_, false, or_
-from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import Appraisal, Employee, Notice, Unit
@@ -127,10 +126,10 @@ def can_read_records_of(user: Employee, employee_id: int, unit_id: int | None) -
     return user.id == employee_id or proposes_on_leaders(user) or can_act_for_unit(user, unit_id)
 
 
-def load_staff_member_for(user: Employee, employee_id: int) -> Employee:
-    """A staff member whose records `user` may read: 404 if none, 403 if not theirs. Their
-    unit comes in the same statement (the person's page shows it)."""
-    employee = db.session.get(Employee, employee_id, options=[joinedload(Employee.unit)])
+def staff_member_for(user: Employee, employee: Employee | None) -> Employee:
+    """A staff member whose records `user` may read: 404 if none, 403 if not theirs. The page
+    reads them itself, with what it shows in the same statement (the person's page: their
+    unit and notices, notices/queries.person_and_notices)."""
     if employee is None:
         abort(404)
     if not can_read_records_of(user, employee.id, employee.unit_id):
@@ -153,7 +152,12 @@ def load_record_for(
 ) -> T:
     """A notice or decision `user` may read (or, with write, correct): 404 if none, else 403.
     `options`: what the page shows of it, loaded with it (joinedload...)."""
-    record = db.session.get(model, record_id, options=options)
+    return record_for(user, db.session.get(model, record_id, options=options), write=write)
+
+
+def record_for(user: Employee, record: T | None, *, write: bool = False) -> T:
+    """load_record_for's answer for a record its page read itself, with more beside it in the
+    same statement (the explanation form): 404 if none, else 403."""
     if record is None:
         abort(404)
     if not write:

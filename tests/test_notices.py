@@ -243,7 +243,45 @@ def test_head_of_another_unit_cannot_read_or_correct(synced_app: Flask, head_cli
         own_unit = db.session.scalar(select(Employee.unit_id).filter_by(username=DEMO_HEAD))
     assert other.get(f"/notices?unit={own_unit}").status_code == 403
     assert other.get("/notices/99999").status_code == 404
+    assert other.get("/staff/99999").status_code == 404
     assert count(synced_app, Notice) == 1
+
+
+def test_the_persons_page_reads_them_and_their_notices_as_notices_about_does(synced_app: Flask) -> None:
+    """The person's page reads the person and their notices in one statement
+    (queries.person_and_notices): the same rows, states and order as notices_about, for
+    someone with a decided, a corrected and a correcting notice, and for someone with none."""
+    from datetime import datetime
+
+    from intranet.notices import queries
+
+    from .support.factories import add_notice, decide
+
+    now = datetime.now() - timedelta(hours=3)
+    with synced_app.app_context():
+        employee = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        first, second = (add_notice(employee, employee.unit, TODAY, now, reference=f"{n}/TB")
+                         for n in (1, 2))
+        add_notice(employee, employee.unit, TODAY, now, reference="2/TB", corrects=second,
+                   correction_reason="Sai ngày")
+        decide([first], employee, now)
+        db.session.commit()
+        first_id, person_id, unit_id = first.id, employee.id, employee.unit_id
+        for person in db.session.scalars(select(Employee)).all():
+            db.session.expunge_all()
+            read, notices = queries.person_and_notices(person.id)
+            assert read is not None and read.id == person.id and read.unit_id == person.unit_id
+            expected, _ = queries.notices_about(read)
+            assert [(r.notice.id, r.stands, r.decided, [c.id for c in r.notice.cases]) for r in notices] == \
+                [(r.notice.id, r.stands, r.decided, [c.id for c in r.notice.cases]) for r in expected]
+        read, notices = queries.person_and_notices(person_id)
+        assert [(r.stands, r.decided) for r in notices] == [(True, False), (False, False), (True, True)]
+        assert queries.person_and_notices(99999) == (None, [])
+        # The unit's list keeps the standing ones only, decided or not, and says they stand.
+        listed = queries.unit_notices(unit_id)
+        assert [(r.notice.reference_number, r.stands, r.decided) for r in listed
+                if r.notice.employee_id == person_id] == [("2/TB", True, False), ("1/TB", True, True)]
+        assert [r.notice.id for r in queries.unit_notices(unit_id, status="decided")] == [first_id]
 
 
 def test_nothing_is_preselected_where_a_slip_would_matter(head_client: FlaskClient, synced_app: Flask) -> None:

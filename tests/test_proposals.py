@@ -114,7 +114,10 @@ def test_the_staff_member_explains_once_and_the_head_reads_it_before_proposing(
     assert "Gửi giải trình về thông báo 1/TB" in home
     response = explain(employee_client, notice)
     assert response.status_code == 302 and response.headers["Location"].endswith("/")
-    assert "Đã gửi giải trình" in employee_client.get("/").get_data(as_text=True)
+    home = employee_client.get("/").get_data(as_text=True)
+    assert "Đã gửi giải trình" in home
+    # The home page reads each notice's explanation with the notices (one statement).
+    assert "Xem giải trình số 1/TB" in home and "Gửi giải trình về thông báo 1/TB" not in home
     # One only: a second is refused with a message, and the first stays as it was.
     second = explain(employee_client, notice, "Sửa lại")
     assert second.status_code == 422
@@ -176,17 +179,20 @@ def test_an_explanation_on_a_decided_or_corrected_notice_is_refused(
     assert explanations(synced_app) == []
 
 
-def test_the_explanation_form_asks_for_the_explanation_and_whether_the_notice_is_open_at_once(
+def test_the_explanation_form_asks_for_the_notice_its_explanation_and_whether_it_is_open_at_once(
     employee_client: FlaskClient, synced_app: Flask
 ) -> None:
-    """One statement for both (on PostgreSQL each statement is a round trip to the server)."""
+    """One statement for the notice with its cases, its explanation and whether it is still
+    open (on PostgreSQL each statement is a round trip to the server); no notice: 404."""
     from .support.statements import recorded
 
     notice = notice_about(synced_app, DEMO_EMPLOYEE, due=today(synced_app))
     with recorded(synced_app) as seen:
         assert employee_client.get(f"/notices/{notice}/explanation").status_code == 200
-    about_explanation = [s for s in seen.seen if "explanation" in s]
-    assert len(about_explanation) == 1 and "appraisal_notice" in about_explanation[0], about_explanation
+    about_notice = [s for s in seen.seen if "FROM notice" in s]
+    assert len(about_notice) == 1, about_notice
+    assert all(part in about_notice[0] for part in ("explanation", "appraisal_notice", "notice_case"))
+    assert employee_client.get(f"/notices/{notice + 1000}/explanation").status_code == 404
 
 def test_an_explanation_is_append_only_in_the_database(employee_client: FlaskClient, synced_app: Flask) -> None:
     notice = notice_about(synced_app, DEMO_EMPLOYEE)

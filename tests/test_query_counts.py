@@ -148,3 +148,58 @@ def test_the_signed_in_person_and_the_agency_name_come_in_one_statement(
     assert '<span class="brand-agency">Chi cục Kiểm lâm vùng Đông Bắc</span>' in page
     about_settings = [s for s in seen.seen if ReportSettings.__tablename__ in s]
     assert len(about_settings) == 1 and "FROM employee" in about_settings[0], about_settings
+
+
+# What each small page asks its database, BEGIN aside (SQLite sends one; on PostgreSQL these
+# pages run without a transaction): each statement is a round trip to a PostgreSQL server.
+# Lower these when a page asks less; a page that asks more fails here.
+SMALL_PAGES = {
+    # the person (with unit and agency name), notices with their explanations, appraisals
+    # with their notices, the latest declaration with the reminder's answer
+    "home": 4,
+    # + the notices awaiting the head's proposal
+    "head's home": 5,
+    # the head; the person with their notices; appraisals with their notices
+    "person": 3,
+    "awaiting": 2,
+    "notices": 2,
+    # the person; the notice with its explanation and whether it is still open
+    "explanation": 2,
+    # the admin, the month's notices, their proposals, the units, the report settings
+    "summary": 5,
+    "responses": 2,
+}
+
+
+def asked(app: Flask, request: Callable[[], object]) -> int:
+    with recorded(app) as seen:
+        response = request()
+    assert response.status_code == 200, response.status_code  # type: ignore[attr-defined]
+    return len([s for s in seen.seen if not s.lstrip().upper().startswith("BEGIN")])
+
+
+def test_the_small_pages_ask_their_database_no_more_than_this(
+    synced_app: Flask, employee_client: FlaskClient, head_client: FlaskClient,
+    admin_client: FlaskClient,
+) -> None:
+    grow(synced_app, colleagues=2, units=1, notices=4)  # notices, decisions on some
+    month = Month.containing(date.today())
+    with synced_app.app_context():
+        demo = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
+        notice = db.session.scalar(select(func.max(Notice.id)).where(Notice.employee_id == demo.id))
+        person = demo.id
+    pages = {
+        "home": (employee_client, "/"),
+        "head's home": (head_client, "/"),
+        "person": (head_client, f"/staff/{person}"),
+        "awaiting": (head_client, "/notices/awaiting"),
+        "notices": (head_client, "/notices"),
+        "explanation": (employee_client, f"/notices/{notice}/explanation"),
+        "summary": (admin_client, f"/appraisals/summary?period=month-{month.year}-{month.month}"),
+        "responses": (admin_client, "/admin/responses"),
+    }
+    for client, path in pages.values():
+        client.get(path)  # what a worker keeps after its first view (the agency's name...)
+    seen = {name: asked(synced_app, lambda c=client, p=path: c.get(p))
+            for name, (client, path) in pages.items()}
+    assert seen == SMALL_PAGES

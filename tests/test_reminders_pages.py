@@ -14,7 +14,8 @@ from config import settings_from_env
 from intranet import ConfigurationError, create_app
 from intranet.extensions import db
 from intranet.models import AuditEvent, Employee, VneidStatus, utcnow
-from intranet.reminders.due import staff_due
+from intranet.declarations.service import current
+from intranet.reminders.due import reminders_for, staff_due
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, sign_in, signed_in_client
 from .support.smtp_server import Recorder
@@ -114,6 +115,34 @@ def test_home_page_shows_the_same_reminder_as_the_email(mail_app: Flask, smtp: R
         assert ("Việc cần làm" in page) == (f"{username}@kiemlam.gov.vn" in due)
     reminders(mail_app, "--only", "staff")
     assert {r for m in smtp.arrived for r in m.recipients} == due
+
+
+def test_home_page_reads_the_latest_declaration_and_the_reminder_as_their_own_functions_do(
+    mail_app: Flask, smtp: Recorder
+) -> None:
+    """The home page reads both in one statement (reminders_for): the same declaration as
+    declarations.current and the same reminder as staff_due, whoever the person is: never
+    declared, level 1, waiting lately or long, on level 2, or no longer on the staff."""
+    declare(mail_app, "annv", VneidStatus.LEVEL1)
+    declare(mail_app, DEMO_HEAD, VneidStatus.LEVEL2_PENDING, days_ago=45)
+    declare(mail_app, DEMO_ADMIN, VneidStatus.LEVEL2_PENDING, days_ago=2)
+    declare(mail_app, DEMO_EMPLOYEE, VneidStatus.LEVEL1, days_ago=3)
+    declare(mail_app, DEMO_EMPLOYEE, VneidStatus.LEVEL2_ACTIVE, days_ago=1)
+    days = mail_app.config["REMINDERS_PENDING_DAYS"]
+    with mail_app.app_context():
+        gone = db.session.scalar(select(Employee).filter_by(username="binhdq"))
+        gone.left_at = utcnow()
+        db.session.commit()
+        now = utcnow()
+        due = {d.recipient.employee_id: d for d in staff_due(now, days)}
+        people = db.session.scalars(select(Employee)).all()
+        seen = set()
+        for person in people:
+            declaration, reminders = reminders_for(person, now, date.today(), days)
+            assert declaration is current(person), person.username
+            assert reminders.staff == due.get(person.id), person.username
+            seen.add((declaration is None, reminders.staff is None))
+    assert seen == {(True, True), (True, False), (False, True), (False, False)}
 
 
 # --- the language each person chose -----------------------------------------------------

@@ -17,7 +17,7 @@ from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee
 
 from .support.sqlite_lock import write_lock_held_elsewhere
-from .conftest import ON_POSTGRES, DEMO_EMPLOYEE, base_config, make_app, signed_in_client
+from .conftest import ON_POSTGRES, DEMO_ADMIN, DEMO_EMPLOYEE, base_config, make_app, signed_in_client
 
 WORKERS = 4
 WRITES_PER_WORKER = 25
@@ -140,17 +140,17 @@ def test_compliance_pages_read_while_another_process_holds_the_write_lock(
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's write lock")
-def test_home_queues_and_a_persons_page_read_while_another_process_holds_the_write_lock(
+def test_home_queues_a_persons_page_and_the_responses_read_while_another_process_holds_the_write_lock(
     synced_app: Flask,
 ) -> None:
     # The most visited pages only read: under gunicorn they must not queue for the lock.
-    from .conftest import DEMO_ADMIN, DEMO_HEAD
+    from .conftest import DEMO_HEAD
 
     with synced_app.app_context():
         person = db.session.scalar(select(Employee.id).filter_by(username=DEMO_EMPLOYEE))
     pages = {DEMO_EMPLOYEE: ["/"],
              DEMO_HEAD: ["/", "/unit", "/notices", "/notices/awaiting", f"/staff/{person}"],
-             DEMO_ADMIN: ["/notices/open"]}
+             DEMO_ADMIN: ["/notices/open", "/admin/responses"]}
     clients = {username: signed_in_client(synced_app, username) for username in pages}
     with write_lock_held_by_another_process(synced_app):
         for username, paths in pages.items():
@@ -256,6 +256,7 @@ def test_pages_that_only_read_send_postgresql_no_begin_or_commit(
     def seen(connection, *_args) -> None:  # noqa: ANN001 - the engine's listener signature
         autocommit.append(connection.connection.dbapi_connection.autocommit)
 
+    admin = signed_in_client(synced_app, DEMO_ADMIN)
     with synced_app.app_context():
         engine = db.engine
         notice = _notice_about_the_employee()
@@ -263,6 +264,7 @@ def test_pages_that_only_read_send_postgresql_no_begin_or_commit(
     try:
         assert employee_client.get("/").status_code == 200  # home: read-only
         assert employee_client.get(f"/notices/{notice}/explanation").status_code == 200  # its GET
+        assert admin.get("/admin/responses").status_code == 200  # its GET
         assert autocommit and all(autocommit)
         autocommit.clear()
         response = declare(employee_client, status="level1", committed="y")

@@ -20,6 +20,7 @@ from ..directory.sync import (
     record_failure,
 )
 from ..database import discard
+from ..database.read_only import read_only_unless_posted
 from ..errors import render_error
 from ..extensions import db
 from ..models import AppraisalOutcome, Employee, IssuingBody
@@ -151,6 +152,7 @@ def audit_log() -> tuple[str, int]:
 
 
 @bp.route("/responses", methods=["GET", "POST"])
+@read_only_unless_posted  # the list only reads: no SQLite write lock, no PostgreSQL BEGIN/COMMIT
 @admin_required
 def responses_page() -> Response | tuple[str, int]:
     form = ResponseForm()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 
 from .. import audit
 from ..extensions import db
@@ -52,11 +52,16 @@ def history(employee: Employee) -> list[Declaration]:
     )
 
 
+def is_latest_of(employee_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """The condition on Declaration that picks the person's latest declaration (timelines'
+    order): current() asks it alone, the home page together with its reminder."""
+    return Declaration.id == standing_declaration(employee_id, column="id")
+
+
 @cache
 def _latest() -> Select:
-    # Built once (home page, declaration form): the employee is a parameter.
-    latest = standing_declaration(bindparam("employee_id"), column="id")
-    return select(Declaration).where(Declaration.id == latest)
+    # Built once (the declaration form): the employee is a parameter.
+    return select(Declaration).where(is_latest_of(bindparam("employee_id")))
 
 
 def current(employee: Employee) -> Declaration | None:

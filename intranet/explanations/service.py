@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..access import can_explain
@@ -35,15 +37,33 @@ def past_deadline(notice: Notice, today: date) -> bool:
     return notice.reply_due_on is not None and today > notice.reply_due_on
 
 
-def explanation_state(notice: Notice) -> tuple[Explanation | None, bool]:
+def _with_state(*entities: Any, notice_id: int) -> Select:
     """The notice's explanation (None: none sent), and whether the notice still stands with no
-    decision on it: one statement (on PostgreSQL each is a round trip to the server)."""
-    explanation, still_open = db.session.execute(
-        select(Explanation, notice_open())
+    decision on it, after `entities`: one statement (on PostgreSQL each is a round trip)."""
+    return (
+        select(*entities, Explanation, notice_open())
         .select_from(Notice).outerjoin(Explanation, Explanation.notice_id == Notice.id)
-        .where(Notice.id == notice.id)
-    ).one()
+        .where(Notice.id == notice_id)
+    )
+
+
+def explanation_state(notice: Notice) -> tuple[Explanation | None, bool]:
+    """The notice's explanation and whether it is still open (_with_state)."""
+    explanation, still_open = db.session.execute(_with_state(notice_id=notice.id)).one()
     return explanation, bool(still_open)
+
+
+def notice_with_state(notice_id: int) -> tuple[Notice | None, Explanation | None, bool]:
+    """The explanation page's notice, with what it shows of it (issuing body, cases), and
+    explanation_state's answer, in the same statement; (None, None, False): no such notice."""
+    row = db.session.execute(
+        _with_state(Notice, notice_id=notice_id)
+        .options(joinedload(Notice.issuing_body), joinedload(Notice.cases))
+    ).unique().one_or_none()
+    if row is None:
+        return None, None, False
+    notice, explanation, still_open = row
+    return notice, explanation, bool(still_open)
 
 
 def explanation_refusal(notice: Notice, today: date) -> str | None:

@@ -8,8 +8,6 @@ from werkzeug.wrappers import Response
 from ..auth.views import safe_next
 from ..clock import local_today
 from ..database.read_only import read_only
-from ..declarations import service as declarations
-from ..explanations.service import explanations_for
 from ..models import utcnow
 from ..notices import queries as notices
 from ..reminders.due import reminders_for
@@ -21,18 +19,19 @@ bp = Blueprint("main", __name__)
 @read_only  # the most visited page: on SQLite it does not queue for the write lock
 @login_required
 def home() -> str:
-    about = notices.notices_about(current_user)
+    about, explained = notices.notices_about(current_user)
+    declaration, reminders = reminders_for(
+        current_user, utcnow(), local_today(), current_app.config["REMINDERS_PENDING_DAYS"]
+    )
     return render_template(
         "main/home.html",
         employee=current_user,
-        declaration=declarations.current(current_user),
+        declaration=declaration,
         notices=about,
-        explanations=explanations_for([row.notice.id for row in about]),
+        explanations=explained,
         today=local_today(),
         appraisals=notices.appraisals_about(current_user),
-        reminders=reminders_for(
-            current_user, utcnow(), local_today(), current_app.config["REMINDERS_PENDING_DAYS"]
-        ),
+        reminders=reminders,
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import ColumnElement, Subquery, bindparam, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement, Subquery, bindparam, func, select, true
+from sqlalchemy.orm import joinedload
 
+from ..explanations.models import Explanation
 from ..extensions import db
 from ..months import Month
 from ..models import Appraisal, Employee, Notice
@@ -26,8 +27,13 @@ class AppraisalRow:
     stands: bool
 
 
-def _with_state(query):
-    state = (notice_stands().label("stands"), notice_decided().label("decided"))
+def _with_state(query, *, standing: bool = False):
+    """Each notice's state, asked of each on its own (a list of a unit's or a person's
+    notices): as EXISTS columns, PostgreSQL hashed every correction and every decision of the
+    province to answer them for the head's /notices. `standing`: the query keeps only
+    standing notices (notice_stands() in its WHERE), so their `stands` is true."""
+    stands = true() if standing else notice_stands()
+    state = (stands.label("stands"), notice_decided_each().label("decided"))
     return query.add_columns(*state).options(
         # All in the same query, the cases too (a notice has one or two): a second statement
         # for them was a round trip more on every home and person page.
@@ -36,9 +42,9 @@ def _with_state(query):
 
 
 def _notice_rows(
-    query, params: dict[str, object] | None = None, *, built: bool = False
+    query, params: dict[str, object] | None = None, *, built: bool = False, standing: bool = False
 ) -> list[NoticeRow]:
-    rows = db.session.execute(query if built else _with_state(query), params).unique()
+    rows = db.session.execute(query if built else _with_state(query, standing=standing), params).unique()
     return [NoticeRow(notice, bool(stands), bool(decided)) for notice, stands, decided in rows]
 
 
@@ -48,7 +54,12 @@ _PERSON = bindparam("employee_id")
 
 @cache
 def _notices_about():
-    query = select(Notice).where(Notice.employee_id == _PERSON).order_by(Notice.id.desc())
+    # With each notice's explanation (the home page shows it or offers to send one): a second
+    # statement for them was a round trip more for everyone with a notice.
+    query = (
+        select(Notice, Explanation).outerjoin(Explanation, Explanation.notice_id == Notice.id)
+        .where(Notice.employee_id == _PERSON).order_by(Notice.id.desc())
+    )
     return _with_state(query)
 
 
@@ -57,7 +68,9 @@ def _appraisals_about():
     return (
         select(Appraisal, appraisal_stands().label("stands"))
         .where(Appraisal.employee_id == _PERSON)
-        .options(selectinload(Appraisal.notices), joinedload(Appraisal.outcome))
+        # The notices each covers in the same statement (a person has few): loaded by a
+        # second one, they were a round trip more on PostgreSQL for anyone with a proposal.
+        .options(joinedload(Appraisal.notices), joinedload(Appraisal.outcome))
         .order_by(Appraisal.id.desc())
     )
 
@@ -73,20 +86,51 @@ def unit_notices(unit_id: int, *, month: Month | None = None, status: str | None
         query = query.where(~notice_decided())
     elif status == "decided":
         query = query.where(notice_decided())
-    return _notice_rows(query.order_by(Notice.notice_date.desc(), Notice.id.desc()))
+    return _notice_rows(query.order_by(Notice.notice_date.desc(), Notice.id.desc()), standing=True)
 
 
 def notice_row(notice: Notice) -> NoticeRow:
     return _notice_rows(select(Notice).where(Notice.id == notice.id))[0]
 
 
-def notices_about(employee: Employee) -> list[NoticeRow]:
-    """Every notice about the person, corrected ones included, newest first."""
-    return _notice_rows(_notices_about(), {"employee_id": employee.id}, built=True)
+def notices_about(employee: Employee) -> tuple[list[NoticeRow], dict[int, Explanation]]:
+    """Every notice about the person, corrected ones included, newest first; and their
+    explanations by notice id (what explanations.explanations_for answers)."""
+    rows = db.session.execute(_notices_about(), {"employee_id": employee.id}).unique()
+    notices: list[NoticeRow] = []
+    explained: dict[int, Explanation] = {}
+    for notice, explanation, stands, decided in rows:
+        notices.append(NoticeRow(notice, bool(stands), bool(decided)))
+        if explanation is not None:
+            explained[notice.id] = explanation
+    return notices, explained
+
+
+@cache
+def _person_and_notices():
+    # notices_about's rows, each beside the person (with their unit); one row with no notice
+    # when there is none.
+    query = (
+        select(Employee, Notice).outerjoin(Notice, Notice.employee_id == Employee.id)
+        .where(Employee.id == _PERSON).order_by(Notice.id.desc())
+        .options(joinedload(Employee.unit))
+    )
+    return _with_state(query)
+
+
+def person_and_notices(employee_id: int) -> tuple[Employee | None, list[NoticeRow]]:
+    """The person (None: no such id) and notices_about's answer for them, in one statement:
+    the person's page asks both, and on PostgreSQL each statement is a round trip."""
+    rows = db.session.execute(_person_and_notices(), {"employee_id": employee_id}).unique().all()
+    if not rows:
+        return None, []
+    notices = [NoticeRow(notice, bool(stands), bool(decided))
+               for _, notice, stands, decided in rows if notice is not None]
+    return rows[0][0], notices
 
 
 def appraisals_about(employee: Employee) -> list[AppraisalRow]:
-    rows = db.session.execute(_appraisals_about(), {"employee_id": employee.id})
+    rows = db.session.execute(_appraisals_about(), {"employee_id": employee.id}).unique()
     return [AppraisalRow(appraisal, bool(stands)) for appraisal, stands in rows]
 
 

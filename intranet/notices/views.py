@@ -14,9 +14,9 @@ from ..access import (
     can_act_on_person,
     head_or_admin_required,
     load_record_for,
-    load_staff_member_for,
     load_staff_member_to_act_on,
     load_unit_for,
+    staff_member_for,
     unit_head_required,
 )
 from ..categories import CATEGORIES
@@ -198,11 +198,12 @@ def correct(notice_id: int) -> Response | tuple[str, int]:
 @login_required
 def person(employee_id: int) -> str:
     """Everything recorded about one person: for them, their unit's head and admins."""
-    employee = load_staff_member_for(current_user, employee_id)
+    employee, notices = queries.person_and_notices(employee_id)
+    employee = staff_member_for(current_user, employee)
     return render_template(
         "notices/person.html",
         employee=employee,
-        notices=queries.notices_about(employee),
+        notices=notices,
         appraisals=queries.appraisals_about(employee),
         unit=employee.unit,
         categories=CATEGORIES,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from ..compliance.figures import unit_compliance, unit_figures
 from ..compliance.results import Figures
 from ..compliance.staff import on_staff_at, status_groups
+from ..declarations.service import is_latest_of
 from ..extensions import db
 from ..models import Declaration, Employee, Unit, VneidStatus
 from ..months import Month
@@ -54,18 +55,19 @@ class StaffDue:
         return self.status == VneidStatus.LEVEL2_PENDING
 
 
-def staff_due(now: datetime, pending_days: int, *, employee_id: int | None = None) -> list[StaffDue]:
+def staff_due(now: datetime, pending_days: int) -> list[StaffDue]:
     """Staff on the roster now and not on level 2 (the compliance table's "missing"): never
     declared, level 1, no account, or waiting for activation since more than `pending_days`
     before `now` (naive UTC). By name."""
-    params: dict[str, object] = {"now": now, "cutoff": now - timedelta(days=pending_days)}
-    if employee_id is not None:
-        params["employee_id"] = employee_id
-    rows = db.session.execute(_staff_due(employee_id is not None), params)
+    rows = db.session.execute(_staff_due(), _moments(now, pending_days))
     return [
         StaffDue(Recipient(id_, name, email, _language(language)), status_, at)
         for id_, name, email, language, status_, at in rows
     ]
+
+
+def _moments(now: datetime, pending_days: int) -> dict[str, object]:
+    return {"now": now, "cutoff": now - timedelta(days=pending_days)}
 
 
 # Their latest declaration's time: when a "waiting for activation" was declared.
@@ -96,16 +98,12 @@ def _declared_after(moment: ColumnElement[datetime]) -> ColumnElement[bool]:
 
 
 @cache
-def _staff_due(one: bool) -> Select:
-    """staff_due's statement, built once (the home page asks it for each visit): the moment,
-    the cutoff and the person are bound parameters."""
-    query = select(
+def _staff_due() -> Select:
+    """staff_due's statement, built once: the moment and the cutoff are bound parameters."""
+    return select(
         Employee.id, Employee.full_name, Employee.email, Employee.language, Employee.vneid_status,
         STAFF_DECLARED_AT,
-    ).where(*staff_due_conditions())
-    if one:
-        query = query.where(Employee.id == bindparam("employee_id"))
-    return query.order_by(Employee.sort_key, Employee.id)
+    ).where(*staff_due_conditions()).order_by(Employee.sort_key, Employee.id)
 
 
 # --- heads: notices awaiting their proposal --------------------------------------------
@@ -251,7 +249,28 @@ class PersonalReminders:
         return self.staff is not None or bool(self.awaiting)
 
 
-def reminders_for(employee: Employee, now: datetime, today: date, pending_days: int) -> PersonalReminders:
-    """What the email would remind this person of, for their home page."""
-    mine = staff_due(now, pending_days, employee_id=employee.id)
-    return PersonalReminders(mine[0] if mine else None, notices_awaiting(employee, today))
+def reminders_for(
+    employee: Employee, now: datetime, today: date, pending_days: int
+) -> tuple[Declaration | None, PersonalReminders]:
+    """What the email would remind this person of, for their home page, with their latest
+    declaration (declarations.current's answer), which the page shows too: read in the same
+    statement as whether staff_due names them (on PostgreSQL each statement is a round trip)."""
+    declaration, status, declared_at, due = db.session.execute(
+        _own_standing(), {"employee_id": employee.id, **_moments(now, pending_days)}
+    ).one()
+    staff = StaffDue(_recipient(employee), status, declared_at) if due else None
+    return declaration, PersonalReminders(staff, notices_awaiting(employee, today))
+
+
+@cache
+def _own_standing() -> Select:
+    """One person's latest declaration, and staff_due's columns and conditions for them (the
+    conditions as a column: true when staff_due would name them)."""
+    person = Employee.id == bindparam("employee_id")
+    return (
+        select(Declaration, Employee.vneid_status, STAFF_DECLARED_AT,
+               and_(*staff_due_conditions()).label("due"))
+        .select_from(Employee)
+        .outerjoin(Declaration, is_latest_of(Employee.id))
+        .where(person)
+    )
