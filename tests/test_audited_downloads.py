@@ -18,6 +18,7 @@ from intranet.models import AuditEvent
 
 from .conftest import DEMO_ADMIN, ON_POSTGRES
 from .support.factories import DataSet, build_data_set
+from .support.statements import recorded
 
 # Each audited download: its address, the function that builds it (module, name, as the
 # view calls it), its audit row's action and file name.
@@ -164,3 +165,18 @@ def test_writing_after_reading_refuses_a_transaction_that_may_hold_writes(synced
         db.session.rollback()
         assert db.session.scalar(select(func.count(AuditEvent.id))
                                  .where(AuditEvent.action.like("test.%"))) == 0
+
+
+
+@pytest.mark.parametrize(("url", "module", "builder", "action", "name"), DOWNLOADS, ids=IDS)
+def test_logging_a_download_reads_the_signed_in_user_once(
+    admin_client: FlaskClient, synced_app: Flask, data: DataSet,
+    url: str, module: str, builder: str, action: str, name: str | None,
+) -> None:
+    # The admin is read when the request starts; the log row written after the file is built
+    # names them without reading them again (a statement more on every download).
+    admin_client.get(url)
+    with recorded(synced_app) as statements:
+        assert admin_client.get(url).status_code == 200
+    assert sum("employee.session_version" in statement for statement in statements.seen) == 1
+    assert sum(statement.startswith("INSERT INTO audit_event") for statement in statements.seen) == 1

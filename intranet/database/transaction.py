@@ -46,6 +46,13 @@ def write_after_reading(write: Callable[[], object]) -> None:
     if session.in_transaction() and not in_read_only_transaction(session):
         # Ending it here would drop, or commit out of turn, what the request wrote.
         raise NotReadOnly("write_after_reading() outside a read-only transaction")
-    session.rollback()  # nothing written: it only read
+    # It only read, so a commit ends it as a rollback would; one that expires nothing keeps
+    # what the request loaded (the signed-in user the audit row names) without reading it
+    # a second time inside the write transaction.
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
     write()
     session.commit()
