@@ -181,17 +181,21 @@ def _on_staff_now(unit_id: ColumnElement[int] | int | None | EllipsisType) -> Co
     return on_staff if unit_id is ... else and_(on_staff, in_unit(Employee.unit_id, unit_id))
 
 
-def _placed(unit_id: ColumnElement[int] | int | None) -> Subquery:
-    """(employee_id, unit_id, status) of the people of the unit `unit_id` at the end of an
-    ended month, as staff_at, sought among those who ever stood in it (a unit's hundred: a
-    seek each is less than the whole staff's timelines)."""
+def _placed(unit_id: ColumnElement[int] | int | None | EllipsisType) -> Subquery:
+    """(employee_id, unit_id, status) of the staff at the end of an ended month, as staff_at;
+    `unit_id` (unless ...) keeps the people of one unit, sought among those who ever stood
+    in it (a unit's hundred: a seek each is less than the whole staff's timelines)."""
+    if unit_id is ...:
+        return staff_at(MONTH_END, in_one_pass=one_pass())
     staff = staff_at(MONTH_END, ever_in(unit_id))
     return select(staff).where(in_unit(staff.c.unit_id, unit_id)).subquery("staff_in_unit")
 
 
-def _staff_lines(group: str | None, running: bool, unit_id: ColumnElement[int] | int | None) -> Select:
-    """Employee, standing declaration and unit of the unit's staff at the month's end;
-    `group` keeps one column."""
+def _staff_lines(
+    group: str | None, running: bool, unit_id: ColumnElement[int] | int | None | EllipsisType = ...
+) -> Select:
+    """Employee, standing declaration and unit of everyone on the staff at the month's end
+    (of the unit `unit_id`, unless ...); `group` keeps one column."""
     lines = select(Employee, Declaration, Unit).select_from(Employee)
     if running:
         # The employee rows place their people themselves: joined to _placed's subquery of
