@@ -12,7 +12,7 @@ from functools import cache
 from typing import TypeVar
 
 from sqlalchemy import (
-    ColumnElement, Float, Integer, Select, bindparam, cast, func, or_, select, union,
+    ColumnElement, Float, Integer, Select, cast, func, or_, select, union,
 )
 
 from ..database import figures_dated
@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Appraisal, Notice, Unit
 from ..months import Month
 from .memo import remembered
-from .params import DUE_BEFORE, MONTH_END, is_running, month_params
+from .params import DUE_BEFORE, MONTH_END, UNIT, is_running, month_params
 from .records import decisions_in, notice_awaiting, notice_in_month, notices_known
 from .results import STATUS_GROUPS, ComplianceTable, Figures, UnitRow
 from .sorting import Sort
@@ -30,9 +30,6 @@ from .staff import in_unit, one_pass, people_by_status, status_groups
 T = TypeVar("T")
 # Unit ids count from 1 (autoincrement on both databases): 0 is no unit's.
 NO_UNIT_KEY = 0
-# One unit's figures (a unit's page): the unit a parameter, each part of the statement
-# narrowed to it before anything is counted.
-UNIT = bindparam("unit_id", type_=Integer)
 
 
 @cache

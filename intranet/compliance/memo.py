@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from flask import current_app, g, has_request_context
 
-from ..database import figures_dated, figures_version
+from ..database import figures_dated
 from ..database.read_only import in_read_only_transaction
 from ..extensions import db
 

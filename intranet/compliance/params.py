@@ -2,7 +2,7 @@
 statement is built and compiled once and then run for any month."""
 from __future__ import annotations
 
-from sqlalchemy import Date, DateTime, bindparam
+from sqlalchemy import Date, DateTime, Integer, bindparam
 
 from ..clock import local_today
 from ..models import utcnow
@@ -16,6 +16,9 @@ FIRST_DAY = bindparam("first_day", type_=Date)
 LAST_DAY = bindparam("last_day", type_=Date)
 # A notice due before this day and still awaiting is overdue: the month's last day, or today.
 DUE_BEFORE = bindparam("due_before", type_=Date)
+# The unit a unit's page asks about (its figures, staff, notices and decisions), passed as
+# "unit_id" beside month_params(month), for the same reason.
+UNIT = bindparam("unit_id", type_=Integer)
 
 
 def month_params(month: Month) -> dict[str, object]:

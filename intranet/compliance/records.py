@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -11,7 +11,7 @@ from ..models import Appraisal, AppraisalOutcome, Employee, Notice, appraisal_no
 from ..months import Month
 from ..notices.queries import NoticeRow
 from ..notices.state import appraisal_stands, notice_decided, notice_stands
-from .params import FIRST_DAY, LAST_DAY, MONTH_END, MONTH_START, month_params
+from .params import FIRST_DAY, LAST_DAY, MONTH_END, MONTH_START, UNIT, month_params
 from .results import DecisionLine, MonthNotices
 
 
@@ -36,10 +36,6 @@ def decisions_in() -> ColumnElement[bool]:
     """Standing decisions (as of the month's end) recorded during the month."""
     recorded = Appraisal.recorded_at
     return and_(appraisal_stands(MONTH_END), recorded >= MONTH_START, recorded <= MONTH_END)
-
-
-# The unit a unit's page asks about: a parameter, so that its statements are built once.
-UNIT = bindparam("unit_id", type_=Integer)
 
 
 @cache

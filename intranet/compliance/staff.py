@@ -13,7 +13,7 @@ from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement, Integer, Select, Subquery, and_, bindparam, func, or_, select, text,
+    ColumnElement, Select, Subquery, and_, func, or_, select, text,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import Declaration, Employee, RosterEntry, Unit, VneidStatus
 from ..months import Month
 from ..timelines import standing_declaration, standing_roster_entry
-from .params import MONTH_END, is_running, month_params
+from .params import MONTH_END, UNIT, is_running, month_params
 from .results import MissingLine, StaffLine
 
 
@@ -214,10 +214,6 @@ def _staff_lines(
     if group is not None:
         query = query.where(status_groups(status)[group])
     return query
-
-
-# The unit a unit's staff list asks about: a parameter, so that its statement is built once.
-UNIT = bindparam("unit_id", type_=Integer)
 
 
 @cache

@@ -8,9 +8,9 @@ from functools import cache
 
 from sqlalchemy import Select
 
-from ..compliance.params import is_running, month_params
+from ..compliance.params import UNIT, is_running, month_params
 from ..compliance.results import StaffLine
-from ..compliance.staff import UNIT, unit_staff_statement
+from ..compliance.staff import unit_staff_statement
 from ..extensions import db
 from ..models import Employee
 from ..months import Month
