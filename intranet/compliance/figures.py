@@ -7,7 +7,6 @@ declaration made by then, and the notices and decisions recorded by then.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import date
 from functools import cache
 from typing import TypeVar
 
@@ -15,11 +14,10 @@ from sqlalchemy import (
     ColumnElement, Float, Integer, Select, cast, func, or_, select, union,
 )
 
-from ..database import figures_dated
 from ..extensions import db
 from ..models import Appraisal, Notice, Unit
 from ..months import Month
-from .memo import remembered
+from .memo import kept_while_ended, remembered
 from .params import DUE_BEFORE, MONTH_END, UNIT, is_running, month_params
 from .records import decisions_in, notice_awaiting, notice_in_month, notices_known
 from .results import STATUS_GROUPS, ComplianceTable, Figures, UnitRow
@@ -157,7 +155,7 @@ def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
         fresh.extend(_rows(query, month))
         return [(row.unit_id, row.figures) for row in fresh]
 
-    counted = remembered(("table", sort, *_key(month)), compute, _kept_if_unchanged(month, compute))
+    counted = remembered(("table", sort, *_key(month)), compute, kept_while_ended(month, compute))
     if fresh:
         return ComplianceTable(month, fresh)
     # Every unit (a few hundred at most): one statement built once, no list of ids to bind.
@@ -181,18 +179,6 @@ def unit_figures(month: Month, unit_id: int | None) -> Figures:
 def month_figures(key: tuple[Hashable, ...], month: Month, compute: Callable[[], T]) -> T:
     """compute()'s figures of `month` (plain data, counted from the records a compliance
     figure counts), kept under `key` per figures version (memo.py), and for a month that has
-    ended, across writes dated after it (_kept_if_unchanged)."""
-    return remembered((*key, *_key(month)), compute, _kept_if_unchanged(month, compute))
+    ended, across writes dated after it (memo.kept_while_ended)."""
+    return remembered((*key, *_key(month)), compute, kept_while_ended(month, compute))
 
-
-def _kept_if_unchanged(
-    month: Month, compute: Callable[[], T]
-) -> Callable[[date | None, T], T] | None:
-    """For a month that has ended: its figures kept at version n while every record written
-    since is dated after its end (database/figures_dated.py), else worked out again. (A
-    running month's figures read the employee rows too, which date nothing.)"""
-    if is_running(month):
-        return None
-    return lambda first_day, kept: (
-        kept if figures_dated.dated_after(first_day, month.ends_utc()) else compute()
-    )

@@ -19,7 +19,7 @@ from ..months import Month
 from ..timelines import (
     DECLARATIONS, ROSTER, before, latest_record, previous_in_order, standing_declaration,
 )
-from .memo import remembered
+from .memo import kept_while_ended, remembered
 from .params import is_running
 from .results import History, MonthPoint
 from .staff import one_pass, people_by_status, standing_entry, status_groups
@@ -133,9 +133,8 @@ def compliance_history(months: Sequence[Month]) -> History:
         return remembered(key, lambda: _history(months),
                           lambda first_day, kept: _refreshed(months, first_day, kept))
     # Every month ended: kept while no record written since is dated by the last one's end.
-    return remembered(key, lambda: _history(months), lambda first_day, kept: (
-        kept if figures_dated.dated_after(first_day, months[-1].ends_utc()) else _history(months)
-    ))
+    return remembered(key, lambda: _history(months),
+                      kept_while_ended(months[-1], lambda: _history(months)))
 
 
 def _refreshed(months: Sequence[Month], first_day: date | None, kept: History) -> History:

@@ -25,6 +25,8 @@ from flask import current_app, g, has_request_context
 from ..database import figures_dated
 from ..database.read_only import in_read_only_transaction
 from ..extensions import db
+from ..months import Month
+from .params import is_running
 
 T = TypeVar("T")
 # Per worker: the months and units an admin moves between, each sorted a few ways. A
@@ -146,3 +148,15 @@ def remembered(
             value = compute()
         memo.put(full, value)
     return value
+
+
+def kept_while_ended(month: Month, compute: Callable[[], T]) -> Callable[[date | None, T], T] | None:
+    """remembered()'s `refresh` for figures of `month` worked out by compute(): once the month
+    has ended, a result kept at an earlier version stands while every record written since is
+    dated after its end (database/figures_dated.py), else it is worked out again. None for a
+    running month (its figures read the employee rows too, which date nothing)."""
+    if is_running(month):
+        return None
+    return lambda first_day, kept: (
+        kept if figures_dated.dated_after(first_day, month.ends_utc()) else compute()
+    )
