@@ -255,21 +255,22 @@ def reminders_for(
     """What the email would remind this person of, for their home page, with their latest
     declaration (declarations.current's answer), which the page shows too: read in the same
     statement as whether staff_due names them (on PostgreSQL each statement is a round trip)."""
-    declaration, status, declared_at, due = db.session.execute(
+    declaration, status, due = db.session.execute(
         _own_standing(), {"employee_id": employee.id, **_moments(now, pending_days)}
     ).one()
+    # The latest declaration's time is STAFF_DECLARED_AT: it is read with the declaration.
+    declared_at = declaration.declared_at if declaration is not None else None
     staff = StaffDue(_recipient(employee), status, declared_at) if due else None
     return declaration, PersonalReminders(staff, notices_awaiting(employee, today))
 
 
 @cache
 def _own_standing() -> Select:
-    """One person's latest declaration, and staff_due's columns and conditions for them (the
-    conditions as a column: true when staff_due would name them)."""
+    """One person's latest declaration, their status, and staff_due's conditions for them as
+    a column (true when staff_due would name them)."""
     person = Employee.id == bindparam("employee_id")
     return (
-        select(Declaration, Employee.vneid_status, STAFF_DECLARED_AT,
-               and_(*staff_due_conditions()).label("due"))
+        select(Declaration, Employee.vneid_status, and_(*staff_due_conditions()).label("due"))
         .select_from(Employee)
         .outerjoin(Declaration, is_latest_of(Employee.id))
         .where(person)
