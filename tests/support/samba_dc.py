@@ -70,16 +70,23 @@ class SambaDC(Service):
 
     # -- lifecycle -------------------------------------------------------------
 
-    def start(self) -> SambaDC:
+    def start(self, attempts: int = 3) -> SambaDC:
         self.workdir.mkdir(parents=True, exist_ok=True)
         if not self.smb_conf.exists():
             self._provision()
-        self.process = process.spawn(
-            [str(SAMBA), "-s", str(self.smb_conf), "-F", "--no-process-group"],
-            self.workdir / "samba.out",
-            own_group=True,  # stop() ends the children too
-        )
-        self._wait_ready()
+        for attempt in range(1, attempts + 1):
+            self.process = process.spawn(
+                [str(SAMBA), "-s", str(self.smb_conf), "-F", "--no-process-group"],
+                self.workdir / "samba.out",
+                own_group=True,  # stop() ends the children too
+            )
+            try:
+                self._wait_ready()
+                break
+            except SambaError:
+                self.stop()
+                if attempt == attempts:
+                    raise
         if not self.layout:
             self.layout = self.admin("populate")
         return self
@@ -116,6 +123,10 @@ class SambaDC(Service):
             "ncalrpc dir": f"{w}/ncalrpc",
             "winbindd socket directory": f"{w}/winbindd",
             "dns forwarder": "127.0.0.1",
+            # Only what the tests talk to: binds and searches over LDAP/LDAPS. Samba ends
+            # itself when any of its services fails to start, and smbd, winbindd and
+            # ntp_signd keep sockets in the machine's shared /var/lib/samba.
+            "server services": "ldap",
         }
         command = [
             str(SAMBA_TOOL), "domain", "provision",
@@ -171,5 +182,8 @@ class SambaDC(Service):
                 pass
 
     def _log_tail(self) -> str:
-        return process.log_tail(self.workdir / "samba.out")
+        """Samba writes its reasons to its log files (log.%m is the literal name the
+        `samba` process uses), its standard output stays nearly empty."""
+        logs = [self.workdir / "samba.out", *sorted(self.workdir.glob("log.*"))]
+        return "\n".join(process.log_tail(log) for log in logs)
 
