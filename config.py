@@ -7,6 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 
+# Where the agency is: its "today" starts at 17:00 UTC of the day before.
+AGENCY_TIMEZONE = "Asia/Ho_Chi_Minh"
+
 def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     value = env.get(name, "").strip().lower()
     if not value:
@@ -116,7 +119,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # The CSRF token lives as long as the session, which the idle timeout bounds.
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "vi",
-        "BABEL_DEFAULT_TIMEZONE": env.get("INTRANET_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        "BABEL_DEFAULT_TIMEZONE": env.get("INTRANET_TIMEZONE", AGENCY_TIMEZONE),
         "LANGUAGES": ("vi", "en"),
         # Working days (Monday to Friday) a head has to act on a notice once it is recorded.
         "NOTICE_REPLY_WORKING_DAYS": _int(env, "NOTICE_REPLY_WORKING_DAYS", 10),

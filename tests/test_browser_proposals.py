@@ -2,7 +2,7 @@
 notice, the staff member explains, the head reads it and proposes, the summary counts it."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -11,12 +11,13 @@ from playwright.sync_api import Browser, expect
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, DEMO_PASSWORD
 from .support.browser import sign_in
 from .support.forms import employee_id
+from .support.clock import agency_today
 
 pytestmark = pytest.mark.browser
 
 
 def test_notice_explanation_proposal_summary(browser: Browser, base_url: str, synced_app: Flask) -> None:
-    dated = date.today() - timedelta(days=1)
+    dated = agency_today() - timedelta(days=1)
     head = browser.new_context(locale="vi-VN").new_page()
     sign_in(head, base_url, DEMO_HEAD, DEMO_PASSWORD)
     head.goto(f"{base_url}/notices/new?employee={employee_id(synced_app, DEMO_EMPLOYEE)}")
@@ -45,7 +46,7 @@ def test_notice_explanation_proposal_summary(browser: Browser, base_url: str, sy
     expect(head.locator("main")).to_contain_text("Cổng dịch vụ công không truy cập được hôm đó.")
     head.get_by_role("link", name="Ghi nhận đề xuất").click()
     expect(head.locator("form.card")).to_contain_text("Cổng dịch vụ công không truy cập được hôm đó.")
-    head.get_by_label("Kỳ đánh giá").select_option(label=f"Tháng {date.today():%m/%Y}")
+    head.get_by_label("Kỳ đánh giá").select_option(label=f"Tháng {agency_today():%m/%Y}")
     head.get_by_label("Nội dung đề xuất").select_option(label="Nhắc nhở")
     head.get_by_label("Căn cứ, lý do").fill("Đã xem giải trình; lần đầu.")
     head.get_by_role("button", name="Lưu đề xuất").click()
@@ -53,7 +54,7 @@ def test_notice_explanation_proposal_summary(browser: Browser, base_url: str, sy
 
     head.goto(f"{base_url}/notices/awaiting")
     head.get_by_role("link", name="Tổng hợp cho họp đánh giá, xếp loại chất lượng").click()
-    head.get_by_label("Kỳ đánh giá").select_option(label=f"Năm {date.today().year}")
+    head.get_by_label("Kỳ đánh giá").select_option(label=f"Năm {agency_today().year}")
     head.get_by_role("button", name="Xem tổng hợp").click()
     summary = head.get_by_role("article")
     expect(summary).to_contain_text("Trong kỳ có 1 người với 1 thông báo (1 hồ sơ); 1 thông báo có giải trình; "

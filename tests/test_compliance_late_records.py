@@ -22,6 +22,7 @@ from intranet.models import Employee, Notice, Unit, utcnow
 from .support.factories import (
     MARCH, DataSet, add_employee, add_notice, build_data_set, decide, declare,
 )
+from .support.clock import agency_today
 
 # The table's figure columns after the number and the unit's name (the share left out: it
 # is worked out from two of them).
@@ -233,7 +234,7 @@ def test_the_running_years_chart_after_each_write_equals_the_chart_worked_out_in
     # Declared now: the running month alone.
     assert record(lambda p, _u: declare(p["pending"], "level2_active", utcnow())) == [1]
     # A notice moves no count: again the running month alone (always worked out again).
-    assert record(lambda p, u: add_notice(p["on_level2"], u, date.today(), utcnow(),
+    assert record(lambda p, u: add_notice(p["on_level2"], u, agency_today(), utcnow(),
                                           reference="1/TB")) == [1]
     # A late declaration dated four months back: that month and the later ones.
     assert record(lambda p, _u: declare(p["no_account"], "level2_active", mid(shown[-5]))) == [6]

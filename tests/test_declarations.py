@@ -13,6 +13,7 @@ from intranet.models import AuditEvent, Declaration, Employee
 
 from .support.forms import declare
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, signed_in_client
+from .support.clock import agency_today
 
 
 def declarations_of(app: Flask, username: str) -> list[Declaration]:
@@ -80,7 +81,7 @@ def test_home_asks_to_declare_again_when_not_yet_level2(employee_client: FlaskCl
     assert "Mức độ 1" in page and "Kê khai lại" in page
 
 
-TOMORROW = (date.today() + timedelta(days=2)).strftime("%d/%m/%Y")
+TOMORROW = (agency_today() + timedelta(days=2)).strftime("%d/%m/%Y")
 
 
 @pytest.mark.parametrize(

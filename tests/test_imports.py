@@ -25,6 +25,7 @@ from .support.forms import employee_id
 from .support.import_pages import NEW, confirm, draft_rows, upload
 from .support.import_files import BIRTH, CCCD, HEADERS, province_csv, province_xlsx, row
 from .support.rows import count
+from .support.clock import agency_today
 
 
 def reason_of(app: Flask, row: dict) -> str:
@@ -186,9 +187,9 @@ def test_the_roster_at_the_receiving_date_decides_who_was_staff(admin_client: Fl
     add_employee(synced_app, "dilv", "Lê Văn Đi", AN_LAO, created_at=now - timedelta(days=60),
                  left_at=now - timedelta(days=20), active=False)
     add_employee(synced_app, "moilv", "Lê Văn Mới", AN_LAO)  # joined today
-    received = date.today() - timedelta(days=10)
+    received = agency_today() - timedelta(days=10)
     data = province_xlsx([row("Lê Văn Cũ", "R-1", received=received), row("Lê Văn Mới", "R-2", received=received),
-                          row("Lê Văn Đi", "R-3", received=date.today() - timedelta(days=30)),
+                          row("Lê Văn Đi", "R-3", received=agency_today() - timedelta(days=30)),
                           row("Lê Văn Đi", "R-4", received=received)])
     upload(admin_client, synced_app, data)
     rows = draft_rows(synced_app)
@@ -405,7 +406,7 @@ def test_someone_who_moved_is_matched_and_goes_to_their_head_now(admin_client: F
         employee.unit_id = db.session.scalar(select(Unit.id).filter_by(name=HOAI_NHON))
         employee.synced_at = now - timedelta(days=5)  # the sync that saw the move
         db.session.commit()
-    data = province_xlsx([row("Lê Văn Chuyển", "MV-1", received=date.today() - timedelta(days=10))])
+    data = province_xlsx([row("Lê Văn Chuyển", "MV-1", received=agency_today() - timedelta(days=10))])
     confirm(admin_client, upload(admin_client, synced_app, data).headers["Location"])
     with synced_app.app_context():
         notice = db.session.scalar(select(Notice))

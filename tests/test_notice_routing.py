@@ -18,6 +18,7 @@ from intranet.notices.routing import add_working_days, route_for
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
 from .support.statements import recorded
+from .support.clock import agency_today
 
 
 def person(username: str) -> Employee:
@@ -54,7 +55,7 @@ def test_names_compare_whatever_the_spelling() -> None:
 
 
 def test_a_notice_about_a_head_goes_to_the_admin(synced_app: Flask) -> None:
-    today = date.today()
+    today = agency_today()
     with synced_app.app_context():
         about_head = notice_about(DEMO_HEAD, due=today + timedelta(days=3))
         about_staff = notice_about(DEMO_EMPLOYEE, due=today + timedelta(days=3), code="H-2")
@@ -67,7 +68,7 @@ def test_a_notice_about_a_head_goes_to_the_admin(synced_app: Flask) -> None:
 
 
 def test_the_queue_shows_overdue_notices_first(head_client: FlaskClient, synced_app: Flask) -> None:
-    today = date.today()
+    today = agency_today()
     with synced_app.app_context():
         later = notice_about(DEMO_EMPLOYEE, due=today + timedelta(days=5), code="Q-1")
         overdue = notice_about(DEMO_EMPLOYEE, due=today - timedelta(days=2), code="Q-2")
@@ -84,7 +85,7 @@ def test_each_row_of_the_admins_list_shows_its_own_deadline(
 ) -> None:
     """The list writes each deadline once per day it falls on (queue_rows): rows sharing a
     day share its cell, and each other day gets its own."""
-    today = date.today()
+    today = agency_today()
     with synced_app.app_context():
         for code, days in (("D-1", -2), ("D-2", -2), ("D-3", -7), ("D-4", 5)):
             notice_about(DEMO_EMPLOYEE, due=today + timedelta(days=days), code=code)
@@ -108,7 +109,7 @@ def test_the_admins_list_shows_a_hundred_notices_a_page_in_the_queues_order(
     """Thousands are open at a province's month end: the list goes a page at a time, the most
     pressing first, each notice on exactly one page; a page past the end says so."""
     monkeypatch.setattr("intranet.notices.queue_views.PAGE_SIZE", 2)
-    today = date.today()
+    today = agency_today()
     with synced_app.app_context():
         for code, days in (("P-1", -9), ("P-2", -4), ("P-3", 1), ("P-4", 6), ("P-5", 12)):
             notice_about(DEMO_EMPLOYEE, due=today + timedelta(days=days), reference=f"{code}/TB")
@@ -147,8 +148,8 @@ def test_a_head_cannot_act_on_a_notice_about_themselves(head_client: FlaskClient
 
 def test_the_admin_sees_every_open_notice(admin_client: FlaskClient, synced_app: Flask) -> None:
     with synced_app.app_context():
-        notice_about(DEMO_EMPLOYEE, due=date.today(), code="E-1")
-        notice_about("binhdq", due=date.today(), code="E-2")
+        notice_about(DEMO_EMPLOYEE, due=agency_today(), code="E-1")
+        notice_about("binhdq", due=agency_today(), code="E-2")
     page = admin_client.get("/notices/open").get_data(as_text=True)
     assert "Đinh Văn Hùng" in page and "Đặng Quốc Bình" in page
     assert signed_in_client(synced_app, DEMO_HEAD).get("/notices/open").status_code == 403
@@ -159,7 +160,7 @@ def test_the_admin_decides_on_a_notice_about_a_head(admin_client: FlaskClient, h
     from .support.forms import decision_form
 
     with synced_app.app_context():
-        about_head = notice_about(DEMO_HEAD, due=date.today())
+        about_head = notice_about(DEMO_HEAD, due=agency_today())
         notice_id, head_id = about_head.id, about_head.employee_id
     page = admin_client.get(f"/notices/{notice_id}").get_data(as_text=True)
     assert "Ghi nhận đề xuất" in page and "Đính chính thông báo" not in page
@@ -171,7 +172,7 @@ def test_the_admin_decides_on_a_notice_about_a_head(admin_client: FlaskClient, h
     assert "Đính chính đề xuất" in admin_client.get(appraisal_path).get_data(as_text=True)
     assert admin_client.get(appraisal_path + "/correct").status_code == 200
     with synced_app.app_context():
-        assert notices_awaiting(person(DEMO_ADMIN), date.today()) == []
+        assert notices_awaiting(person(DEMO_ADMIN), agency_today()) == []
     # The head it is about can neither decide nor correct it.
     assert head_client.get(path).status_code == 403
     assert head_client.get(appraisal_path + "/correct").status_code == 403
@@ -212,14 +213,14 @@ def test_everyones_queue_from_one_statement_is_each_persons_own_queue(synced_app
 
     with synced_app.app_context():
         for n, (username, due) in enumerate([
-            (DEMO_EMPLOYEE, date.today() - timedelta(days=2)), (DEMO_EMPLOYEE, None),
-            (DEMO_HEAD, date.today() + timedelta(days=1)), ("binhdq", date.today()), ("vinhtq", None),
+            (DEMO_EMPLOYEE, agency_today() - timedelta(days=2)), (DEMO_EMPLOYEE, None),
+            (DEMO_HEAD, agency_today() + timedelta(days=1)), ("binhdq", agency_today()), ("vinhtq", None),
         ]):
             notice_about(username, due=due, code=f"EACH-{n}")
         people = db.session.scalars(select(Employee).where(Employee.active).order_by(Employee.id)).all()
-        each = notices_awaiting_each(people, date.today())
+        each = notices_awaiting_each(people, agency_today())
         for user in people:
-            assert [r.notice.id for r in each[user.id]] == [r.notice.id for r in notices_awaiting(user, date.today())]
+            assert [r.notice.id for r in each[user.id]] == [r.notice.id for r in notices_awaiting(user, agency_today())]
         assert sum(len(rows) for rows in each.values()) >= 5  # every notice is someone's
 
 
@@ -260,7 +261,7 @@ def test_each_persons_count_of_notices_awaiting_them_is_the_length_of_their_queu
 
     from .support.awaiting import notices_of_every_kind
 
-    today = date.today()
+    today = agency_today()
     with synced_app.app_context():
         notices_of_every_kind(DEMO_HEAD, DEMO_ADMIN)
         everyone = db.session.scalars(select(Employee).order_by(Employee.id)).all()

@@ -1,7 +1,7 @@
 """Heads record one-stop-shop notices about their own staff; the rules, whole saves, corrections."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -19,8 +19,9 @@ from .support.forms import (
 )
 from .support.rows import count
 from .support.statements import recorded
+from .support.clock import agency_today
 
-TODAY = date.today()
+TODAY = agency_today()
 
 
 def test_head_records_a_notice_with_two_cases(head_client: FlaskClient, synced_app: Flask) -> None:

@@ -23,6 +23,7 @@ from intranet.notices.routing import route_for
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
 from .support.factories import add_notice, decide
 from .support.forms import decision_form, employee_id, outcome_id, post_decision
+from .support.clock import agency_today
 
 LEADER = "vinhtq"  # Trần Quang Vinh: heads his unit and is in the demo's leadership group
 
@@ -79,7 +80,7 @@ def test_the_leadership_proposes_on_a_head_and_a_plain_head_cannot(
     with synced_app.app_context():
         head_id = person(DEMO_HEAD).id
         leader = person(LEADER)
-        assert [row.notice.id for row in notices_awaiting(leader, date.today())] == [about_head]
+        assert [row.notice.id for row in notices_awaiting(leader, agency_today())] == [about_head]
         # Another head (ducvm) is no leader: not theirs to propose on.
         assert not can_act_on_person(person("ducvm"), person(DEMO_HEAD))
     leader_client = signed_in_client(synced_app, LEADER)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -17,6 +17,7 @@ from intranet.months import Month
 from .support.statements import recorded
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, csrf_token
 from .support.factories import add_employee, add_notice, decide, declare
+from .support.clock import agency_today
 
 TOO_MANY = 10  # the most statements any of the most used pages may send
 MOST_USED = ("home", "declaration", "unit", "compliance", "compliance past month", "report")
@@ -48,7 +49,7 @@ def grow(app: Flask, *, colleagues: int, units: int, notices: int) -> None:
                 person = add_employee(f"Lê Thị Mai {units} {n} {m}", other, created_at=hired)
                 declare(person, "level2_active", now - timedelta(days=m))
         recorded = [
-            add_notice(employee, unit, date.today() - timedelta(days=n), now - timedelta(hours=n),
+            add_notice(employee, unit, agency_today() - timedelta(days=n), now - timedelta(hours=n),
                        reference=f"{units}-{n}/TB")
             for n in range(notices)
         ]
@@ -80,7 +81,7 @@ def counts(
 ) -> dict[str, int]:
     declaration = {"status": "level2_active", "activated_on": "15/03/2024", "committed": "y",
                    "csrf_token": csrf_token(employee, "/declaration")}
-    past = Month.containing(date.today()).back(10)[0].iso
+    past = Month.containing(agency_today()).back(10)[0].iso
     with app.app_context():
         demo = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
         person, unit = demo.id, demo.unit_id
@@ -183,7 +184,7 @@ def test_the_small_pages_ask_their_database_no_more_than_this(
     admin_client: FlaskClient,
 ) -> None:
     grow(synced_app, colleagues=2, units=1, notices=4)  # notices, decisions on some
-    month = Month.containing(date.today())
+    month = Month.containing(agency_today())
     with synced_app.app_context():
         demo = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
         notice = db.session.scalar(select(func.max(Notice.id)).where(Notice.employee_id == demo.id))

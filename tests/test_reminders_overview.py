@@ -3,7 +3,7 @@ whole run (send.preview, the command line's --dry-run), in as many statements fo
 as for a few."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -27,6 +27,7 @@ from .support.awaiting import notices_of_every_kind
 from .support.factories import add_employee, add_notice, decide, declare
 from .support.reminders import ADDRESSES
 from .support.statements import recorded
+from .support.clock import agency_today
 
 def staff_with(app: Flask, addresses: tuple[str | None, ...], prefix: str = "Phạm Văn") -> None:
     """One person not on level 2 per address, some declared level 1, some never; every
@@ -61,8 +62,8 @@ def judge_addresses(app: Flask, stale: bool = False) -> None:
 def record(app: Flask, statuses: dict[int, SendStatus]) -> None:
     """Earlier runs' outcomes this period for the n-th person due (by name)."""
     with app.app_context():
-        period = period_of(date.today(), app.config["REMINDERS_PERIOD"])
-        due = preview([Reason.STAFF], date.today(), utcnow(), ())[1]
+        period = period_of(agency_today(), app.config["REMINDERS_PERIOD"])
+        due = preview([Reason.STAFF], agency_today(), utcnow(), ())[1]
         for n, status in statuses.items():
             db.session.add(ReminderSend(employee_id=due[n].recipient.employee_id, reason="staff",
                                         period=period, status=status.value, claimed_at=utcnow()))
@@ -75,7 +76,7 @@ def awaiting_notices(app: Flask) -> None:
         head = db.session.scalar(select(Employee).filter_by(username=DEMO_HEAD))
         staff = [person for person in head.unit.staff if person.id != head.id]
         for n in range(3):
-            add_notice(staff[n % len(staff)], head.unit, date.today() - timedelta(days=n),
+            add_notice(staff[n % len(staff)], head.unit, agency_today() - timedelta(days=n),
                        datetime.now() - timedelta(hours=n), reference=f"{n}/TB")
         db.session.commit()
 
@@ -115,7 +116,7 @@ def test_page_counts_and_lists_what_planning_the_whole_run_would(
                         3: SendStatus.NO_ADDRESS, 4: SendStatus.UNKNOWN, 5: SendStatus.SENDING})
     awaiting_notices(synced_app)
     with synced_app.test_request_context():
-        today, now = date.today(), utcnow()
+        today, now = agency_today(), utcnow()
         planned, items = preview(list(Reason), today, now, retryable)
         counted = counted_preview(today, now, retryable, listed)
         assert_lists_what_planning_would(counted, planned, items, listed, synced_app)
@@ -130,8 +131,8 @@ def test_page_says_nothing_of_staff_when_everyone_is_on_level_2(synced_app: Flas
             declare(person, "level2_active", datetime.now() - timedelta(days=1))
         db.session.commit()
     with synced_app.test_request_context():
-        planned, items = preview(list(Reason), date.today(), utcnow(), ())
-        counted = counted_preview(date.today(), utcnow(), (), 200)
+        planned, items = preview(list(Reason), agency_today(), utcnow(), ())
+        counted = counted_preview(agency_today(), utcnow(), (), 200)
     assert Reason.STAFF not in planned.tallies
     assert counted.report.as_dict() == planned.as_dict()
     assert counted.pending == len(items)
@@ -183,8 +184,8 @@ def test_reminders_page_sends_as_many_statements_for_many_staff_as_for_a_few(syn
 def record_others(app: Flask, statuses: dict[tuple[str, Reason], SendStatus]) -> None:
     """Earlier runs' outcomes this period of the heads' and the admins' reminders, by name."""
     with app.app_context():
-        heads_period = period_of(date.today(), app.config["REMINDERS_PERIOD"])
-        summary_period = Month.containing(date.today()).previous().iso
+        heads_period = period_of(agency_today(), app.config["REMINDERS_PERIOD"])
+        summary_period = Month.containing(agency_today()).previous().iso
         for (name, reason), status in statuses.items():
             person = db.session.scalar(select(Employee).filter_by(full_name=name))
             db.session.add(ReminderSend(
@@ -209,7 +210,7 @@ def test_page_counts_heads_and_admins_as_planning_the_whole_run_would(synced_app
     })
     for retryable in ((), (SendStatus.FAILED, SendStatus.NO_ADDRESS)):
         with synced_app.test_request_context():
-            today, now = date.today(), utcnow()
+            today, now = agency_today(), utcnow()
             planned, items = preview(list(Reason), today, now, retryable)
             counted = counted_preview(today, now, retryable, listed)
             first = assert_lists_what_planning_would(counted, planned, items, listed, synced_app)
@@ -234,7 +235,7 @@ def test_page_counts_the_heads_notices_again_after_each_notice_and_decision(sync
 
     def due_line() -> str:
         with synced_app.app_context():  # who the run would remind, by its own planning
-            count = len(heads_due(Month.containing(date.today()), date.today()))
+            count = len(heads_due(Month.containing(agency_today()), agency_today()))
         return f"Nhắc thủ trưởng: {count} đến hạn;"
 
     assert "Nhắc thủ trưởng:" not in shown()
@@ -257,7 +258,7 @@ def test_page_counts_the_heads_notices_again_after_each_notice_and_decision(sync
 def queue_of(user: Employee) -> list:
     from intranet.notices.queue import notices_awaiting
 
-    return notices_awaiting(user, date.today())
+    return notices_awaiting(user, agency_today())
 
 
 def test_admins_summary_gives_each_units_notices_awaiting_a_proposal_in_both_languages(synced_app: Flask) -> None:
@@ -283,7 +284,7 @@ def test_page_lists_each_recipient_with_the_kind_period_name_and_address(synced_
     """One row a recipient, labels in the page's language, names escaped, a missing address said."""
     staff_with(synced_app, (None, "an@kiemlam.gov.vn"), prefix="Đỗ <b>Văn</b>")
     admin = signed_in_client(synced_app, DEMO_ADMIN)
-    period = f"{date.today():%m/%Y}"
+    period = f"{agency_today():%m/%Y}"
     page = admin.get("/admin/reminders/").get_data(as_text=True)
     assert (
         '<tr><td data-label="Loại thư">Nhắc kê khai (người chưa kích hoạt mức độ 2)</td>'

@@ -2,7 +2,6 @@
 page's "to do" (the same functions as the email), the language kept per person, settings."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, sign_in,
 from .support.smtp_server import Recorder
 from .support.reminders import HUNG, active_addresses, declare, records, reminders
 from .support.production import DIRECTORY, SECRET, production_settings
+from .support.clock import agency_today
 
 
 def post_send(client: FlaskClient, only: str = "staff"):
@@ -63,7 +63,7 @@ def test_sends_list_shows_refusals_and_refuses_bad_filters(mail_app: Flask, smtp
     refused = admin.get("/admin/reminders/sent?status=refused").get_data(as_text=True)
     assert "Đinh Văn Hùng" in refused and "Máy chủ thư từ chối" in refused and "550 5.1.1" in refused
     assert "Nguyễn Văn An" not in refused
-    assert f'<td data-label="Kỳ">{date.today():%m/%Y}</td>' in refused
+    assert f'<td data-label="Kỳ">{agency_today():%m/%Y}</td>' in refused
     bad = admin.get("/admin/reminders/sent?period=tháng-11")
     assert bad.status_code == 400 and "Kỳ không hợp lệ." in bad.get_data(as_text=True)
     assert admin.get("/admin/reminders/sent?status=lost").status_code == 400
@@ -138,7 +138,7 @@ def test_home_page_reads_the_latest_declaration_and_the_reminder_as_their_own_fu
         people = db.session.scalars(select(Employee)).all()
         seen = set()
         for person in people:
-            declaration, reminders = reminders_for(person, now, date.today(), days)
+            declaration, reminders = reminders_for(person, now, agency_today(), days)
             assert declaration is current(person), person.username
             assert reminders.staff == due.get(person.id), person.username
             seen.add((declaration is None, reminders.staff is None))

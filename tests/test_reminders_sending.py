@@ -22,6 +22,7 @@ from .support.factories import add_employee, add_notice
 from .support.reminders import HUNG, active_addresses, declare, records, reminders
 from .support.smtp_server import Recorder
 from .support.statements import recorded
+from .support.clock import agency_today
 
 BASE = "https://intranet.kiemlam.gov.vn"
 
@@ -144,11 +145,11 @@ def test_head_is_told_of_notices_awaiting_their_proposal_without_staff_names(
 def test_admin_gets_the_closed_months_summary_once(mail_app: Flask, smtp: Recorder) -> None:
     declare(mail_app, DEMO_EMPLOYEE, VneidStatus.LEVEL2_ACTIVE)
     # Early next month: this month (the staff's first, since the demo synced today) has closed.
-    this_month = date.today().replace(day=1)
+    this_month = agency_today().replace(day=1)
     next_month = (this_month + timedelta(days=32)).replace(day=1)
     with mail_app.app_context():
         # Last month, before the first sync, nobody was on the roster: no empty summary.
-        send.run([Reason.ADMIN], SmtpTransport(mail_app.config), today=date.today(), now=utcnow())
+        send.run([Reason.ADMIN], SmtpTransport(mail_app.config), today=agency_today(), now=utcnow())
         assert smtp.arrived == []
         for _ in range(2):
             send.run([Reason.ADMIN], SmtpTransport(mail_app.config), today=next_month, now=utcnow())
@@ -262,7 +263,7 @@ def test_two_concurrent_runs_send_nothing_twice(mail_app: Flask, smtp: Recorder)
     def one_run() -> None:
         with mail_app.app_context():
             start.wait()
-            reports.append(send.run([Reason.STAFF], SmtpTransport(mail_app.config), today=date.today(), now=utcnow()))
+            reports.append(send.run([Reason.STAFF], SmtpTransport(mail_app.config), today=agency_today(), now=utcnow()))
 
     threads = [threading.Thread(target=one_run) for _ in range(2)]
     for thread in threads:
@@ -290,7 +291,7 @@ class DiesAfter(SmtpTransport):
 
 def test_a_run_that_died_half_way_is_resumed_by_the_next(mail_app: Flask, smtp: Recorder) -> None:
     with mail_app.app_context(), pytest.raises(KeyboardInterrupt):
-        send.run([Reason.STAFF], DiesAfter(mail_app.config, 2), today=date.today(), now=utcnow())
+        send.run([Reason.STAFF], DiesAfter(mail_app.config, 2), today=agency_today(), now=utcnow())
     assert len(smtp.arrived) == 2
     in_flight = [name for name, r in records(mail_app).items() if r.status == SendStatus.SENDING]
     assert len(in_flight) == 1
@@ -306,7 +307,7 @@ def test_dry_run_lists_and_sends_and_records_nothing(mail_app: Flask, smtp: Reco
     set_email(mail_app, "annv", None)
     result = reminders(mail_app, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert f"staff\t{date.today():%Y-%m}\t{HUNG}\tĐinh Văn Hùng" in result.output
+    assert f"staff\t{agency_today():%Y-%m}\t{HUNG}\tĐinh Văn Hùng" in result.output
     assert "thiếu địa chỉ 1" in result.output and "sẽ gửi" in result.output
     assert smtp.arrived == [] and records(mail_app) == {}
 
@@ -432,7 +433,7 @@ def test_heads_email_puts_overdue_notices_first_as_their_queue_does(mail_app: Fl
     from .conftest import signed_in_client
     from .support import factories
 
-    today = date.today()
+    today = agency_today()
     with mail_app.app_context():
         hung = db.session.scalar(select(Employee).filter_by(username=DEMO_EMPLOYEE))
         factories.add_notice(hung, hung.unit, today - timedelta(days=5), utcnow(), reference="5/TB",
@@ -470,7 +471,7 @@ def test_heads_due_asks_the_database_as_much_for_many_heads_as_for_one(synced_ap
         answer = {head.recipient.full_name: [n.notice_id for n in head.notices] for head in due}
         return seen.count, answer
 
-    today, now = date.today(), utcnow()
+    today, now = agency_today(), utcnow()
     with synced_app.app_context():
         add_unit_with_notices(1)
         few, answer = statements_and_answer()
@@ -490,7 +491,7 @@ def test_a_leader_who_is_neither_head_nor_admin_is_reminded_of_notices_about_hea
 ) -> None:
     """Notices about a head are proposed on by the admin or the leadership: a deputy head of
     the sub-department is reminded of them like an admin is, and of nothing else."""
-    today, now = date.today(), utcnow()
+    today, now = agency_today(), utcnow()
     with synced_app.app_context():
         unit = Unit("Trạm Kiểm lâm Lãnh đạo thử")
         leader = add_employee("Phó Chi cục trưởng Thử", unit, is_leader=True, email="pho@kiemlam.gov.vn")

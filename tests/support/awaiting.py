@@ -3,7 +3,7 @@ a head or a leader (the admin's), about oneself, corrected, decided, decided by 
 was corrected since, in a unit without a head; and a leader who is neither head nor admin."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -11,11 +11,12 @@ from intranet.extensions import db
 from intranet.models import Employee, Unit
 
 from .factories import add_employee, add_notice, decide
+from .clock import agency_today
 
 
 def notices_of_every_kind(head_username: str, admin_username: str) -> None:
     """Committed; the head and the admin are the synced demo directory's."""
-    today, now = date.today(), datetime.now() - timedelta(hours=1)
+    today, now = agency_today(), datetime.now() - timedelta(hours=1)
     head = db.session.scalar(select(Employee).filter_by(username=head_username))
     admin = db.session.scalar(select(Employee).filter_by(username=admin_username))
     unit = head.unit

@@ -1,7 +1,7 @@
 """What the reminder tests share: the CLI run, the records of sends, declarations made days ago."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from click.testing import Result
 from flask import Flask
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.models import Declaration, Employee, VneidStatus, utcnow
 from intranet.reminders.models import Reason, ReminderSend
+from .clock import agency_today
 
 HUNG = "hungdv@kiemlam.gov.vn"  # Đinh Văn Hùng, Hạt Kiểm lâm An Lão
 
@@ -49,7 +50,7 @@ def declare(app: Flask, username: str, status: str, days_ago: int = 0) -> None:
         employee = db.session.scalar(select(Employee).filter_by(username=username))
         db.session.add(Declaration(
             employee=employee, status=status, committed=True,
-            activated_on=date.today() if status == VneidStatus.LEVEL2_ACTIVE else None,
+            activated_on=agency_today() if status == VneidStatus.LEVEL2_ACTIVE else None,
             declared_at=utcnow() - timedelta(days=days_ago),
         ))
         db.session.commit()
