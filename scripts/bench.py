@@ -65,6 +65,7 @@ COLLEAGUE = 202  # the id of an employee of HEAD's unit (cb00201), for the perso
 PAST_MONTHS_BACK = 6
 RENDERING_ONLY = "/bench/rendering-only"
 POSTGRESQL = " (PostgreSQL)"  # after the name of a figure measured on PostgreSQL
+OVER_TCP = " (PostgreSQL over TCP)"  # the same, reached over TCP instead of the Unix socket
 HTTP_TIMEOUT = 30
 SUMMARY_FILE = "/appraisals/summary.xlsx year, 5,000 notices"
 
@@ -370,13 +371,15 @@ def summary_file(database: Path, work: Path, repeat: int) -> Figure:
 
 def on_postgresql(data: Path, slapd: Slapd, repeat: int) -> list[Figure]:
     """The same request figures with the data set copied into a PostgreSQL server started for
-    the run (tests/support/pg_server.py: loopback only, fsync off, so writes cost less than on a
-    production server), its schema built by the migrations."""
+    the run (tests/support/pg_server.py: fsync off, so writes cost less than on a production
+    server), its schema built by the migrations. The app reaches it over its Unix socket, as
+    README's production does on one host; the smallest pages again over TCP, as from another
+    host."""
     from flask_migrate import upgrade
 
     with Postgres() as server:
         server.create_database("bench")
-        url = server.url("bench")
+        url = server.socket_url("bench")
         app = bench_app(url, **ldap_config(slapd))
         with app.app_context():
             upgrade()
@@ -390,8 +393,23 @@ def on_postgresql(data: Path, slapd: Slapd, repeat: int) -> list[Figure]:
                               unit="%", note=visible))
         with app.app_context():
             db.engine.dispose()
+        figures += over_tcp(bench_app(server.url("bench"), **ldap_config(slapd)), repeat)
         # Last: it adds a year of notices to this copy.
         figures += [Figure(**f) for f in summary_figures_on(url, POSTGRESQL)]
+    return figures
+
+
+def over_tcp(app: Flask, repeat: int) -> list[Figure]:
+    """The pages where a round trip weighs most, with PostgreSQL reached over loopback TCP."""
+    counter = Statements(serving(app))
+    employee, head = app.test_client(), app.test_client()
+    sign_in(employee, EMPLOYEE)
+    sign_in(head, HEAD)
+    figures = [timed("employee home /" + OVER_TCP, page(employee, "/"), counter, repeat),
+               timed("/staff/<id> (person page)" + OVER_TCP, page(head, f"/staff/{COLLEAGUE}"),
+                     counter, repeat)]
+    with app.app_context():
+        db.engine.dispose()
     return figures
 
 
@@ -704,6 +722,10 @@ def main(argv: list[str] | None = None) -> int:
             if figure.unit == "ms" and twin is not None:
                 figures.append(ratio(f"ratio PostgreSQL / SQLite, {figure.name}", twin, figure,
                                      f"target ≤ {PG_RATIO:g}"))
+            twin = by_name.get(figure.name + OVER_TCP)
+            if figure.unit == "ms" and twin is not None:
+                figures.append(ratio(f"ratio PostgreSQL over TCP / SQLite, {figure.name}", twin,
+                                     figure, "another host's connection, for comparison"))
     same = (few_units[0].queries == current.queries
             and few_units[1].queries == by_name["/compliance past month"].queries)
     print(table(figures))

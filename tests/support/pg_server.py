@@ -100,6 +100,11 @@ class Postgres(Service):
         """The SQLAlchemy URL of `database` on this server."""
         return f"{driver}://{SUPERUSER}@127.0.0.1:{self._port()}/{database}"
 
+    def socket_url(self, database: str, driver: str = "postgresql+psycopg") -> str:
+        """`database` over the server's Unix socket, as the app reaches a server on its own
+        host (README, "Production")."""
+        return f"{driver}://{SUPERUSER}@/{database}?host={self.socket_dir}&port={self._port()}"
+
     # -- lifecycle -----------------------------------------------------------
 
     def start(self) -> Postgres:
