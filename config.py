@@ -10,6 +10,7 @@ from typing import Any
 # Where the agency is: its "today" starts at 17:00 UTC of the day before.
 AGENCY_TIMEZONE = "Asia/Ho_Chi_Minh"
 
+
 def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     value = env.get(name, "").strip().lower()
     if not value:

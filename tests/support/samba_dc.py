@@ -5,8 +5,9 @@
         dc.admin("disable", username="dathv")
 
 Runs Debian's `samba` in the foreground under a PID we keep, inside the private network
-namespace the test run is in (tests/support/netns.py): Samba needs ports 389/636/88/... and the
-host name its certificate names (dc1.kiemlam.gov.vn). Everything, TLS files included,
+namespace the test run is in (tests/support/netns.py): Samba needs the fixed ports 389/636 and
+the host name its certificate names (dc1.kiemlam.gov.vn). Only its LDAP service runs: the app
+binds and searches, nothing speaks Kerberos or SMB to it. Everything, TLS files included,
 stays in the work folder; stop() ends the DC and its children.
 """
 from __future__ import annotations
@@ -84,8 +85,9 @@ class SambaDC(Service):
                 self._wait_ready()
                 break
             except SambaError:
+                ended = self.process.poll() is not None  # not merely slow: start it again
                 self.stop()
-                if attempt == attempts:
+                if not ended or attempt == attempts:
                     raise
         if not self.layout:
             self.layout = self.admin("populate")
