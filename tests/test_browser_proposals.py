@@ -10,8 +10,8 @@ from playwright.sync_api import Browser, expect
 
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, DEMO_PASSWORD
 from .support.browser import sign_in
-from .support.forms import employee_id
 from .support.clock import agency_today
+from .support.forms import employee_id
 
 pytestmark = pytest.mark.browser
 

@@ -19,10 +19,10 @@ from intranet.compliance.results import Figures
 from intranet.extensions import db
 from intranet.models import Employee, Notice, Unit, utcnow
 
+from .support.clock import agency_today
 from .support.factories import (
     MARCH, DataSet, add_employee, add_notice, build_data_set, decide, declare,
 )
-from .support.clock import agency_today
 
 # The table's figure columns after the number and the unit's name (the share left out: it
 # is worked out from two of them).

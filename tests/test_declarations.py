@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.models import AuditEvent, Declaration, Employee
 
+from .support.clock import agency_today
 from .support.forms import declare
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, signed_in_client
-from .support.clock import agency_today
 
 
 def declarations_of(app: Flask, username: str) -> list[Declaration]:

@@ -21,11 +21,11 @@ from intranet.imports.reasons import describe
 from intranet.models import AuditEvent, Employee, Notice, NoticeCase, Unit
 
 from .conftest import ON_POSTGRES, csrf_token, signed_in_client
+from .support.clock import agency_today
 from .support.forms import employee_id
 from .support.import_pages import NEW, confirm, draft_rows, upload
 from .support.import_files import BIRTH, CCCD, HEADERS, province_csv, province_xlsx, row
 from .support.rows import count
-from .support.clock import agency_today
 
 
 def reason_of(app: Flask, row: dict) -> str:

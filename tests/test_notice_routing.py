@@ -17,8 +17,8 @@ from intranet.notices.queue import notices_awaiting, open_notices_page
 from intranet.notices.routing import add_working_days, route_for
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
-from .support.statements import recorded
 from .support.clock import agency_today
+from .support.statements import recorded
 
 
 def person(username: str) -> Employee:

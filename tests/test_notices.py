@@ -13,13 +13,13 @@ from intranet.extensions import db
 from intranet.models import AuditEvent, Employee, Notice, NoticeCase
 
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, signed_in_client
+from .support.clock import agency_today
 from .support.forms import (
     OTHER_HEAD, OTHER_UNIT_EMPLOYEE, case, decision_form, employee_id, notice_form, post_decision,
     post_notice, record_notice,
 )
 from .support.rows import count
 from .support.statements import recorded
-from .support.clock import agency_today
 
 TODAY = agency_today()
 

@@ -21,9 +21,9 @@ from intranet.notices.queue import notices_awaiting
 from intranet.notices.routing import route_for
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_in_client
+from .support.clock import agency_today
 from .support.factories import add_notice, decide
 from .support.forms import decision_form, employee_id, outcome_id, post_decision
-from .support.clock import agency_today
 
 LEADER = "vinhtq"  # Trần Quang Vinh: heads his unit and is in the demo's leadership group
 

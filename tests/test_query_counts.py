@@ -14,10 +14,10 @@ from intranet.models import Employee, Notice, Unit, utcnow
 
 from intranet.months import Month
 
+from .support.clock import agency_today
 from .support.statements import recorded
 from .conftest import DEMO_EMPLOYEE, DEMO_HEAD, csrf_token
 from .support.factories import add_employee, add_notice, decide, declare
-from .support.clock import agency_today
 
 TOO_MANY = 10  # the most statements any of the most used pages may send
 MOST_USED = ("home", "declaration", "unit", "compliance", "compliance past month", "report")

@@ -24,10 +24,10 @@ from intranet.reminders.settings import period_of
 
 from .conftest import DEMO_ADMIN, DEMO_HEAD, csrf_token, signed_in_client
 from .support.awaiting import notices_of_every_kind
+from .support.clock import agency_today
 from .support.factories import add_employee, add_notice, decide, declare
 from .support.reminders import ADDRESSES
 from .support.statements import recorded
-from .support.clock import agency_today
 
 def staff_with(app: Flask, addresses: tuple[str | None, ...], prefix: str = "Phạm Văn") -> None:
     """One person not on level 2 per address, some declared level 1, some never; every

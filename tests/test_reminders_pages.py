@@ -17,10 +17,10 @@ from intranet.declarations.service import current
 from intranet.reminders.due import reminders_for, staff_due
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, sign_in, signed_in_client
+from .support.clock import agency_today
 from .support.smtp_server import Recorder
 from .support.reminders import HUNG, active_addresses, declare, records, reminders
 from .support.production import DIRECTORY, SECRET, production_settings
-from .support.clock import agency_today
 
 
 def post_send(client: FlaskClient, only: str = "staff"):

@@ -18,11 +18,11 @@ from intranet.reminders.models import Reason, SendStatus
 from intranet.reminders.transport import SmtpTransport
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, make_app, mail_settings
+from .support.clock import agency_today
 from .support.factories import add_employee, add_notice
 from .support.reminders import HUNG, active_addresses, declare, records, reminders
 from .support.smtp_server import Recorder
 from .support.statements import recorded
-from .support.clock import agency_today
 
 BASE = "https://intranet.kiemlam.gov.vn"
 

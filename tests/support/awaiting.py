@@ -10,8 +10,8 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.models import Employee, Unit
 
-from .factories import add_employee, add_notice, decide
 from .clock import agency_today
+from .factories import add_employee, add_notice, decide
 
 
 def notices_of_every_kind(head_username: str, admin_username: str) -> None:

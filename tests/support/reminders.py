@@ -10,6 +10,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.models import Declaration, Employee, VneidStatus, utcnow
 from intranet.reminders.models import Reason, ReminderSend
+
 from .clock import agency_today
 
 HUNG = "hungdv@kiemlam.gov.vn"  # Đinh Văn Hùng, Hạt Kiểm lâm An Lão
