@@ -155,7 +155,7 @@ def unit_compliance(month: Month, sort: Sort = Sort()) -> ComplianceTable:
         fresh.extend(_rows(query, month))
         return [(row.unit_id, row.figures) for row in fresh]
 
-    counted = remembered(("table", sort, *_key(month)), compute, kept_while_ended(month, compute))
+    counted = month_figures(("table", sort), month, compute)
     if fresh:
         return ComplianceTable(month, fresh)
     # Every unit (a few hundred at most): one statement built once, no list of ids to bind.
@@ -181,4 +181,3 @@ def month_figures(key: tuple[Hashable, ...], month: Month, compute: Callable[[],
     figure counts), kept under `key` per figures version (memo.py), and for a month that has
     ended, across writes dated after it (memo.kept_while_ended)."""
     return remembered((*key, *_key(month)), compute, kept_while_ended(month, compute))
-
