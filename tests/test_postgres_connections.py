@@ -1,5 +1,6 @@
-"""On the PostgreSQL pass: what a page costs in round trips to the server, a pooled connection the
-server ended, and prepared statements (on by default, off for a pooler)."""
+"""On the PostgreSQL pass: what a page costs in round trips to the server, a pooled connection
+the server ended, prepared statements (on by default, off for a pooler, never for the compliance
+figures)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -118,3 +119,27 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(tmp_path: Path) -> N
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_the_compliance_figures_are_planned_for_each_run_and_never_prepared(
+    synced_app: Flask, admin_client: FlaskClient
+) -> None:
+    """A plan PostgreSQL makes once for every month's ends read far more than the month's own
+    (database/planning.py): the figures' statement is parsed unnamed each time it is worked
+    out, while the page's small statements are still prepared."""
+    from intranet.compliance.memo import EXTENSION as MEMO, Memo
+
+    tracer = Tracer(synced_app)
+    try:
+        assert admin_client.get("/compliance/trend").status_code == 200  # opens the connection
+        with tracer.sent() as sent:
+            for _ in range(7):
+                synced_app.extensions.setdefault(MEMO, Memo()).clear()  # worked out, not kept
+                assert admin_client.get("/compliance/trend").status_code == 200
+        parsed = [text for kind, text in sent.messages if kind == "Parse"]
+        figures = [text for text in parsed if "by_status.unit_id" in text]
+        assert len(figures) == 7
+        assert all(text.startswith('""') for text in figures)
+        assert any(text.startswith('"_pg3_') for text in parsed)
+    finally:
+        tracer.stop()

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ColumnElement, Float, Integer, Select, cast, func, or_, select, union,
 )
 
+from ..database.planning import planned_each_run
 from ..extensions import db
 from ..models import Appraisal, Notice, Unit
 from ..months import Month
@@ -106,7 +107,7 @@ def _unit_figures(
         )
         for name in names
     }
-    query = (
+    query = planned_each_run(
         select(keys.c.unit_id, Unit, *figures.values())
         .select_from(keys)
         .outerjoin(Unit, Unit.id == keys.c.unit_id)  # none for NO_UNIT_KEY: the no-unit row

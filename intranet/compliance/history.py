@@ -13,6 +13,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from ..database import figures_dated
+from ..database.planning import planned_each_run
 from ..extensions import db
 from ..models import Declaration, RosterEntry, Unit, VneidStatus
 from ..months import Month
@@ -216,7 +217,9 @@ def _statement(
     counts = select(
         literal(_ANCHOR), staff.c.unit_id, func.sum(staff.c.people), on_level2
     ).group_by(staff.c.unit_id)
-    return union_all(counts, _changes(length, windowed, declarations)) if length > 1 else counts
+    if length == 1:
+        return planned_each_run(counts)
+    return planned_each_run(union_all(counts, _changes(length, windowed, declarations)))
 
 
 def _counts(length: int, anchor: tuple[int, int], changes: dict[int, tuple[int, int]],

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
+from ..database.planning import planned_each_run
 from ..extensions import db
 from ..models import Declaration, Employee, RosterEntry, Unit, VneidStatus
 from ..months import Month
@@ -271,7 +272,7 @@ def _non_compliant(running: bool, in_one_pass: bool) -> Select:
                 Employee.id, MONTH_END, column="id"))
             .where(entry.on_staff)
         )
-    return (
+    return planned_each_run(
         people.with_only_columns(Employee.id, unit_id, Unit.name, Employee.full_name,
                                  Employee.title, status, declared_at, maintain_column_froms=True)
         .outerjoin(Unit, Unit.id == unit_id)
