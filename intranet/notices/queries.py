@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from ..explanations.models import Explanation
 from ..extensions import db
 from ..months import Month
-from ..models import Appraisal, Employee, Notice
+from ..models import Appraisal, AppraisalOutcome, Employee, Notice
 from .state import appraisal_stands, notice_decided, notice_decided_each, notice_stands
 
 
@@ -27,18 +27,19 @@ class AppraisalRow:
     stands: bool
 
 
-def _with_state(query, *, standing: bool = False):
+def _with_state(query, *, standing: bool = False, one_person: bool = False):
     """Each notice's state, asked of each on its own (a list of a unit's or a person's
     notices): as EXISTS columns, PostgreSQL hashed every correction and every decision of the
     province to answer them for the head's /notices. `standing`: the query keeps only
-    standing notices (notice_stands() in its WHERE), so their `stands` is true."""
+    standing notices (notice_stands() in its WHERE), so their `stands` is true.
+    `one_person`: the notices are all about one person, already in the session (the one
+    signed in, or read in the same statement), whom notice.employee finds there."""
     stands = true() if standing else notice_stands()
     state = (stands.label("stands"), notice_decided_each().label("decided"))
-    return query.add_columns(*state).options(
-        # All in the same query, the cases too (a notice has one or two): a second statement
-        # for them was a round trip more on every home and person page.
-        joinedload(Notice.cases), joinedload(Notice.employee), joinedload(Notice.issuing_body)
-    )
+    # All in the same query, the cases too (a notice has one or two): a second statement
+    # for them was a round trip more on every home and person page.
+    loaded = [Notice.cases, Notice.issuing_body, *(() if one_person else (Notice.employee,))]
+    return query.add_columns(*state).options(*map(joinedload, loaded))
 
 
 def _notice_rows(
@@ -60,7 +61,7 @@ def _notices_about():
         select(Notice, Explanation).outerjoin(Explanation, Explanation.notice_id == Notice.id)
         .where(Notice.employee_id == _PERSON).order_by(Notice.id.desc())
     )
-    return _with_state(query)
+    return _with_state(query, one_person=True)
 
 
 @cache
@@ -70,7 +71,10 @@ def _appraisals_about():
         .where(Appraisal.employee_id == _PERSON)
         # The notices each covers in the same statement (a person has few): loaded by a
         # second one, they were a round trip more on PostgreSQL for anyone with a proposal.
-        .options(joinedload(Appraisal.notices), joinedload(Appraisal.outcome))
+        # Of those, what the list shows: each column read is a cost on PostgreSQL (psycopg
+        # describes every column of every result).
+        .options(joinedload(Appraisal.notices).load_only(Notice.reference_number),
+                 joinedload(Appraisal.outcome).load_only(AppraisalOutcome.label))
         .order_by(Appraisal.id.desc())
     )
 
@@ -115,7 +119,7 @@ def _person_and_notices():
         .where(Employee.id == _PERSON).order_by(Notice.id.desc())
         .options(joinedload(Employee.unit))
     )
-    return _with_state(query)
+    return _with_state(query, one_person=True)
 
 
 def person_and_notices(employee_id: int) -> tuple[Employee | None, list[NoticeRow]]:
