@@ -24,6 +24,7 @@ from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, signed_i
 from .support.clock import agency_today
 from .support.factories import add_notice, decide
 from .support.forms import decision_form, employee_id, outcome_id, post_decision
+from .support.report_forms import fill_settings
 
 LEADER = "vinhtq"  # Trần Quang Vinh: heads his unit and is in the demo's leadership group
 
@@ -371,7 +372,11 @@ def test_the_summary_for_the_rating_meeting_counts_cases_explanations_proposals_
     assert "Trong kỳ có 1 người với 2 thông báo (2 hồ sơ); 1 thông báo có giải trình; 2 thông báo đã có đề xuất, 0 thông báo chờ xem xét; tổng điểm đề xuất: -5." in page
     assert "Đinh Văn Hùng" in page and "Cổng dịch vụ công bị lỗi" in page and "Đặng Quốc Bình" not in page
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page and "Chi cục trưởng hoặc Hội đồng đánh giá quyết định" in page
+    # The heading carries the names the admin set for documents (read with the signed-in user).
+    assert fill_settings(admin_client).status_code == 302
     whole = admin_client.get(f"/appraisals/summary?period={year}").get_data(as_text=True)
+    assert "<p>SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG</p>" in whole
+    assert '<p class="strong">CHI CỤC KIỂM LÂM</p>' in whole
     assert "Trong kỳ có 2 người với 3 thông báo (3 hồ sơ); 1 thông báo có giải trình; 2 thông báo đã có đề xuất, 1 thông báo chờ xem xét; tổng điểm đề xuất: -5." in whole
     with synced_app.app_context():
         hoai_nhon = person("binhdq").unit_id

@@ -13,7 +13,7 @@ from ..compliance.exports import XLSX_MIMETYPE
 from ..extensions import db
 from ..ids import id_arg
 from ..models import PeriodKind, Unit
-from ..reports.settings import report_settings
+from ..reports.settings import agency_names
 from ..database.read_only import read_only
 from ..downloads import Download, audited_download
 from . import bp
@@ -58,7 +58,7 @@ def summary() -> str:
         "appraisals/summary.html", summary=result, totals=result.totals, scope=scope_of(result),
         periods=offered_periods(local_today()), units=units, issued=decree30_date(local_today()),
         # The names the admin set for printed documents (intranet/reports/settings.py).
-        agency=report_settings(),
+        agency=agency_names(),
         # The words of the rows translated once, not once per row.
         rows=summary_rows(result, _("Số %(ref)s ngày %(date)s"), _("%(n)s hồ sơ"), _("Chờ xem xét")),
     )

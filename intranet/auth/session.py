@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Employee
-from ..reports.settings import agency_name_column, remember_agency_name
+from ..reports.settings import agency_name_columns, remember_agency_names
 
 
 def load_employee(session_id: str) -> Employee | None:
@@ -16,16 +16,16 @@ def load_employee(session_id: str) -> Employee | None:
     employee_id, _, version = session_id.partition(":")
     if not (employee_id.isdigit() and version.isdigit()):
         return None
-    # With their unit (the home page and a head's pages show it) and the agency's name (every
-    # page's header): one statement instead of three.
+    # With their unit (the home page and a head's pages show it) and the agency's names (every
+    # page's header, the rating summary's heading): one statement instead of three.
     row = db.session.execute(
-        select(Employee, agency_name_column()).options(joinedload(Employee.unit))
+        select(Employee, *agency_name_columns()).options(joinedload(Employee.unit))
         .where(Employee.id == int(employee_id))
     ).first()
     if row is None:
         return None
-    employee, agency = row
-    remember_agency_name(agency)
+    employee, *names = row
+    remember_agency_names(*names)
     if employee.session_version != int(version) or not employee.active:
         return None
     return employee

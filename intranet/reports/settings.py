@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
@@ -24,47 +25,65 @@ LINE_FIELDS = (
 TEXT_FIELDS = ("legal_basis", "recipients")
 
 
+class AgencyNames(NamedTuple):
+    """The agency's name and its parent agency's, as the admin set them for documents."""
+
+    agency_name: str
+    parent_agency_name: str
+
+
+_NO_NAMES = AgencyNames("", "")
+_NAMES = "agency_names"  # in g, for the rest of the request
+_NAME_COLUMNS = (ReportSettings.agency_name, ReportSettings.parent_agency_name)
+
+
 def report_settings() -> ReportSettings:
     """The settings row; a blank, unsaved one on a database that has none yet."""
     settings = db.session.get(ReportSettings, SETTINGS_ID)
-    if has_app_context() and "agency_name" not in g:
-        # The page's header (agency_name) need not read the row again: the report, one
-        # statement fewer.
-        g.agency_name = settings.agency_name if settings is not None else ""
+    # The page's header (agency_names) need not read the row again: the report, one
+    # statement fewer.
+    remember_agency_names(*(
+        (settings.agency_name, settings.parent_agency_name) if settings is not None else _NO_NAMES
+    ))
     if settings is None:
         settings = ReportSettings(id=SETTINGS_ID, **{name: "" for name in LINE_FIELDS + TEXT_FIELDS})
         settings.signs_for_head = False
     return settings
 
 
-def agency_name() -> str:
-    """The agency's name for every page's header, read once per request.
+def agency_names() -> AgencyNames:
+    """The agency's names, read once per request: every page's header shows the agency's, the
+    rating summary both.
 
-    An error page must still render when the database does not answer: then no name.
+    An error page must still render when the database does not answer: then no names.
     """
     if not has_app_context():
-        return ""
-    if "agency_name" not in g:
+        return _NO_NAMES
+    if _NAMES not in g:
         try:
-            g.agency_name = db.session.scalar(
-                select(ReportSettings.agency_name).where(ReportSettings.id == SETTINGS_ID)
-            ) or ""
+            row = db.session.execute(select(*_NAME_COLUMNS).where(ReportSettings.id == SETTINGS_ID)).first()
         except SQLAlchemyError:
             db.session.rollback()
-            g.agency_name = ""
-    return g.agency_name
+            row = None
+        g.agency_names = AgencyNames(*(name or "" for name in row)) if row else _NO_NAMES
+    return g.agency_names
 
 
-def agency_name_column() -> ScalarSelect[str | None]:
-    """The agency's name as a column, for a statement every page sends anyway (the signed-in
+def agency_name() -> str:
+    return agency_names().agency_name
+
+
+def agency_name_columns() -> list[ScalarSelect[str | None]]:
+    """The agency's names as columns, for a statement every page sends anyway (the signed-in
     user's, auth/session.py) to bring along: one statement fewer per page."""
-    return select(ReportSettings.agency_name).where(ReportSettings.id == SETTINGS_ID).scalar_subquery()
+    return [select(column).where(ReportSettings.id == SETTINGS_ID).scalar_subquery()
+            for column in _NAME_COLUMNS]
 
 
-def remember_agency_name(name: str | None) -> None:
-    """What agency_name() answers for the rest of the request, read by another statement."""
-    if has_app_context() and "agency_name" not in g:
-        g.agency_name = name or ""
+def remember_agency_names(agency_name: str | None, parent_agency_name: str | None) -> None:
+    """What agency_names() answers for the rest of the request, read by another statement."""
+    if has_app_context() and _NAMES not in g:
+        g.agency_names = AgencyNames(agency_name or "", parent_agency_name or "")
 
 
 def _lines(text: str) -> str:
