@@ -248,12 +248,14 @@ def test_head_of_another_unit_cannot_read_or_correct(synced_app: Flask, head_cli
     assert count(synced_app, Notice) == 1
 
 
-def test_the_persons_page_reads_them_and_their_notices_as_notices_about_does(synced_app: Flask) -> None:
+def test_the_persons_page_reads_them_and_their_notices_as_their_home_page_does(synced_app: Flask) -> None:
     """The person's page reads the person and their notices in one statement
-    (queries.person_and_notices): the same rows, states and order as notices_about, for
-    someone with a decided, a corrected and a correcting notice, and for someone with none."""
+    (queries.person_and_notices): the same rows, states and order as the person's home page
+    (main/records.own_records), for someone with a decided, a corrected and a correcting
+    notice, and for someone with none."""
     from datetime import datetime
 
+    from intranet.main.records import own_records
     from intranet.notices import queries
 
     from .support.factories import add_notice, decide
@@ -270,14 +272,16 @@ def test_the_persons_page_reads_them_and_their_notices_as_notices_about_does(syn
         first_id, person_id, unit_id = first.id, employee.id, employee.unit_id
         for person in db.session.scalars(select(Employee)).all():
             db.session.expunge_all()
-            read, notices = queries.person_and_notices(person.id)
+            read, notices, appraisals = queries.person_and_notices(person.id)
             assert read is not None and read.id == person.id and read.unit_id == person.unit_id
-            expected, _ = queries.notices_about(read)
+            expected = own_records(read, now, TODAY, 30).notices
+            assert appraisals == queries.appraisals_about(read)
             assert [(r.notice.id, r.stands, r.decided, [c.id for c in r.notice.cases]) for r in notices] == \
                 [(r.notice.id, r.stands, r.decided, [c.id for c in r.notice.cases]) for r in expected]
-        read, notices = queries.person_and_notices(person_id)
+        read, notices, appraisals = queries.person_and_notices(person_id)
         assert [(r.stands, r.decided) for r in notices] == [(True, False), (False, False), (True, True)]
-        assert queries.person_and_notices(99999) == (None, [])
+        assert [[n.id for n in row.appraisal.notices] for row in appraisals] == [[first_id]]
+        assert queries.person_and_notices(99999) == (None, [], [])
         # The unit's list keeps the standing ones only, decided or not, and says they stand.
         listed = queries.unit_notices(unit_id)
         assert [(r.notice.reference_number, r.stands, r.decided) for r in listed

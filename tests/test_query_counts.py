@@ -155,19 +155,19 @@ def test_the_signed_in_person_and_the_agency_name_come_in_one_statement(
 # pages run without a transaction): each statement is a round trip to a PostgreSQL server.
 # Lower these when a page asks less; a page that asks more fails here.
 SMALL_PAGES = {
-    # the person (with unit and agency name), notices with their explanations, appraisals
-    # with their notices, the latest declaration with the reminder's answer
-    "home": 4,
-    # + the notices awaiting the head's proposal
-    "head's home": 5,
+    # the person (with unit and agency name); the latest declaration with the reminder's
+    # answer, beside the notices with their explanations; the appraisals with their notices
+    "home": 3,
+    # no appraisals about the head: none read; + the notices awaiting the head's proposal
+    "head's home": 3,
     # the head; the person with their notices; appraisals with their notices
     "person": 3,
     "awaiting": 2,
     "notices": 2,
     # the person; the notice with its explanation and whether it is still open
     "explanation": 2,
-    # the admin, the month's notices, their proposals, the units, the report settings
-    "summary": 5,
+    # the admin (with the agency's names), the month's notices, their proposals, the units
+    "summary": 4,
     "responses": 2,
 }
 

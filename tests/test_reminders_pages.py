@@ -14,7 +14,9 @@ from intranet import ConfigurationError, create_app
 from intranet.extensions import db
 from intranet.models import AuditEvent, Employee, VneidStatus, utcnow
 from intranet.declarations.service import current
-from intranet.reminders.due import reminders_for, staff_due
+from intranet.main.records import own_records
+from intranet.notices.queries import person_and_notices
+from intranet.reminders.due import staff_due
 
 from .conftest import DEMO_ADMIN, DEMO_EMPLOYEE, DEMO_HEAD, csrf_token, sign_in, signed_in_client
 from .support.clock import agency_today
@@ -120,9 +122,10 @@ def test_home_page_shows_the_same_reminder_as_the_email(mail_app: Flask, smtp: R
 def test_home_page_reads_the_latest_declaration_and_the_reminder_as_their_own_functions_do(
     mail_app: Flask, smtp: Recorder
 ) -> None:
-    """The home page reads both in one statement (reminders_for): the same declaration as
-    declarations.current and the same reminder as staff_due, whoever the person is: never
-    declared, level 1, waiting lately or long, on level 2, or no longer on the staff."""
+    """The home page reads both in one statement with the person's notices (own_records): the
+    same declaration as declarations.current, the same reminder as staff_due and the same
+    notices as the person's page, whoever the person is: never declared, level 1, waiting
+    lately or long, on level 2, or no longer on the staff."""
     declare(mail_app, "annv", VneidStatus.LEVEL1)
     declare(mail_app, DEMO_HEAD, VneidStatus.LEVEL2_PENDING, days_ago=45)
     declare(mail_app, DEMO_ADMIN, VneidStatus.LEVEL2_PENDING, days_ago=2)
@@ -138,10 +141,11 @@ def test_home_page_reads_the_latest_declaration_and_the_reminder_as_their_own_fu
         people = db.session.scalars(select(Employee)).all()
         seen = set()
         for person in people:
-            declaration, reminders = reminders_for(person, now, agency_today(), days)
-            assert declaration is current(person), person.username
-            assert reminders.staff == due.get(person.id), person.username
-            seen.add((declaration is None, reminders.staff is None))
+            own = own_records(person, now, agency_today(), days)
+            assert own.declaration is current(person), person.username
+            assert own.reminders.staff == due.get(person.id), person.username
+            assert own.notices == person_and_notices(person.id)[1], person.username
+            seen.add((own.declaration is None, own.reminders.staff is None))
     assert seen == {(True, True), (True, False), (False, True), (False, False)}
 
 

@@ -9,8 +9,7 @@ from ..auth.views import safe_next
 from ..clock import local_today
 from ..database.read_only import read_only
 from ..models import utcnow
-from ..notices import queries as notices
-from ..reminders.due import reminders_for
+from .records import own_records
 
 bp = Blueprint("main", __name__)
 
@@ -19,19 +18,17 @@ bp = Blueprint("main", __name__)
 @read_only  # the most visited page: on SQLite it does not queue for the write lock
 @login_required
 def home() -> str:
-    about, explained = notices.notices_about(current_user)
-    declaration, reminders = reminders_for(
-        current_user, utcnow(), local_today(), current_app.config["REMINDERS_PENDING_DAYS"]
-    )
+    today = local_today()
+    own = own_records(current_user, utcnow(), today, current_app.config["REMINDERS_PENDING_DAYS"])
     return render_template(
         "main/home.html",
         employee=current_user,
-        declaration=declaration,
-        notices=about,
-        explanations=explained,
-        today=local_today(),
-        appraisals=notices.appraisals_about(current_user),
-        reminders=reminders,
+        declaration=own.declaration,
+        notices=own.notices,
+        explanations=own.explanations,
+        today=today,
+        appraisals=own.appraisals,
+        reminders=own.reminders,
     )
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import ColumnElement, Subquery, bindparam, func, select, true
+from sqlalchemy import ColumnElement, Subquery, bindparam, exists, func, select, true
 from sqlalchemy.orm import joinedload
 
-from ..explanations.models import Explanation
 from ..extensions import db
 from ..months import Month
 from ..models import Appraisal, AppraisalOutcome, Employee, Notice
@@ -27,7 +26,7 @@ class AppraisalRow:
     stands: bool
 
 
-def _with_state(query, *, standing: bool = False, one_person: bool = False):
+def with_state(query, *, standing: bool = False, one_person: bool = False):
     """Each notice's state, asked of each on its own (a list of a unit's or a person's
     notices): as EXISTS columns, PostgreSQL hashed every correction and every decision of the
     province to answer them for the head's /notices. `standing`: the query keeps only
@@ -45,30 +44,20 @@ def _with_state(query, *, standing: bool = False, one_person: bool = False):
 def _notice_rows(
     query, params: dict[str, object] | None = None, *, built: bool = False, standing: bool = False
 ) -> list[NoticeRow]:
-    rows = db.session.execute(query if built else _with_state(query, standing=standing), params).unique()
+    rows = db.session.execute(query if built else with_state(query, standing=standing), params).unique()
     return [NoticeRow(notice, bool(stands), bool(decided)) for notice, stands, decided in rows]
 
 
-# The person's own records, on every employee's home page: built once, the person a parameter.
-_PERSON = bindparam("employee_id")
-
-
-@cache
-def _notices_about():
-    # With each notice's explanation (the home page shows it or offers to send one): a second
-    # statement for them was a round trip more for everyone with a notice.
-    query = (
-        select(Notice, Explanation).outerjoin(Explanation, Explanation.notice_id == Notice.id)
-        .where(Notice.employee_id == _PERSON).order_by(Notice.id.desc())
-    )
-    return _with_state(query, one_person=True)
+# One person's records (their page, their home page: main/records.py): built once, the person
+# a parameter.
+PERSON = bindparam("employee_id")
 
 
 @cache
 def _appraisals_about():
     return (
         select(Appraisal, appraisal_stands().label("stands"))
-        .where(Appraisal.employee_id == _PERSON)
+        .where(Appraisal.employee_id == PERSON)
         # The notices each covers in the same statement (a person has few): loaded by a
         # second one, they were a round trip more on PostgreSQL for anyone with a proposal.
         # Of those, what the list shows: each column read is a cost on PostgreSQL (psycopg
@@ -97,40 +86,38 @@ def notice_row(notice: Notice) -> NoticeRow:
     return _notice_rows(select(Notice).where(Notice.id == notice.id))[0]
 
 
-def notices_about(employee: Employee) -> tuple[list[NoticeRow], dict[int, Explanation]]:
-    """Every notice about the person, corrected ones included, newest first; and their
-    explanations by notice id (what explanations.explanations_for answers)."""
-    rows = db.session.execute(_notices_about(), {"employee_id": employee.id}).unique()
-    notices: list[NoticeRow] = []
-    explained: dict[int, Explanation] = {}
-    for notice, explanation, stands, decided in rows:
-        notices.append(NoticeRow(notice, bool(stands), bool(decided)))
-        if explanation is not None:
-            explained[notice.id] = explanation
-    return notices, explained
+def any_appraisal() -> ColumnElement[bool]:
+    """Whether a proposal is about the statement's Employee: read beside a person's other
+    records, so that appraisals_about is asked only of those with one (most staff have none;
+    on PostgreSQL a statement is a round trip)."""
+    return exists().where(Appraisal.employee_id == Employee.id).label("any_appraisal")
 
 
 @cache
 def _person_and_notices():
-    # notices_about's rows, each beside the person (with their unit); one row with no notice
-    # when there is none.
+    # Every notice about the person, corrected ones included, newest first, each beside the
+    # person (with their unit); one row with no notice when there is none.
     query = (
-        select(Employee, Notice).outerjoin(Notice, Notice.employee_id == Employee.id)
-        .where(Employee.id == _PERSON).order_by(Notice.id.desc())
+        select(Employee, any_appraisal(), Notice)
+        .outerjoin(Notice, Notice.employee_id == Employee.id)
+        .where(Employee.id == PERSON).order_by(Notice.id.desc())
         .options(joinedload(Employee.unit))
     )
-    return _with_state(query, one_person=True)
+    return with_state(query, one_person=True)
 
 
-def person_and_notices(employee_id: int) -> tuple[Employee | None, list[NoticeRow]]:
-    """The person (None: no such id) and notices_about's answer for them, in one statement:
-    the person's page asks both, and on PostgreSQL each statement is a round trip."""
+def person_and_notices(
+    employee_id: int,
+) -> tuple[Employee | None, list[NoticeRow], list[AppraisalRow]]:
+    """The person (None: no such id), every notice about them and their proposals: the
+    person's page asks all three, and on PostgreSQL each statement is a round trip."""
     rows = db.session.execute(_person_and_notices(), {"employee_id": employee_id}).unique().all()
     if not rows:
-        return None, []
+        return None, [], []
+    employee, appraised = rows[0][:2]
     notices = [NoticeRow(notice, bool(stands), bool(decided))
-               for _, notice, stands, decided in rows if notice is not None]
-    return rows[0][0], notices
+               for _, _, notice, stands, decided in rows if notice is not None]
+    return employee, notices, appraisals_about(employee) if appraised else []
 
 
 def appraisals_about(employee: Employee) -> list[AppraisalRow]:

@@ -198,13 +198,13 @@ def correct(notice_id: int) -> Response | tuple[str, int]:
 @login_required
 def person(employee_id: int) -> str:
     """Everything recorded about one person: for them, their unit's head and admins."""
-    employee, notices = queries.person_and_notices(employee_id)
+    employee, notices, appraisals = queries.person_and_notices(employee_id)
     employee = staff_member_for(current_user, employee)
     return render_template(
         "notices/person.html",
         employee=employee,
         notices=notices,
-        appraisals=queries.appraisals_about(employee),
+        appraisals=appraisals,
         unit=employee.unit,
         categories=CATEGORIES,
     )

@@ -249,25 +249,26 @@ class PersonalReminders:
         return self.staff is not None or bool(self.awaiting)
 
 
-def reminders_for(
-    employee: Employee, now: datetime, today: date, pending_days: int
-) -> tuple[Declaration | None, PersonalReminders]:
-    """What the email would remind this person of, for their home page, with their latest
-    declaration (declarations.current's answer), which the page shows too: read in the same
-    statement as whether staff_due names them (on PostgreSQL each statement is a round trip)."""
-    declaration, status, due = db.session.execute(
-        _own_standing(), {"employee_id": employee.id, **_moments(now, pending_days)}
-    ).one()
+def personal_reminders(
+    employee: Employee, declaration: Declaration | None, status: str | None, due: bool, today: date
+) -> PersonalReminders:
+    """What the email would remind this person of, for their home page, from own_standing()'s
+    row for them (read there with their notices: main/records.py)."""
     # The latest declaration's time is STAFF_DECLARED_AT: it is read with the declaration.
     declared_at = declaration.declared_at if declaration is not None else None
     staff = StaffDue(_recipient(employee), status, declared_at) if due else None
-    return declaration, PersonalReminders(staff, notices_awaiting(employee, today))
+    return PersonalReminders(staff, notices_awaiting(employee, today))
+
+
+def own_standing_parameters(employee: Employee, now: datetime, pending_days: int) -> dict[str, object]:
+    return {"employee_id": employee.id, **_moments(now, pending_days)}
 
 
 @cache
-def _own_standing() -> Select:
+def own_standing() -> Select:
     """One person's latest declaration, their status, and staff_due's conditions for them as
-    a column (true when staff_due would name them)."""
+    a column (true when staff_due would name them), from the Employee row of the person
+    "employee_id" (own_standing_parameters)."""
     person = Employee.id == bindparam("employee_id")
     return (
         select(Declaration, Employee.vneid_status, and_(*staff_due_conditions()).label("due"))
