@@ -3,7 +3,8 @@ transactions, the request's one transaction, and the triggers that keep the reco
 legal weight as the law needs them (append-only tables, each employee's latest status, the
 roster), and the number that moves whenever a record the compliance figures count is written
 (figures_version), with the days the records written since each number are dated on
-(figures_dated); the statements PostgreSQL plans for each run (planning). Importing it registers the engine listeners."""
+(figures_dated); and the statements PostgreSQL plans for each run (planning). Importing it
+registers the engine listeners."""
 from __future__ import annotations
 
 from sqlalchemy import MetaData

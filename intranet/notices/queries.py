@@ -48,16 +48,15 @@ def _notice_rows(
     return [NoticeRow(notice, bool(stands), bool(decided)) for notice, stands, decided in rows]
 
 
-# One person's records (their page, their home page: main/records.py): built once, the person
-# a parameter.
-PERSON = bindparam("employee_id")
+# One person's records, on their page: built once, the person a parameter.
+_PERSON = bindparam("employee_id")
 
 
 @cache
 def _appraisals_about():
     return (
         select(Appraisal, appraisal_stands().label("stands"))
-        .where(Appraisal.employee_id == PERSON)
+        .where(Appraisal.employee_id == _PERSON)
         # The notices each covers in the same statement (a person has few): loaded by a
         # second one, they were a round trip more on PostgreSQL for anyone with a proposal.
         # Of those, what the list shows: each column read is a cost on PostgreSQL (psycopg
@@ -100,7 +99,7 @@ def _person_and_notices():
     query = (
         select(Employee, any_appraisal(), Notice)
         .outerjoin(Notice, Notice.employee_id == Employee.id)
-        .where(Employee.id == PERSON).order_by(Notice.id.desc())
+        .where(Employee.id == _PERSON).order_by(Notice.id.desc())
         .options(joinedload(Employee.unit))
     )
     return with_state(query, one_person=True)

@@ -33,7 +33,6 @@ class AgencyNames(NamedTuple):
 
 
 _NO_NAMES = AgencyNames("", "")
-_NAMES = "agency_names"  # in g, for the rest of the request
 _NAME_COLUMNS = (ReportSettings.agency_name, ReportSettings.parent_agency_name)
 
 
@@ -59,9 +58,11 @@ def agency_names() -> AgencyNames:
     """
     if not has_app_context():
         return _NO_NAMES
-    if _NAMES not in g:
+    if "agency_names" not in g:  # kept in g for the rest of the request
         try:
-            row = db.session.execute(select(*_NAME_COLUMNS).where(ReportSettings.id == SETTINGS_ID)).first()
+            row = db.session.execute(
+                select(*_NAME_COLUMNS).where(ReportSettings.id == SETTINGS_ID)
+            ).first()
         except SQLAlchemyError:
             db.session.rollback()
             row = None
@@ -82,7 +83,7 @@ def agency_name_columns() -> list[ScalarSelect[str | None]]:
 
 def remember_agency_names(agency_name: str | None, parent_agency_name: str | None) -> None:
     """What agency_names() answers for the rest of the request, read by another statement."""
-    if has_app_context() and _NAMES not in g:
+    if has_app_context() and "agency_names" not in g:
         g.agency_names = AgencyNames(agency_name or "", parent_agency_name or "")
 
 
