@@ -13,7 +13,6 @@ bounded in time. Prints one table and writes it to .bench/results.json.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import platform
 import re
@@ -43,6 +42,7 @@ from intranet.directory import current_directory
 from intranet.directory.sync import sync_people
 from intranet.extensions import db
 from intranet.models import Employee
+from intranet.serving import settle_worker
 from intranet.months import current_month
 from scripts.bench_data import BENCH, PASSWORD, bench_app, build, copy_to, counts
 from scripts.bench_import import TARGETS as IMPORT_TARGETS, import_figures
@@ -233,9 +233,9 @@ def past_month(app: Flask) -> str:
 
 
 def serving(app: Flask) -> Flask:
-    """The app as wsgi.py leaves it for a worker: what is loaded by now frozen out of the
-    garbage collector's passes."""
-    gc.freeze()
+    """The app as wsgi.py leaves it for a worker (intranet/serving.py): what is loaded by now
+    frozen out of the garbage collector's passes, its full passes made rarer."""
+    settle_worker()
     return app
 
 

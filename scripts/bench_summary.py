@@ -11,7 +11,6 @@ Standalone:
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import random
 import shutil
@@ -101,15 +100,14 @@ def run(database: Path, year: int, repeat: int = REPEAT) -> dict[str, object]:
 
     from intranet.extensions import db
     from intranet.models import Employee
+    from intranet.serving import settle_worker
     from scripts.bench_data import bench_app
 
     app = bench_app(database, RATELIMIT_ENABLED=False)
     with app.app_context():
         admin = db.session.scalar(select(Employee).where(Employee.is_admin.is_(True), Employee.active.is_(True)))
         session_id = f"{admin.id}:{admin.session_version}"
-    # As wsgi.py leaves a worker (and scripts/bench.py its apps): what is loaded by now out of
-    # the garbage collector's full passes.
-    gc.freeze()
+    settle_worker()  # as wsgi.py leaves a worker (and scripts/bench.py its apps)
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = session_id
