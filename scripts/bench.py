@@ -42,8 +42,8 @@ from intranet.directory import current_directory
 from intranet.directory.sync import sync_people
 from intranet.extensions import db
 from intranet.models import Employee
-from intranet.serving import settle_worker
 from intranet.months import current_month
+from intranet.serving import settle_worker
 from scripts.bench_data import BENCH, PASSWORD, bench_app, build, copy_to, counts
 from scripts.bench_import import TARGETS as IMPORT_TARGETS, import_figures
 from scripts.bench_reminders import TARGETS as REMINDER_TARGETS
