@@ -41,9 +41,8 @@ def report_settings() -> ReportSettings:
     settings = db.session.get(ReportSettings, SETTINGS_ID)
     # The page's header (agency_names) need not read the row again: the report, one
     # statement fewer.
-    remember_agency_names(*(
-        (settings.agency_name, settings.parent_agency_name) if settings is not None else _NO_NAMES
-    ))
+    names = _NO_NAMES if settings is None else (settings.agency_name, settings.parent_agency_name)
+    remember_agency_names(*names)
     if settings is None:
         settings = ReportSettings(id=SETTINGS_ID, **{name: "" for name in LINE_FIELDS + TEXT_FIELDS})
         settings.signs_for_head = False
@@ -66,7 +65,7 @@ def agency_names() -> AgencyNames:
         except SQLAlchemyError:
             db.session.rollback()
             row = None
-        g.agency_names = AgencyNames(*(name or "" for name in row)) if row else _NO_NAMES
+        remember_agency_names(*(row or _NO_NAMES))
     return g.agency_names
 
 
