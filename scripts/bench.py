@@ -373,12 +373,14 @@ def summary_file(database: Path, work: Path, repeat: int) -> Figure:
     return figure
 
 
-def on_postgresql(data: Path, slapd: Slapd, repeat: int) -> list[Figure]:
+def on_postgresql(
+    data: Path, slapd: Slapd, repeat: int, seconds: float | None, work: Path
+) -> list[Figure]:
     """The same request figures with the data set copied into a PostgreSQL server started for
     the run (tests/support/pg_server.py: fsync off, so writes cost less than on a production
     server), its schema built by the migrations. The app reaches it over its Unix socket, as
     README's production does on one host; the smallest pages again over TCP, as from another
-    host."""
+    host. Throughput under gunicorn too unless `seconds` is None."""
     from flask_migrate import upgrade
 
     with Postgres() as server:
@@ -395,9 +397,12 @@ def on_postgresql(data: Path, slapd: Slapd, repeat: int) -> list[Figure]:
         figures = pages(serving(app), repeat, POSTGRESQL)
         figures.append(Figure("pages all-visible after the load" + POSTGRESQL,
                               unit="%", note=visible))
+        figures.append(round_trip(url))
         with app.app_context():
             db.engine.dispose()
         figures += over_tcp(bench_app(server.url("bench"), **ldap_config(slapd)), repeat)
+        if seconds is not None:
+            figures += under_gunicorn(url, slapd, seconds, work, POSTGRESQL)
         # Last: it adds a year of notices to this copy.
         figures += [Figure(**f) for f in summary_figures_on(url, POSTGRESQL)]
     return figures
@@ -415,6 +420,31 @@ def over_tcp(app: Flask, repeat: int) -> list[Figure]:
     with app.app_context():
         db.engine.dispose()
     return figures
+
+
+def round_trip(url: str, runs: int = 1000) -> Figure:
+    """One round trip to the server, measured apart from any page: the empty statement of the
+    pool's pre-ping, which every request sends before its own (one round trip each). The
+    floor under PostgreSQL's time on the small pages, where SQLite answers inside the worker."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        connection = engine.raw_connection()
+        connection.dbapi_connection.autocommit = True
+        cursor = connection.dbapi_connection.cursor()
+        times = []
+        for n in range(100 + runs):  # the first 100 warm up
+            started = time.perf_counter()
+            cursor.execute(";")
+            if n >= 100:
+                times.append(1e6 * (time.perf_counter() - started))
+        connection.close()
+    finally:
+        engine.dispose()
+    return Figure("round trip (the pre-ping's empty statement)" + POSTGRESQL,
+                  statistics.median(times), percentile(times, 0.95), unit="µs",
+                  note=f"{len(times)} runs on one connection over the Unix socket")
 
 
 def all_visible(url: str) -> str:
@@ -528,7 +558,9 @@ end
 """
 
 
-def throughput(base: str, path: str, usernames: list[str], seconds: float, work: Path) -> Figure:
+def throughput(
+    base: str, path: str, usernames: list[str], seconds: float, work: Path, suffix: str = ""
+) -> Figure:
     """Requests per second of GET `path` by len(usernames) signed-in clients for `seconds`,
     sent by wrk (C, 2 threads, one connection per client): the load generator shares the
     machine's cores with the workers, and Python threads spent more of them than the app."""
@@ -555,7 +587,7 @@ def throughput(base: str, path: str, usernames: list[str], seconds: float, work:
     rate = done / elapsed
     kinds = dict(zip(("connect", "read", "write", "timeout"), socket_errors))
     errors = bad + sum(kinds.values())
-    return Figure(f"throughput GET {path}", rate, rate, unit="req/s",
+    return Figure(f"throughput GET {path}{suffix}", rate, rate, unit="req/s",
                   note=f"{len(usernames)} clients (wrk), 2 workers, {elapsed:.0f} s, "
                        f"{done} requests, {errors} errors"
                        + (f" ({bad} not HTTP 200)" if bad else "")
@@ -573,17 +605,20 @@ def worker_rss(master: int) -> list[float]:
     return sizes
 
 
-def under_gunicorn(database: Path, slapd: Slapd, seconds: float, work: Path) -> list[Figure]:
-    env = app_environment(database, slapd.url)
-    server = AppServer(env, work / "gunicorn.log", workers=2)
+def under_gunicorn(
+    database_url: str, slapd: Slapd, seconds: float, work: Path, suffix: str = ""
+) -> list[Figure]:
+    env = app_environment(database_url, slapd.url)
+    server = AppServer(env, work / f"gunicorn{suffix.strip()}.log", workers=2)
     server.start()
     try:
         figures = [
-            throughput(server.url, "/compliance", [ADMIN] * 20, seconds, work),
-            throughput(server.url, "/", [f"cb{2000 + n:05d}" for n in range(20)], seconds, work),
+            throughput(server.url, "/compliance", [ADMIN] * 20, seconds, work, suffix),
+            throughput(server.url, "/", [f"cb{2000 + n:05d}" for n in range(20)], seconds, work,
+                       suffix),
         ]
         sizes = worker_rss(server.process.pid)  # type: ignore[union-attr]
-        figures.append(Figure("gunicorn worker RSS", max(sizes), max(sizes), unit="MB",
+        figures.append(Figure("gunicorn worker RSS" + suffix, max(sizes), max(sizes), unit="MB",
                               note="workers: " + ", ".join(f"{s:.0f} MB" for s in sizes)))
     finally:
         server.stop()
@@ -699,9 +734,10 @@ def main(argv: list[str] | None = None) -> int:
                 figures.append(summary_file(database, work, args.repeat))
                 print("rating summary measured", flush=True)
                 if not args.skip_gunicorn:
-                    figures += under_gunicorn(database, slapd, args.seconds, work)
+                    figures += under_gunicorn(f"sqlite:///{database}", slapd, args.seconds, work)
             if not args.skip_postgresql:
-                figures += on_postgresql(big, slapd, args.repeat)
+                figures += on_postgresql(big, slapd, args.repeat,
+                                         None if args.skip_gunicorn else args.seconds, work)
                 print("PostgreSQL figures measured", flush=True)
             figures += directory_sync(work / "sync.db", slapd, args.staff)
         figures += [Figure(name, value, value, unit=unit, note=note)
@@ -725,7 +761,11 @@ def main(argv: list[str] | None = None) -> int:
             twin = by_name.get(figure.name + POSTGRESQL)
             if figure.unit == "ms" and twin is not None:
                 figures.append(ratio(f"ratio PostgreSQL / SQLite, {figure.name}", twin, figure,
-                                     f"target ≤ {PG_RATIO:g}"))
+                                     f"target ≤ {PG_RATIO:g}; PostgreSQL "
+                                     f"{twin.median - figure.median:+.1f} ms (median)"))
+            if figure.unit == "req/s" and twin is not None:  # time per request, as above
+                figures.append(ratio(f"ratio PostgreSQL / SQLite, {figure.name}", figure, twin,
+                                     f"SQLite's rate / PostgreSQL's, target ≤ {PG_RATIO:g}"))
             twin = by_name.get(figure.name + OVER_TCP)
             if figure.unit == "ms" and twin is not None:
                 figures.append(ratio(f"ratio PostgreSQL over TCP / SQLite, {figure.name}", twin,

@@ -103,13 +103,13 @@ def directory_ldif(people: list[Account]) -> str:
 # -- the app -------------------------------------------------------------------
 
 
-def app_environment(database: Path, ldap_url: str) -> dict[str, str]:
+def app_environment(database_url: str, ldap_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "FLASK_APP": "wsgi",
         "INTRANET_ENV": "development",  # plain HTTP on loopback: cookies must not be Secure-only
         "SECRET_KEY": secrets.token_urlsafe(32),  # one key for every worker
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url,
         "LDAP_URL": ldap_url,
         "LDAP_BIND_DN": DEFAULT_SERVICE_DN,
         "LDAP_BIND_PASSWORD": DEFAULT_SERVICE_PASSWORD,
@@ -313,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         (work / "staff.ldif").write_text(directory_ldif(people), encoding="utf-8")
         with Slapd(work / "staff.ldif", work / "slapd") as slapd:
             database = work / "intranet.db"
-            env = app_environment(database, slapd.url)
+            env = app_environment(f"sqlite:///{database}", slapd.url)
             flask(env, "db", "upgrade")
             print(flask(env, "directory", "sync"))
             with AppServer(env, work / "gunicorn.log", workers=args.workers) as server:
