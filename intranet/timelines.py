@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Over, ScalarSelect, and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from .models import Declaration, RosterEntry
@@ -60,16 +60,6 @@ def standing_roster_entry(employee_id: ColumnElement[int],
                           moment: ColumnElement) -> ScalarSelect[Any]:
     """The id of the employee's roster entry standing at `moment`."""
     return latest_record(ROSTER, employee_id, "id", lambda _r, at: at <= moment)
-
-
-def previous_in_order(timeline: Timeline, column: str) -> Over:
-    """`column` of the same person's record just before each record (None for their first),
-    as a window over the timeline in its order: the record latest_record(..., before(...))
-    seeks, found by one pass over the index instead of one seek per record."""
-    model, time = timeline
-    return func.lag(getattr(model, column)).over(
-        partition_by=model.employee_id, order_by=(getattr(model, time), model.id)
-    )
 
 
 def before(timeline: Timeline, record: Any) -> Made:

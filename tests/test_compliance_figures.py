@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from intranet.compliance.decree30 import decree30_date
 from intranet.months import EARLIEST, Month
@@ -334,39 +334,119 @@ def test_the_current_months_people_are_the_same_from_employee_rows_as_from_the_h
     assert any(line[0] == moved.id and line[2] == data.units["A"] for line in in_a)
 
 
-def test_a_declarations_predecessor_is_the_same_by_window_or_by_seek(data: DataSet) -> None:
-    """PostgreSQL finds the declaration each one replaced with a window over the history,
-    SQLite with a seek per declaration: on either database both give the same changes, with
-    two declarations at one instant (the higher id is the later) and moves on and off level 2."""
-    from datetime import timedelta
+def kept_moves() -> set[tuple]:
+    from intranet.database.level2_changes import LEVEL2_CHANGE
 
-    from intranet.compliance.history import _statement
-    from intranet.months import current_month
+    return {tuple(row) for row in db.session.execute(select(LEVEL2_CHANGE))}
 
+
+def moves_by_definition() -> set[tuple]:
+    """Each declaration against the one it replaced, sought as every page seeks it
+    (intranet/timelines.py): +1 onto level 2, -1 off it."""
+    from sqlalchemy.orm import aliased
+
+    from intranet.models import Declaration
+    from intranet.timelines import DECLARATIONS, before, latest_record
+
+    record = aliased(Declaration)
+    replaced = latest_record(DECLARATIONS, record.employee_id, "status", before(DECLARATIONS, record))
+    rows = db.session.execute(select(record.id, record.employee_id, record.declared_at,
+                                     record.status, replaced.label("replaced"))).all()
+    on = lambda status: status == "level2_active"  # noqa: E731
+    return {(id_, person, at, 1 if on(status) else -1)
+            for id_, person, at, status, was in rows if on(status) != on(was)}
+
+
+def test_the_database_keeps_each_declarations_move_onto_level_2_or_off_it(data: DataSet) -> None:
+    """The trigger's rows are the moves the timelines' definition gives, with two
+    declarations at one instant (the higher id is the later), the same status declared
+    again (no move), and declarations recorded with an earlier time than the person's
+    latest (an import, say): the later declaration then replaced another, and its move too."""
     def person(key: str) -> Employee:
         return db.session.get(Employee, data.people[key])
 
+    assert kept_moves() == moves_by_definition() and kept_moves()
     tie = datetime(2024, 3, 12, 5)
     declare(person("pending"), "level2_active", tie)
     db.session.flush()
     declare(person("pending"), "level1", tie)  # same instant, recorded after: it stands
-    declare(person("b1"), "level2_pending", datetime(2024, 4, 3))
-    declare(person("b1"), "level2_active", datetime(2024, 5, 3))
-    recent = current_month().starts_utc() - timedelta(days=20)
-    declare(person("no_account"), "level2_active", recent)
-    declare(person("on_level2"), "none", recent - timedelta(days=31))  # a month before
+    declare(person("no_account"), "level2_active", datetime(2024, 5, 3))
+    declare(person("no_account"), "level2_active", datetime(2024, 5, 9))  # the same again
+    db.session.commit()
+    assert kept_moves() == moves_by_definition()
+
+    b1 = person("b1")
+    moves_before = {move for move in kept_moves() if move[1] == b1.id}
+    # Between two of b1's, and before all of them: each changes what the next replaced.
+    declare(b1, "none", datetime(2024, 3, 1, 12))
+    declare(b1, "level2_active", datetime(2023, 1, 1))
+    db.session.commit()
+    assert kept_moves() == moves_by_definition()
+    assert {move for move in kept_moves() if move[1] == b1.id} != moves_before
+    # Several of one person's in one statement, latest first.
+    from intranet.models import Declaration
+
+    db.session.execute(insert(Declaration), [
+        {"employee_id": b1.id, "status": status, "declared_at": at, "committed": False}
+        for status, at in (("level2_active", datetime(2024, 7, 2)), ("level1", datetime(2024, 7, 1)),
+                           ("level2_active", datetime(2024, 6, 30)))
+    ])
+    db.session.commit()
+    assert kept_moves() == moves_by_definition()
+
+
+def test_two_declarations_for_one_person_at_once_keep_the_right_moves(data: DataSet) -> None:
+    """On PostgreSQL two transactions can declare for one person at once: the second waits
+    for the first and then reads its declaration as the one it replaced."""
+    import threading
+
+    from intranet.models import Declaration
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    person = data.people["pending"]
     db.session.commit()
 
-    for months, from_end in ((Month(2024, 6).back(8), False), (current_month().back(4), True)):
-        ends = {f"end_{position}": month.ends_utc() for position, month in enumerate(months)}
+    def declaration(status: str, at: datetime):
+        return insert(Declaration).values(employee_id=person, status=status, declared_at=at,
+                                          committed=False)
 
-        def changes(windowed: bool) -> list[tuple]:
-            statement = _statement(len(months), from_end, windowed, in_one_pass=False)
-            rows = db.session.execute(statement, ends).all()
-            return sorted(rows, key=repr)
+    first, second = db.engine.connect(), db.engine.connect()
+    try:
+        first.begin()
+        first.execute(declaration("level2_active", datetime(2024, 8, 1)))
+        waiting = threading.Thread(target=lambda: (
+            second.begin(), second.execute(declaration("level1", datetime(2024, 8, 2))),
+            second.commit()))
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive()  # it waits for the first
+        first.commit()
+        waiting.join(timeout=10)
+        assert not waiting.is_alive()
+    finally:
+        first.close()
+        second.close()
+    db.session.expire_all()
+    assert kept_moves() == moves_by_definition()
+    assert {move[3] for move in kept_moves() if move[1] == person and move[2].year == 2024
+            and move[2].month == 8} == {1, -1}
 
-        assert changes(windowed=True) == changes(windowed=False)
-        assert any(row[0] > 0 and row[3] for row in changes(windowed=True))  # some change
+
+def test_a_history_counts_the_kept_moves_as_the_months_tables_count_declarations(
+    data: DataSet,
+) -> None:
+    """The chart's changes come from the kept moves, each month's table from the declarations
+    standing at its end: with moves recorded out of order, both agree month by month."""
+    def person(key: str) -> Employee:
+        return db.session.get(Employee, data.people[key])
+
+    declare(person("b1"), "level2_pending", datetime(2024, 4, 3))
+    declare(person("b1"), "level2_active", datetime(2024, 5, 3))
+    declare(person("b1"), "level1", datetime(2024, 2, 3))  # recorded last, dated first
+    declare(person("on_level2"), "none", datetime(2024, 5, 20))
+    db.session.commit()
+    assert_history_agrees_with_each_months_table()
 
 
 def test_everyones_standing_records_are_the_same_in_one_pass_or_by_seeks(data: DataSet) -> None:

@@ -255,10 +255,9 @@ def test_a_past_months_figures_read_only_what_figures_dated_dates(app: Flask) ->
     from intranet.database import figures_dated
 
     statements = []
-    for windowed in (True, False):
-        for in_one_pass in (True, False):
-            statements.append(history._statement(12, False, windowed, in_one_pass))
-            statements.append(figures._sorted_unit_figures(False, Sort(), in_one_pass))
+    for in_one_pass in (True, False):
+        statements.append(history._statement(12, False, in_one_pass))
+        statements.append(figures._sorted_unit_figures(False, Sort(), in_one_pass))
     statements += [figures._unit_figures(False, only)[0] for only in ("unit", "none")]
     read: dict[str, set[str]] = {}
     for statement in statements:

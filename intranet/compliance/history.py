@@ -13,13 +13,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from ..database import figures_dated
+from ..database.level2_changes import LEVEL2_CHANGE
 from ..database.planning import planned_each_run
 from ..extensions import db
-from ..models import Declaration, RosterEntry, Unit, VneidStatus
+from ..models import RosterEntry, Unit, VneidStatus
 from ..months import Month
-from ..timelines import (
-    DECLARATIONS, ROSTER, before, latest_record, previous_in_order, standing_declaration,
-)
+from ..timelines import ROSTER, before, latest_record, standing_declaration
 from .memo import kept_while_ended, remembered
 from .params import is_running
 from .results import History, MonthPoint
@@ -31,18 +30,16 @@ def _end(position: int) -> BindParameter:
     return bindparam(f"end_{position}", type_=DateTime)
 
 
-def _changes(length: int, windowed: bool, declarations: bool = True) -> Select:
+def _changes(length: int, declarations: bool = True) -> Select:
     """(position, unit_id, staff, level2): how each unit's counts changed between the end of
     the month before `position` and the end of its month, for every month but the first of
     `length` months whose ends are the parameters _end(0) ... _end(length - 1).
     Not `declarations`: the roster's changes alone (joining, moving, leaving), which say
     which units a month moved but not all of its level-2 counts' changes (see _refreshed).
 
-    A count changes only when someone joins, moves, leaves or declares, so the history costs
-    a look at what happened in the months shown rather than the whole staff once per month.
-    `windowed`: each declaration's predecessor from one ordered pass over the declarations
-    (PostgreSQL: 26 against 41 ms for the year's 30,000) rather than a seek each (SQLite: its
-    seeks cost a quarter of its window's work).
+    A count changes only when someone joins, moves, leaves or declares onto level 2 or off
+    it, so the history costs a look at what happened in the months shown rather than the
+    whole staff once per month.
     """
     ends = [_end(position) for position in range(length)]
 
@@ -56,44 +53,20 @@ def _changes(length: int, windowed: bool, declarations: bool = True) -> Select:
         # The first month whose end is not before `moment` (of those shown, after the first).
         return case(*((moment <= end, position) for position, end in enumerate(ends) if position))
 
-    # Each declaration in the months shown (one range of ix_declaration_moment) against the
-    # one it replaced: the person's declaration just before it (a seek each, or one window
-    # over the declarations: see `windowed`). Only those
-    # that put the person on level 2 or take them off it change a count (about one in six):
-    # the others are left out before the seek that places the person in a unit. The status
-    # it replaced is read once, in the WHERE clause: a declaration kept moves the count by
-    # +1 if it is level 2 (the one before was not), -1 if not (the one before was).
-    if windowed:
-        # Declarations after the last month's end play no part: the window need not see them.
-        ordered = (
-            select(
-                Declaration.employee_id, Declaration.declared_at, Declaration.status,
-                previous_in_order(DECLARATIONS, "status").label("replaced"),
-            )
-            .where(Declaration.declared_at <= ends[-1])
-            .subquery("ordered")
-        )
-        person, moment, status, replaced = (
-            ordered.c.employee_id, ordered.c.declared_at, ordered.c.status, ordered.c.replaced
-        )
-    else:
-        person, moment = Declaration.employee_id, Declaration.declared_at
-        status = Declaration.status
-        replaced = latest_record(
-            DECLARATIONS, Declaration.employee_id, "status", before(DECLARATIONS, Declaration)
-        )
-    # A declaration moves the count of the unit the person was in then (if on the staff).
+    # Each declaration in the months shown that put its person on level 2 or took them off
+    # it (one range of the moves the database keeps, database/level2_changes.py: about one
+    # declaration in six), in the unit the person was in then (a seek each).
     # At one instant, a roster change comes first.
-    placed = aliased(RosterEntry)
+    move, placed = LEVEL2_CHANGE.c, aliased(RosterEntry)
     declared = (
         select(
-            month_of(moment).label("position"),
+            month_of(move.declared_at).label("position"),
             placed.unit_id,
             literal(0).label("staff"),
-            (2 * is_level2(status) - 1).label("level2"),
+            move.level2.label("level2"),
         )
-        .join(placed, standing_entry(placed, person, moment))
-        .where(shown(moment), is_level2(status) != is_level2(replaced), placed.on_staff)
+        .join(placed, standing_entry(placed, move.employee_id, move.declared_at))
+        .where(shown(move.declared_at), placed.on_staff)
     )
     # A roster change (joining, moving, leaving, coming back; few in a year) takes the person,
     # with the status declared before it, out of the unit they were in and into the new one.
@@ -116,10 +89,6 @@ def _changes(length: int, windowed: bool, declarations: bool = True) -> Select:
     ).group_by(events.c.position, events.c.unit_id)
 
 
-# PostgreSQL finds each declaration's predecessor by a window over every declaration up to
-# the last month's end (see _changes) for a history this long or longer; for fewer months,
-# a seek for each declaration in them costs less (2 months: 24 against 66 ms; 6: equal).
-WINDOWED_FROM = 7
 # The position of the row that holds the counts the changes start from.
 _ANCHOR = -1
 
@@ -149,11 +118,12 @@ def _refreshed(months: Sequence[Month], first_day: date | None, kept: History) -
 
     When that is the running month alone (someone declared now: the most common write), its
     counts come from the employee rows and nothing else is counted again but the roster's
-    changes in it (few), not the month's declarations (2,500 seeks at province scale): the
-    running month's changes serve only to reach the months before it, which are kept, and to
-    give a line to each unit they moved. A unit someone declared in this month and that has
-    nobody at its end was left by them after declaring, so the roster's changes name it too
-    (the tests check the pages against those worked out from nothing kept)."""
+    changes in it (few), not the month's moves onto level 2 and off it (a seek each to place
+    them in a unit): the running month's changes serve only to reach the months before it,
+    which are kept, and to give a line to each unit they moved. A unit someone declared in
+    this month and that has nobody at its end was left by them after declaring, so the
+    roster's changes name it too (the tests check the pages against those worked out from
+    nothing kept)."""
     settled = 0
     for month in months[:-1]:
         if not figures_dated.dated_after(first_day, month.ends_utc()):
@@ -187,8 +157,7 @@ def _history(months: Sequence[Month], *, declarations: bool = True) -> History:
     anchors: dict[int | None, tuple[int, int]] = {}
     changes: dict[int | None, dict[int, tuple[int, int]]] = {}
     for position, unit_id, count, on_level2 in db.session.execute(
-        _statement(len(months), from_end, one_pass() and len(months) >= WINDOWED_FROM,
-                   one_pass(), declarations), ends
+        _statement(len(months), from_end, one_pass(), declarations), ends
     ):
         if position == _ANCHOR:
             anchors[unit_id] = (int(count), int(on_level2 or 0))
@@ -206,11 +175,11 @@ def _history(months: Sequence[Month], *, declarations: bool = True) -> History:
 
 @cache
 def _statement(
-    length: int, from_end: bool, windowed: bool, in_one_pass: bool, declarations: bool = True
+    length: int, from_end: bool, in_one_pass: bool, declarations: bool = True
 ) -> CompoundSelect | Select:
     """The history's one statement for `length` months, built and compiled once: the anchor
     month's counts (the last month's if `from_end`, else the first's; `in_one_pass`: see
-    staff.staff_at) and the changes (see _changes for `windowed` and `declarations`)."""
+    staff.staff_at) and the changes (see _changes for `declarations`)."""
     anchor = _end(length - 1 if from_end else 0)
     staff = people_by_status(anchor, running=from_end, in_one_pass=in_one_pass)
     on_level2 = func.sum(staff.c.people).filter(status_groups(staff.c.status)["level2"])
@@ -219,7 +188,7 @@ def _statement(
     ).group_by(staff.c.unit_id)
     if length == 1:
         return planned_each_run(counts)
-    return planned_each_run(union_all(counts, _changes(length, windowed, declarations)))
+    return planned_each_run(union_all(counts, _changes(length, declarations)))
 
 
 def _counts(length: int, anchor: tuple[int, int], changes: dict[int, tuple[int, int]],

@@ -42,6 +42,7 @@ TABLE = "figures_dated"
 # or OLD); None: every day.
 DATED: dict[str, str | None] = {
     "declaration": "{row}.declared_at",
+    "level2_change": "{row}.declared_at",
     "roster_entry": "{row}.at",
     "notice": "{row}.recorded_at",
     "appraisal": "{row}.recorded_at",

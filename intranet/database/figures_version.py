@@ -31,6 +31,7 @@ WATCHED: dict[str, tuple[str, ...] | None] = {
     "employee": ("unit_id", "created_at", "left_at"),
     "roster_entry": None,
     "declaration": None,
+    "level2_change": None,
     "notice": None,
     "appraisal": None,
     "appraisal_notice": None,
