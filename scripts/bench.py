@@ -456,7 +456,8 @@ def all_visible(url: str) -> str:
     with engine.connect() as connection:
         rows = connection.execute(text(
             "SELECT relname, relallvisible, relpages FROM pg_class "
-            "WHERE relname IN ('employee', 'roster_entry', 'declaration', 'unit') ORDER BY relname"
+            "WHERE relname IN ('employee', 'roster_entry', 'declaration', 'level2_change', 'unit') "
+            "ORDER BY relname"
         )).all()
     engine.dispose()
     return ", ".join(f"{name} {visible}/{pages}" for name, visible, pages in rows)
