@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
-from typing import NamedTuple
 
 from sqlalchemy import (
     BindParameter, ColumnElement, CompoundSelect, DateTime, Select, and_, bindparam, case, func,
@@ -16,12 +15,13 @@ from ..database import figures_dated
 from ..database.level2_changes import LEVEL2_CHANGE
 from ..database.planning import planned_each_run
 from ..extensions import db
-from ..models import RosterEntry, Unit, VneidStatus
+from ..models import RosterEntry, VneidStatus
 from ..months import Month
 from ..timelines import ROSTER, before, latest_record, standing_declaration
 from .memo import kept_while_ended, remembered
 from .params import is_running
-from .results import History, MonthPoint
+from .figures import every_unit
+from .results import History, MonthPoint, UnitLine
 from .staff import one_pass, people_by_status, standing_entry, status_groups
 
 
@@ -206,22 +206,6 @@ def _counts(length: int, anchor: tuple[int, int], changes: dict[int, tuple[int, 
     return counts[::-1] if from_end else counts
 
 
-class UnitLine(NamedTuple):
-    id: int
-    name: str
-    active: bool
-
-
-_UNITS = select(Unit.id, Unit.name, Unit.active).order_by(Unit.sort_key)
-
-
 def units_in(history: History) -> list[UnitLine]:
-    """The active units and any other unit with a line in `history`, in name order. Every
-    unit is read (a few hundred at most) and the others left out here: one statement built
-    once, where a list of the ids with a line bound ~200 parameters that PostgreSQL planned
-    anew each time (1.3 against 0.25 ms for all 200 units). Kept per figures version like the
-    figures: a unit's every write moves the number (database/figures_version.py), so a
-    renamed, added or closed unit shows at once; at the same number the trend sends no
-    statement for them (0.4 ms on PostgreSQL, make bench)."""
-    units = remembered(("units",), lambda: [UnitLine(*row) for row in db.session.execute(_UNITS)])
-    return [unit for unit in units if unit.active or unit.id in history.by_unit]
+    """The active units and any other unit with a line in `history`, in name order."""
+    return [unit for unit in every_unit() if unit.active or unit.id in history.by_unit]

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 
 from ..declarations.rules import NOT_DECLARED, SHORT_LABELS
 from ..models import Unit, VneidStatus
-from .results import STATUS_GROUPS
+from .results import STATUS_GROUPS, UnitLine
 
 # The table's columns, in the order the page, the report and the files show them.
 COLUMNS = {
@@ -54,7 +54,7 @@ def figure_columns() -> list[FigureColumn]:
     return columns
 
 
-def unit_name(unit: Unit | None) -> str:
+def unit_name(unit: Unit | UnitLine | None) -> str:
     return unit.name if unit is not None else str(NO_UNIT)
 
 

@@ -61,10 +61,19 @@ class Figures:
 _VALUES = attrgetter(*(f.name for f in fields(Figures)))
 
 
+class UnitLine(NamedTuple):
+    """A unit as the figures name it."""
+
+    id: int
+    name: str
+    active: bool
+
+
 @dataclass(frozen=True)
 class UnitRow:
-    # None: staff the directory puts in no unit.
-    unit: Unit | None
+    # None: staff the directory puts in no unit. A unit read with the figures, or named
+    # from every_unit() when they were kept.
+    unit: Unit | UnitLine | None
     figures: Figures
 
     @property
