@@ -36,6 +36,7 @@ from sqlalchemy import select
 from intranet.access import admin_required
 from intranet.compliance.figures import unit_compliance
 from intranet.compliance.memo import EXTENSION as MEMO
+from intranet.compliance.results import ComplianceTable, UnitLine, UnitRow
 from intranet.compliance.sorting import SORTABLE, Sort
 from intranet.database.read_only import read_only
 from intranet.directory import current_directory
@@ -469,8 +470,12 @@ def add_rendering_only_page(app: Flask) -> None:
     rows, without the queries. Its endpoint is in the compliance blueprint's namespace, so
     it gets that blueprint's template context. Added before the app's first request."""
     with app.app_context():
-        # What the table page passes its template (compliance/views.table), computed once.
-        context = {"table": unit_compliance(current_month(), Sort()), "sort": Sort(),
+        # What the table page passes its template (compliance/views.table), computed once,
+        # its units named as the page names them while its figures are kept (every_unit()).
+        table = unit_compliance(current_month(), Sort())
+        rows = [UnitRow(row.unit and UnitLine(row.unit.id, row.unit.name, row.unit.active),
+                        row.figures) for row in table.rows]
+        context = {"table": ComplianceTable(table.month, rows), "sort": Sort(),
                    "sortable": SORTABLE}
 
     @read_only
