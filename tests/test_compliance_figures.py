@@ -352,7 +352,10 @@ def moves_by_definition() -> set[tuple]:
     replaced = latest_record(DECLARATIONS, record.employee_id, "status", before(DECLARATIONS, record))
     rows = db.session.execute(select(record.id, record.employee_id, record.declared_at,
                                      record.status, replaced.label("replaced"))).all()
-    on = lambda status: status == "level2_active"  # noqa: E731
+
+    def on(status: str | None) -> bool:
+        return status == "level2_active"
+
     return {(id_, person, at, 1 if on(status) else -1)
             for id_, person, at, status, was in rows if on(status) != on(was)}
 
