@@ -12,10 +12,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from ..database import figures_dated
-from ..database.level2_changes import LEVEL2_CHANGE
+from ..database.level2_changes import LEVEL2_CHANGE, on_level2
 from ..database.planning import planned_each_run
 from ..extensions import db
-from ..models import RosterEntry, VneidStatus
+from ..models import RosterEntry
 from ..months import Month
 from ..timelines import ROSTER, before, latest_record, standing_declaration
 from .memo import kept_while_ended, remembered
@@ -43,9 +43,6 @@ def _changes(length: int, declarations: bool = True) -> Select:
     """
     ends = [_end(position) for position in range(length)]
 
-    def is_level2(status: ColumnElement) -> ColumnElement[int]:
-        return case((status == VneidStatus.LEVEL2_ACTIVE, 1), else_=0)
-
     def shown(moment: ColumnElement) -> ColumnElement[bool]:
         return and_(moment > ends[0], moment <= ends[-1])
 
@@ -72,7 +69,7 @@ def _changes(length: int, declarations: bool = True) -> Select:
     # with the status declared before it, out of the unit they were in and into the new one.
     entry, prior = aliased(RosterEntry), aliased(RosterEntry)
     previous = latest_record(ROSTER, entry.employee_id, "id", before(ROSTER, entry))
-    carried = is_level2(standing_declaration(entry.employee_id, entry.at, inclusive=False))
+    carried = on_level2(standing_declaration(entry.employee_id, entry.at, inclusive=False))
     joined = select(
         month_of(entry.at).label("position"), entry.unit_id, literal(1).label("staff"),
         carried.label("level2"),
@@ -156,13 +153,13 @@ def _history(months: Sequence[Month], *, declarations: bool = True) -> History:
     ends = {f"end_{position}": month.ends_utc() for position, month in enumerate(months)}
     anchors: dict[int | None, tuple[int, int]] = {}
     changes: dict[int | None, dict[int, tuple[int, int]]] = {}
-    for position, unit_id, count, on_level2 in db.session.execute(
+    for position, unit_id, count, level2 in db.session.execute(
         _statement(len(months), from_end, one_pass(), declarations), ends
     ):
         if position == _ANCHOR:
-            anchors[unit_id] = (int(count), int(on_level2 or 0))
+            anchors[unit_id] = (int(count), int(level2 or 0))
         else:
-            changes.setdefault(unit_id, {})[position] = (int(count), int(on_level2 or 0))
+            changes.setdefault(unit_id, {})[position] = (int(count), int(level2 or 0))
     by_unit: dict[int | None, list[MonthPoint]] = {}
     for unit_id in dict.fromkeys([*anchors, *changes]):  # in the order the rows came
         counted = _counts(len(months), anchors.get(unit_id, (0, 0)), changes.get(unit_id, {}),

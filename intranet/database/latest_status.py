@@ -15,6 +15,7 @@ Used by the models (create_all); migrations 0007 and 0009 hold the SQL as it was
 from __future__ import annotations
 
 from sqlalchemy import MetaData, literal_column
+from sqlalchemy.sql import ClauseElement
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .append_only import create_with
@@ -26,13 +27,17 @@ GUARD_MESSAGE = "employee.vneid_status is written by the database only"
 _DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
 
 
+def trigger_sql(element: ClauseElement, dialect: str) -> str:
+    """`element` as SQL text for a trigger's body on `dialect`, its values written in."""
+    compiled = element.compile(dialect=_DIALECTS[dialect], compile_kwargs={"literal_binds": True})
+    return " ".join(str(compiled).split())
+
+
 def latest_status_sql(employee_id: str, dialect: str) -> str:
     """The SQL of "the status of the employee's latest declaration", for a trigger's body."""
     from ..timelines import standing_declaration  # the models must be defined first
 
-    query = standing_declaration(literal_column(employee_id))
-    compiled = query.compile(dialect=_DIALECTS[dialect], compile_kwargs={"literal_binds": True})
-    return " ".join(str(compiled).split())
+    return trigger_sql(standing_declaration(literal_column(employee_id)), dialect)
 
 
 def _set_latest(dialect: str) -> str:

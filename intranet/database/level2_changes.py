@@ -20,12 +20,17 @@ Used by the models (create_all); migration 0019 holds the SQL as it was then and
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 from sqlalchemy import (
-    Column, DateTime, ForeignKey, Index, Integer, MetaData, SmallInteger, Table,
+    Column, DateTime, ForeignKey, Index, Integer, MetaData, SmallInteger, Table, case,
+    literal_column, select,
 )
 
 from ..extensions import db
 from .append_only import create_with
+from .latest_status import trigger_sql
 
 TABLE = "level2_change"
 TRIGGER = "declaration_moves_level2"
@@ -42,45 +47,47 @@ LEVEL2_CHANGE = Table(
 )
 
 
-def _on_level2(status: str) -> str:
-    from ..models import VneidStatus  # the models import this package
-
-    return f"CASE WHEN {status} = '{VneidStatus.LEVEL2_ACTIVE.value}' THEN 1 ELSE 0 END"
-
-
-# The person's declaration just before NEW, and just after it (timelines.before, and its mirror).
-_REPLACED = (
-    "SELECT earlier.status FROM declaration AS earlier "
-    "WHERE earlier.employee_id = NEW.employee_id AND earlier.declared_at <= NEW.declared_at "
-    "AND (earlier.declared_at < NEW.declared_at OR earlier.id < NEW.id) "
-    "ORDER BY earlier.declared_at DESC, earlier.id DESC LIMIT 1"
-)
-_SUCCESSOR = (
-    "SELECT later.id FROM declaration AS later "
-    "WHERE later.employee_id = NEW.employee_id AND later.declared_at >= NEW.declared_at "
-    "AND (later.declared_at > NEW.declared_at OR later.id > NEW.id) "
-    "ORDER BY later.declared_at, later.id LIMIT 1"
-)
 _COLUMNS = f"INSERT INTO {TABLE} (declaration_id, employee_id, declared_at, level2)"
 
 
-def _statements() -> list[str]:
+def on_level2(status: Any) -> Any:
+    """1 for a status of level 2, else 0 (None too: nothing declared is not level 2)."""
+    from ..models import VneidStatus  # the models import this package
+
+    return case((status == VneidStatus.LEVEL2_ACTIVE, 1), else_=0)
+
+
+def _statements(dialect: str) -> list[str]:
     """NEW's move and its successor's, each deleted and written again: a statement inserting
-    several of one person's declarations leaves the same rows whatever order they come in."""
-    new_on, successor_on = _on_level2("NEW.status"), _on_level2("successor.status")
+    several of one person's declarations leaves the same rows whatever order they come in.
+    The declaration NEW replaced and the one after it are the timelines' (before(), after())."""
+    from ..models import Declaration
+    from ..timelines import DECLARATIONS, after, before, earliest_record, latest_record
+
+    def sql(element: Any) -> str:
+        return trigger_sql(element, dialect)
+
+    def row(name: str) -> SimpleNamespace:  # NEW, or a declaration of the trigger's own
+        columns = Declaration.__table__.c
+        return SimpleNamespace(**{column: literal_column(f"{name}.{column}", columns[column].type)
+                                  for column in ("id", "employee_id", "declared_at", "status")})
+
+    new = row("NEW")
+    replaced = latest_record(DECLARATIONS, new.employee_id, "status", before(DECLARATIONS, new))
+    successor = earliest_record(DECLARATIONS, new.employee_id, "id", after(DECLARATIONS, new))
+    new_on, successor_on = sql(on_level2(new.status)), sql(on_level2(row("successor").status))
     return [
-        f"DELETE FROM {TABLE} WHERE declaration_id = NEW.id "
-        f"OR declaration_id = ({_SUCCESSOR})",
+        f"DELETE FROM {TABLE} WHERE declaration_id = NEW.id OR declaration_id = {sql(successor)}",
         f"{_COLUMNS} SELECT NEW.id, NEW.employee_id, NEW.declared_at, 2 * {new_on} - 1 "
-        f"WHERE {new_on} <> {_on_level2(f'({_REPLACED})')}",
+        f"WHERE {new_on} <> {sql(on_level2(replaced))}",
         f"{_COLUMNS} SELECT successor.id, successor.employee_id, successor.declared_at, "
         f"2 * {successor_on} - 1 FROM declaration AS successor "
-        f"WHERE successor.id = ({_SUCCESSOR}) AND {successor_on} <> {new_on}",
+        f"WHERE successor.id = {sql(successor)} AND {successor_on} <> {new_on}",
     ]
 
 
 def trigger_statements(dialect: str) -> list[str]:
-    body = "; ".join(_statements())
+    body = "; ".join(_statements(dialect))
     if dialect == "sqlite":
         # One writer at a time: nobody else's declaration can come between these reads.
         return [f"CREATE TRIGGER {TRIGGER} AFTER INSERT ON declaration BEGIN {body}; END"]
@@ -98,14 +105,20 @@ def trigger_statements(dialect: str) -> list[str]:
     return []
 
 
-def fill_statement() -> str:
-    """Every declaration's move from its predecessor: the table filled from the declarations."""
-    replaced = _on_level2("lag(status) OVER (PARTITION BY employee_id ORDER BY declared_at, id)")
-    return (
-        f"{_COLUMNS} SELECT id, employee_id, declared_at, 2 * now_on - 1 FROM ("
-        f"SELECT id, employee_id, declared_at, {_on_level2('status')} AS now_on, "
-        f"{replaced} AS was_on FROM declaration) AS ordered WHERE now_on <> was_on"
-    )
+def fill_statement(dialect: str) -> str:
+    """Every declaration's move from its predecessor (timelines.previous_in_order): the table
+    filled from the declarations."""
+    from ..models import Declaration
+    from ..timelines import DECLARATIONS, previous_in_order
+
+    ordered = select(
+        Declaration.id, Declaration.employee_id, Declaration.declared_at,
+        on_level2(Declaration.status).label("now_on"),
+        on_level2(previous_in_order(DECLARATIONS, "status")).label("was_on"),
+    ).subquery("ordered")
+    moves = select(ordered.c.id, ordered.c.employee_id, ordered.c.declared_at,
+                   2 * ordered.c.now_on - 1).where(ordered.c.now_on != ordered.c.was_on)
+    return f"{_COLUMNS} {trigger_sql(moves, dialect)}"
 
 
 def install_on(metadata: MetaData) -> None:
